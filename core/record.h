@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* TLS record format core: header, nonce, AAD, TLS 1.3 inner type, seq. */
+#ifndef KTLS_CORE_RECORD_H
+#define KTLS_CORE_RECORD_H
+
+#include "compat.h"
+
+#define KTLS_REC_HDR_LEN	5
+#define KTLS_MAX_PLAIN		16384		/* 2^14 */
+#define KTLS_REC_SEQ_LEN	8
+#define KTLS_NONCE_LEN		12		/* AEAD nonce, all ciphers here */
+#define KTLS_MAX_NONCE		16		/* crypto API IV incl. CCM B0 */
+#define KTLS_MAX_AAD		13
+#define KTLS_CCM_B0		2		/* CCM flags byte: L - 1 */
+
+enum ktls_content_type {
+	KTLS_CT_CHANGE_CIPHER_SPEC = 20,
+	KTLS_CT_ALERT = 21,
+	KTLS_CT_HANDSHAKE = 22,
+	KTLS_CT_APPLICATION_DATA = 23,
+};
+
+#define KTLS_VER_1_2		0x0303
+#define KTLS_VER_1_3		0x0304
+
+/* Per-direction protocol parameters, filled once by ktls_prot_init(). */
+struct ktls_prot {
+	u16 version;		/* KTLS_VER_1_2 or KTLS_VER_1_3 */
+	u8 tag_len;		/* 16 */
+	u8 salt_len;		/* 4 for GCM/CCM, 0 for ChaCha20-Poly1305 */
+	u8 iv_len;		/* crypto_info iv[]: 8 GCM/CCM, 12 ChaCha */
+	u8 nonce_len;		/* AEAD nonce: always 12 here */
+	u8 explicit_len;	/* 8 for TLS 1.2 GCM/CCM, else 0 */
+	u8 tail_len;		/* 1 for TLS 1.3 (inner content type) */
+	u8 ccm_b0;		/* 0, or KTLS_CCM_B0 for ccm(...) */
+	u8 aad_len;		/* 13 for TLS 1.2, 5 for TLS 1.3 */
+	u16 overhead;		/* hdr + explicit + tail + tag */
+};
+
+/*
+ * TLS 1.2 explicit nonce (GCM/CCM, RFC 5288 / RFC 6655), as upstream does it:
+ * on TX the 8 explicit bytes written after the header are NOT the record
+ * sequence number but the crypto_info iv[] (8 bytes), which then advances
+ * by one (big-endian) per record, in lockstep with rec_seq.  So the first
+ * record carries crypto_info.iv, the second iv + 1, ...  Use
+ * ktls_iv_advance() after each record, and pass salt_iv + salt_len as the
+ * explicit_iv of ktls_nonce_build().  On RX the explicit bytes are whatever
+ * the peer put in the record (read them, don't predict them).
+ */
+
+int ktls_prot_init(struct ktls_prot *p, u16 version, u8 salt_len, u8 iv_len,
+		   u8 tag_len, bool ccm, bool iv_is_explicit);
+
+void ktls_hdr_build(const struct ktls_prot *p, u8 hdr[KTLS_REC_HDR_LEN],
+		    u8 type, u16 plain_len);
+int ktls_hdr_parse(const struct ktls_prot *p, const u8 hdr[KTLS_REC_HDR_LEN],
+		   u8 *type, u32 *rec_len);
+
+void ktls_nonce_build(const struct ktls_prot *p, u8 out[KTLS_MAX_NONCE],
+		      const u8 *salt_iv, const u8 seq[KTLS_REC_SEQ_LEN],
+		      const u8 *explicit_iv);
+unsigned int ktls_nonce_offset(const struct ktls_prot *p);
+void ktls_iv_advance(const struct ktls_prot *p, u8 *salt_iv);
+
+unsigned int ktls_aad_build(const struct ktls_prot *p, u8 aad[KTLS_MAX_AAD],
+			    const u8 seq[KTLS_REC_SEQ_LEN], u8 type,
+			    u16 plain_len);
+
+int ktls_tls13_inner_parse(const u8 *buf, u32 len, u8 *type, u32 *data_len);
+
+bool ktls_seq_inc(u8 seq[KTLS_REC_SEQ_LEN]);
+u64 ktls_seq_get(const u8 seq[KTLS_REC_SEQ_LEN]);
+void ktls_seq_put(u8 seq[KTLS_REC_SEQ_LEN], u64 v);
+
+#endif /* KTLS_CORE_RECORD_H */
