@@ -38,19 +38,29 @@ struct ktls_prot {
 };
 
 /*
- * TLS 1.2 explicit nonce (GCM/CCM, RFC 5288 / RFC 6655), as upstream does it:
- * on TX the 8 explicit bytes written after the header are NOT the record
- * sequence number but the crypto_info iv[] (8 bytes), which then advances
- * by one (big-endian) per record, in lockstep with rec_seq.  So the first
- * record carries crypto_info.iv, the second iv + 1, ...  Use
- * ktls_iv_advance() after each record, and pass salt_iv + salt_len as the
- * explicit_iv of ktls_nonce_build().  On RX the explicit bytes are whatever
- * the peer put in the record (read them, don't predict them).
+ * TLS 1.2 explicit nonce (GCM/CCM/ARIA-GCM, RFC 5288 / RFC 6655), as the
+ * in-tree module does it: on TX the explicit_len bytes written right after
+ * the header are NOT the record sequence number but the iv[] part of the
+ * crypto_info (crypto_info.iv as given by setsockopt for the first record),
+ * which advances by one, big-endian, per record in lockstep with rec_seq.
+ * Per record: ktls_nonce_build(p, iv, salt_iv, seq, salt_iv + p->salt_len),
+ * copy salt_iv + p->salt_len (explicit_len bytes) into the record, then
+ * ktls_seq_inc(seq) and ktls_iv_advance(p, salt_iv).  On RX pass the bytes
+ * read from the record as explicit_iv; never predict them.
+ * getsockopt(TLS_TX) upstream returns the advanced iv and rec_seq.
+ *
+ * Errors (negative errno), matching upstream tls_rx_msg_size() and the
+ * kselftest tls.c: ktls_hdr_parse() checks in this order
+ *   payload > 2^14 + explicit + tag + tail  -> -EMSGSIZE
+ *   payload < explicit + tag (tail ignored) -> -EBADMSG
+ *   version bytes != 0x03 0x03 (1.2 and 1.3) -> -EINVAL
+ * ktls_tls13_inner_parse(): no non-zero byte -> -EBADMSG.
  */
 
 int ktls_prot_init(struct ktls_prot *p, u16 version, u8 salt_len, u8 iv_len,
 		   u8 tag_len, bool ccm, bool iv_is_explicit);
 
+/* plain_len <= KTLS_MAX_PLAIN; TLS 1.3 writes outer type 23. */
 void ktls_hdr_build(const struct ktls_prot *p, u8 hdr[KTLS_REC_HDR_LEN],
 		    u8 type, u16 plain_len);
 int ktls_hdr_parse(const struct ktls_prot *p, const u8 hdr[KTLS_REC_HDR_LEN],
@@ -62,12 +72,15 @@ void ktls_nonce_build(const struct ktls_prot *p, u8 out[KTLS_MAX_NONCE],
 unsigned int ktls_nonce_offset(const struct ktls_prot *p);
 void ktls_iv_advance(const struct ktls_prot *p, u8 *salt_iv);
 
+/* Returns p->aad_len. */
 unsigned int ktls_aad_build(const struct ktls_prot *p, u8 aad[KTLS_MAX_AAD],
 			    const u8 seq[KTLS_REC_SEQ_LEN], u8 type,
 			    u16 plain_len);
 
+/* buf = content || type || zeros; data_len = content length. */
 int ktls_tls13_inner_parse(const u8 *buf, u32 len, u8 *type, u32 *data_len);
 
+/* Big-endian; ktls_seq_inc() returns true when it wrapped to zero. */
 bool ktls_seq_inc(u8 seq[KTLS_REC_SEQ_LEN]);
 u64 ktls_seq_get(const u8 seq[KTLS_REC_SEQ_LEN]);
 void ktls_seq_put(u8 seq[KTLS_REC_SEQ_LEN], u64 v);
