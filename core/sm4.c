@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* SM4 (GB/T 32907-2016): key schedule, constant-time generic path, dispatch. */
+#include "sm4.h"
+
+#ifdef __KERNEL__
+#include <linux/export.h>
+#include <linux/string.h>
+#define ktls_wipe(p, n)	memzero_explicit(p, n)
+#else
+#define ktls_wipe(p, n)	explicit_bzero(p, n)
+#endif
+
+/*
+ * S(x) = Mo * inv(Mi * x ^ ci) ^ co over the AES field.  SM4 defines its
+ * S-box over GF(2^8) mod x^8+x^7+x^6+x^5+x^4+x^2+1 as A * inv(A * x ^ 0xd3)
+ * ^ 0xd3; Mi and Mo fold in the field isomorphism (tests/ciphers/gen_sbox.py).
+ */
+static const struct ktls_gf8_affine sm4_in = {
+	{ 0x8c, 0x30, 0x85, 0x9f, 0xdc, 0x2e, 0xc5, 0x08 }, 0x3e
+};
+
+static const struct ktls_gf8_affine sm4_out = {
+	{ 0xcb, 0x23, 0x74, 0x8a, 0x55, 0x7f, 0x11, 0xeb }, 0xd3
+};
+
+static const u32 sm4_fk[4] = {
+	0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc
+};
+
+static enum ktls_bc_impl sm4_impl;	/* KTLS_BC_AUTO until resolved */
+
+static inline u32 rol32c(u32 x, unsigned int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+static inline u32 load_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline void store_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* The S-box on all eight bytes of @x. */
+static inline u64 sm4_tau64(u64 x)
+{
+	return ktls_gf8_affine64(ktls_gf8_inv64(ktls_gf8_affine64(x, &sm4_in)),
+				 &sm4_out);
+}
+
+static inline u32 sm4_l(u32 b)
+{
+	return b ^ rol32c(b, 2) ^ rol32c(b, 10) ^ rol32c(b, 18) ^ rol32c(b, 24);
+}
+
+static inline u32 sm4_l_key(u32 b)
+{
+	return b ^ rol32c(b, 13) ^ rol32c(b, 23);
+}
+
+static u32 sm4_ck(unsigned int i)
+{
+	u32 ck = 0;
+	unsigned int j;
+
+	for (j = 0; j < 4; j++)
+		ck = ck << 8 | (((4 * i + j) * 7) & 0xff);
+	return ck;
+}
+
+/**
+ * ktls_sm4_setkey() - expand a 128-bit SM4 key
+ * @ctx: context to fill
+ * @key: 16-byte key
+ *
+ * The schedule uses the constant-time S-box too, so it does not leak the key.
+ *
+ * Return: 0.
+ */
+int ktls_sm4_setkey(struct ktls_sm4_ctx *ctx, const u8 key[KTLS_SM4_KEY_SIZE])
+{
+	u32 k[4];
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		k[i] = load_be32(key + 4 * i) ^ sm4_fk[i];
+	for (i = 0; i < KTLS_SM4_ROUNDS; i++) {
+		u32 t = k[1] ^ k[2] ^ k[3] ^ sm4_ck(i);
+
+		t = (u32)sm4_tau64(t);
+		t = k[0] ^ sm4_l_key(t);
+		k[0] = k[1];
+		k[1] = k[2];
+		k[2] = k[3];
+		k[3] = t;
+		ctx->rk_enc[i] = t;
+		ctx->rk_dec[KTLS_SM4_ROUNDS - 1 - i] = t;
+	}
+	ktls_wipe(k, sizeof(k));
+	return 0;
+}
+
+/**
+ * ktls_sm4_clear() - wipe an expanded key
+ * @ctx: context to wipe
+ */
+void ktls_sm4_clear(struct ktls_sm4_ctx *ctx)
+{
+	ktls_wipe(ctx, sizeof(*ctx));
+}
+
+/* Two blocks per pass so every S-box evaluation fills a u64. */
+static void sm4_crypt2_generic(const u32 *rk, u8 *out, const u8 *in,
+			       unsigned int n)
+{
+	u32 a[4], b[4] = { 0, 0, 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		a[i] = load_be32(in + 4 * i);
+		if (n == 2)
+			b[i] = load_be32(in + 16 + 4 * i);
+	}
+	for (i = 0; i < KTLS_SM4_ROUNDS; i++) {
+		u64 t = (u64)(a[1] ^ a[2] ^ a[3] ^ rk[i]) |
+			(u64)(b[1] ^ b[2] ^ b[3] ^ rk[i]) << 32;
+		u32 na, nb;
+
+		t = sm4_tau64(t);
+		na = a[0] ^ sm4_l((u32)t);
+		nb = b[0] ^ sm4_l((u32)(t >> 32));
+		a[0] = a[1]; a[1] = a[2]; a[2] = a[3]; a[3] = na;
+		b[0] = b[1]; b[1] = b[2]; b[2] = b[3]; b[3] = nb;
+	}
+	for (i = 0; i < 4; i++) {
+		store_be32(out + 4 * i, a[3 - i]);
+		if (n == 2)
+			store_be32(out + 16 + 4 * i, b[3 - i]);
+	}
+}
+
+static void sm4_crypt_generic(const u32 *rk, u8 *out, const u8 *in,
+			      size_t nblocks)
+{
+	while (nblocks) {
+		unsigned int n = nblocks >= 2 ? 2 : 1;
+
+		sm4_crypt2_generic(rk, out, in, n);
+		in += 16 * n;
+		out += 16 * n;
+		nblocks -= n;
+	}
+}
+
+static enum ktls_bc_impl sm4_best_impl(void)
+{
+	unsigned int f = ktls_x86_bc_features();
+
+	if (f & KTLS_X86_GFNI)
+		return KTLS_BC_GFNI;
+	if ((f & (KTLS_X86_AESNI | KTLS_X86_SSSE3)) ==
+	    (KTLS_X86_AESNI | KTLS_X86_SSSE3))
+		return KTLS_BC_AESNI;
+	return KTLS_BC_GENERIC;
+}
+
+/**
+ * ktls_sm4_set_impl() - choose the SM4 and ARIA code path
+ * @impl: KTLS_BC_AUTO for the fastest constant-time path, or a specific one
+ *
+ * Return: 0, or -EOPNOTSUPP when the CPU lacks what @impl needs.
+ */
+int ktls_sm4_set_impl(enum ktls_bc_impl impl)
+{
+	unsigned int f = ktls_x86_bc_features();
+
+	switch (impl) {
+	case KTLS_BC_AUTO:
+		impl = sm4_best_impl();
+		break;
+	case KTLS_BC_GENERIC:
+		break;
+	case KTLS_BC_AESNI:
+		if ((f & (KTLS_X86_AESNI | KTLS_X86_SSSE3)) !=
+		    (KTLS_X86_AESNI | KTLS_X86_SSSE3))
+			return -EOPNOTSUPP;
+		break;
+	case KTLS_BC_GFNI:
+		if (!(f & KTLS_X86_GFNI))
+			return -EOPNOTSUPP;
+		break;
+	default:
+		return -EINVAL;
+	}
+	sm4_impl = impl;
+	return 0;
+}
+
+/**
+ * ktls_sm4_get_impl() - the path in use (resolving KTLS_BC_AUTO on first use)
+ *
+ * Return: KTLS_BC_GENERIC, KTLS_BC_AESNI or KTLS_BC_GFNI.
+ */
+enum ktls_bc_impl ktls_sm4_get_impl(void)
+{
+	enum ktls_bc_impl impl = sm4_impl;
+
+	if (impl == KTLS_BC_AUTO) {
+		impl = sm4_best_impl();
+		sm4_impl = impl;
+	}
+	return impl;
+}
+
+/**
+ * ktls_bc_impl_name() - printable name of a path
+ * @impl: path
+ *
+ * Return: a static string.
+ */
+const char *ktls_bc_impl_name(enum ktls_bc_impl impl)
+{
+	switch (impl) {
+	case KTLS_BC_GENERIC:
+		return "generic-ct";
+	case KTLS_BC_AESNI:
+		return "aesni-ssse3";
+	case KTLS_BC_GFNI:
+		return (ktls_x86_bc_features() & KTLS_X86_AVX2) ?
+		       "gfni-avx2" : "gfni-sse";
+	default:
+		return "auto";
+	}
+}
+
+static void sm4_crypt(const u32 *rk, u8 *out, const u8 *in, size_t nblocks)
+{
+	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+
+	if (impl != KTLS_BC_GENERIC &&
+	    ktls_sm4_x86_crypt(impl, rk, out, in, nblocks) == 0)
+		return;
+	sm4_crypt_generic(rk, out, in, nblocks);
+}
+
+/**
+ * ktls_sm4_encrypt() - encrypt one block
+ * @ctx: expanded key
+ * @out: ciphertext (may equal @in)
+ * @in: plaintext
+ */
+void ktls_sm4_encrypt(const struct ktls_sm4_ctx *ctx, u8 out[16], const u8 in[16])
+{
+	sm4_crypt(ctx->rk_enc, out, in, 1);
+}
+
+/**
+ * ktls_sm4_decrypt() - decrypt one block
+ * @ctx: expanded key
+ * @out: plaintext (may equal @in)
+ * @in: ciphertext
+ */
+void ktls_sm4_decrypt(const struct ktls_sm4_ctx *ctx, u8 out[16], const u8 in[16])
+{
+	sm4_crypt(ctx->rk_dec, out, in, 1);
+}
+
+/**
+ * ktls_sm4_encrypt_ecb() - encrypt whole blocks
+ * @ctx: expanded key
+ * @out: ciphertext (may equal @in)
+ * @in: plaintext
+ * @nblocks: number of 16-byte blocks
+ */
+void ktls_sm4_encrypt_ecb(const struct ktls_sm4_ctx *ctx, u8 *out,
+			  const u8 *in, size_t nblocks)
+{
+	sm4_crypt(ctx->rk_enc, out, in, nblocks);
+}
+
+/**
+ * ktls_sm4_decrypt_ecb() - decrypt whole blocks
+ * @ctx: expanded key
+ * @out: plaintext (may equal @in)
+ * @in: ciphertext
+ * @nblocks: number of 16-byte blocks
+ */
+void ktls_sm4_decrypt_ecb(const struct ktls_sm4_ctx *ctx, u8 *out,
+			  const u8 *in, size_t nblocks)
+{
+	sm4_crypt(ctx->rk_dec, out, in, nblocks);
+}
+
+static void ctr128_inc(u8 ctr[16])
+{
+	unsigned int i, c = 1;
+
+	for (i = 16; i-- > 0;) {
+		c += ctr[i];
+		ctr[i] = c;
+		c >>= 8;
+	}
+}
+
+#define SM4_CTR_BATCH	16
+
+/**
+ * ktls_sm4_ctr() - CTR-mode en/decryption with a 128-bit counter
+ * @ctx: expanded key (encryption schedule is used)
+ * @out: output (may equal @in)
+ * @in: input
+ * @len: bytes
+ * @ctr: counter block, advanced past the blocks used
+ */
+void ktls_sm4_ctr(const struct ktls_sm4_ctx *ctx, u8 *out, const u8 *in,
+		  size_t len, u8 ctr[16])
+{
+	u8 ks[SM4_CTR_BATCH * 16];
+
+	while (len) {
+		size_t nb = (len + 15) / 16, n, i;
+
+		if (nb > SM4_CTR_BATCH)
+			nb = SM4_CTR_BATCH;
+		for (i = 0; i < nb; i++) {
+			memcpy(ks + 16 * i, ctr, 16);
+			ctr128_inc(ctr);
+		}
+		sm4_crypt(ctx->rk_enc, ks, ks, nb);
+		n = nb * 16 < len ? nb * 16 : len;
+		for (i = 0; i < n; i++)
+			out[i] = in[i] ^ ks[i];
+		in += n;
+		out += n;
+		len -= n;
+	}
+	ktls_wipe(ks, sizeof(ks));
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* SM4 block cipher (GB/T 32907-2016), constant-time, shared by module and native builds. */
+#ifndef KTLS_CORE_SM4_H
+#define KTLS_CORE_SM4_H
+
+#include "compat.h"
+#include "sm4_gf8.h"
+
+#define KTLS_SM4_BLOCK_SIZE	16
+#define KTLS_SM4_KEY_SIZE	16
+#define KTLS_SM4_ROUNDS		32
+
+struct ktls_sm4_ctx {
+	u32 rk_enc[KTLS_SM4_ROUNDS];
+	u32 rk_dec[KTLS_SM4_ROUNDS];
+};
+
+int ktls_sm4_setkey(struct ktls_sm4_ctx *ctx, const u8 key[KTLS_SM4_KEY_SIZE]);
+void ktls_sm4_clear(struct ktls_sm4_ctx *ctx);
+
+void ktls_sm4_encrypt(const struct ktls_sm4_ctx *ctx, u8 out[16], const u8 in[16]);
+void ktls_sm4_decrypt(const struct ktls_sm4_ctx *ctx, u8 out[16], const u8 in[16]);
+
+/* @nblocks whole blocks; @out may equal @in. */
+void ktls_sm4_encrypt_ecb(const struct ktls_sm4_ctx *ctx, u8 *out,
+			  const u8 *in, size_t nblocks);
+void ktls_sm4_decrypt_ecb(const struct ktls_sm4_ctx *ctx, u8 *out,
+			  const u8 *in, size_t nblocks);
+
+/*
+ * CTR mode with a 128-bit big-endian counter (what the kernel's ctr()
+ * template and, for fewer than 2^32 blocks from J0 + 1, GCM use).  @ctr is
+ * advanced by the number of whole blocks; a partial final block consumes
+ * a counter value too, so only the last call may pass a @len that is not a
+ * multiple of 16.
+ */
+void ktls_sm4_ctr(const struct ktls_sm4_ctx *ctx, u8 *out, const u8 *in,
+		  size_t len, u8 ctr[16]);
+
+/* Pick a path (KTLS_BC_AUTO: the best the CPU has); -EOPNOTSUPP if absent. */
+int ktls_sm4_set_impl(enum ktls_bc_impl impl);
+enum ktls_bc_impl ktls_sm4_get_impl(void);
+const char *ktls_bc_impl_name(enum ktls_bc_impl impl);
+
+/* Internal: x86-64 SIMD paths (core/sm4_x86.c). */
+#define KTLS_X86_SSSE3	(1U << 0)
+#define KTLS_X86_AESNI	(1U << 1)
+#define KTLS_X86_GFNI	(1U << 2)
+#define KTLS_X86_AVX2	(1U << 3)
+unsigned int ktls_x86_bc_features(void);
+int ktls_sm4_x86_crypt(enum ktls_bc_impl impl, const u32 *rk, u8 *out,
+		       const u8 *in, size_t nblocks);
+
+#endif /* KTLS_CORE_SM4_H */
