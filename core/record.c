@@ -23,7 +23,9 @@ static void ktls_put_be16(u8 *p, u16 v)
  * @iv_is_explicit: TLS 1.2 salt||explicit style; the iv part travels in
  *	the record. False for ChaCha20 and for all of TLS 1.3.
  *
- * Return: 0, or -EINVAL for a combination no TLS cipher suite uses.
+ * Return: 0, or -EINVAL for a combination no TLS cipher suite uses:
+ * unknown version, salt_len + iv_len != 12, tag_len not 1..16, or an
+ * explicit nonce that is not 8 bytes (RFC 5288) or is asked for TLS 1.3.
  */
 int ktls_prot_init(struct ktls_prot *p, u16 version, u8 salt_len, u8 iv_len,
 		   u8 tag_len, bool ccm, bool iv_is_explicit)
@@ -37,7 +39,7 @@ int ktls_prot_init(struct ktls_prot *p, u16 version, u8 salt_len, u8 iv_len,
 		return -EINVAL;
 	if (!tag_len || tag_len > 16)
 		return -EINVAL;
-	if (iv_is_explicit && (tls13 || !salt_len))
+	if (iv_is_explicit && (tls13 || iv_len != KTLS_REC_SEQ_LEN))
 		return -EINVAL;
 
 	p->version = version;

@@ -60,7 +60,11 @@ struct ktls_prot {
 int ktls_prot_init(struct ktls_prot *p, u16 version, u8 salt_len, u8 iv_len,
 		   u8 tag_len, bool ccm, bool iv_is_explicit);
 
-/* plain_len <= KTLS_MAX_PLAIN; TLS 1.3 writes outer type 23. */
+/*
+ * plain_len <= KTLS_MAX_PLAIN is everything encrypted except the TLS 1.3
+ * inner type byte (content, plus zero padding if any).  TLS 1.3 writes
+ * outer type 23; ktls_aad_build() takes the same plain_len.
+ */
 void ktls_hdr_build(const struct ktls_prot *p, u8 hdr[KTLS_REC_HDR_LEN],
 		    u8 type, u16 plain_len);
 int ktls_hdr_parse(const struct ktls_prot *p, const u8 hdr[KTLS_REC_HDR_LEN],

@@ -31,7 +31,7 @@ int main(void)
 {
 	static u8 buf[KTLS_MAX_PLAIN + 1 + 4096];
 	struct ktls_prot p;
-	volatile u32 sink = 0;
+	u32 sink = 0;
 	u8 hdr[KTLS_REC_HDR_LEN], type;
 	double w, c;
 	long i, n;
@@ -69,5 +69,6 @@ int main(void)
 					    &len))
 			sink += len;
 	report("inner_parse 16K, all pad", n, now_ns() - w, cpu_ns() - c);
-	return sink == 42;
+	printf("(checksum %u)\n", sink);
+	return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 extern unsigned int test_passed, test_failed;
 
 #define CHECK(cond) do {						\
@@ -30,12 +32,13 @@ extern unsigned int test_passed, test_failed;
 } while (0)
 
 #define CHECK_MEM(a, b, n) do {						\
-	if (!memcmp((a), (b), (n))) {					\
+	size_t _n = (n);						\
+	if (!memcmp((a), (b), _n)) {					\
 		test_passed++;						\
 	} else {							\
 		test_failed++;						\
 		fprintf(stderr, "%s:%d: %s: %s != %s (%zu bytes)\n",	\
-			__FILE__, __LINE__, __func__, #a, #b, (size_t)(n)); \
+			__FILE__, __LINE__, __func__, #a, #b, _n);	\
 	}								\
 } while (0)
 

@@ -180,6 +180,7 @@ static const u8 salt_iv8[12] = {
 	0xa0, 0xa1, 0xa2, 0xa3, 0xb0, 0xb1, 0xb2, 0xb3,
 	0xb4, 0xb5, 0xb6, 0xb7,
 };
+
 static const u8 expl[8] = { 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7 };
 
 static void test_nonce_tls12(void)
@@ -225,7 +226,7 @@ static void test_nonce_xor(void)
 	u8 n[KTLS_MAX_NONCE], ref[12];
 	unsigned int i, off;
 
-	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(xs); i++) {
 		struct ktls_prot p = prot_of(xs[i]);
 
 		off = ktls_nonce_offset(&p);
@@ -349,7 +350,7 @@ static void test_inner(void)
 	CHECK_EQ(dl, 0);
 
 	/* padding 1..4096, many data lengths and alignments */
-	for (i = 0; i < sizeof(dlens) / sizeof(dlens[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dlens); i++) {
 		bad = 0;
 		for (align = 0; align < 8; align++)
 			for (pad = 0; pad <= 4096;

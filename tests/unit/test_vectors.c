@@ -228,7 +228,7 @@ static void cross_check(const struct suite *s)
 	be64(tx_seq, seq0);
 	be64(rx_seq, seq0);
 
-	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
 		u8 t = i & 1 ? KTLS_CT_APPLICATION_DATA : KTLS_CT_HANDSHAKE;
 
 		fill(pt, lens[i], i);
@@ -289,7 +289,8 @@ static size_t unhex(u8 *out, const char *h)
 	unsigned int v;
 
 	for (; h[0] && h[1]; h += 2) {
-		sscanf(h, "%2x", &v);
+		if (sscanf(h, "%2x", &v) != 1)
+			abort();
 		out[n++] = v;
 	}
 	return n;
@@ -333,9 +334,7 @@ static void test_rfc8448(void)
 	/* {client} send application_data record, first record: seq 0 */
 	rfc8448_case("17422dda596ed5d9acd890e3c63f5051",
 		     "5b78923dee08579033e523d9", 0,
-		     "1703030043a23f7054b62c94d0affafe8228ba55cbefacea42f914aa"
-		     "66bcab3f2b9819a8a5b46b395bd54a9a20441e2b62974e1f5a6292a2"
-		     "977014bd1e3deae63aeebb21694915e4",
+		     "1703030043a23f7054b62c94d0affafe8228ba55cbefacea42f914aa66bcab3f2b9819a8a5b46b395bd54a9a20441e2b62974e1f5a6292a2977014bd1e3deae63aeebb21694915e4",
 		     KTLS_CT_APPLICATION_DATA, data, 50);
 	/* {client} send alert record (close_notify): seq 1 */
 	rfc8448_case("17422dda596ed5d9acd890e3c63f5051",
@@ -345,9 +344,7 @@ static void test_rfc8448(void)
 	/* {server} send application_data record: after NewSessionTicket */
 	rfc8448_case("9f02283b6c9c07efc26bb9f2ac92e356",
 		     "cf782b88dd83549aadf1e984", 1,
-		     "17030300432e937e11ef4ac740e538ad36005fc4a46932fc3225d05f"
-		     "82aa1b36e30efaf97d90e6dffc602dcb501a59a8fcc49c4bf2e5f0a2"
-		     "1c0047c2abf332540dd032e167c2955d",
+		     "17030300432e937e11ef4ac740e538ad36005fc4a46932fc3225d05f82aa1b36e30efaf97d90e6dffc602dcb501a59a8fcc49c4bf2e5f0a21c0047c2abf332540dd032e167c2955d",
 		     KTLS_CT_APPLICATION_DATA, data, 50);
 }
 
@@ -355,7 +352,7 @@ void test_vectors(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(suites); i++)
 		cross_check(&suites[i]);
 	test_rfc8448();
 }
