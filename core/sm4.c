@@ -232,8 +232,7 @@ const char *ktls_bc_impl_name(enum ktls_bc_impl impl)
 	case KTLS_BC_AESNI:
 		return "aesni-ssse3";
 	case KTLS_BC_GFNI:
-		return (ktls_x86_bc_features() & KTLS_X86_AVX2) ?
-		       "gfni-avx2" : "gfni-sse";
+		return "gfni-sse";
 	default:
 		return "auto";
 	}
