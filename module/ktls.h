@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ktls.h - per-socket context and the interfaces between the module's files. */
+#ifndef KTLS_H
+#define KTLS_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <linux/list.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <crypto/aead.h>
+#include <uapi/linux/tls.h>
+
+#include "compat/compat.h"
+#include "core/record.h"
+
+/* Options and info attributes newer than the LTS uapi headers. */
+#ifndef TLS_TX_MAX_PAYLOAD_LEN
+#define TLS_TX_MAX_PAYLOAD_LEN	5
+#endif
+#ifndef TLS_INFO_TX_MAX_PAYLOAD_LEN
+#define TLS_INFO_TX_MAX_PAYLOAD_LEN	(TLS_INFO_RX_NO_PAD + 1)
+#endif
+
+/* Largest crypto_info any cipher uses (chacha20 / aes-gcm-256: 56 bytes). */
+#define KTLS_MAX_INFO_LEN	64
+/* salt || iv, the longest is 4 + 8 or 0 + 12 */
+#define KTLS_MAX_SALT_IV	16
+#define KTLS_MAX_KEY		32
+
+enum ktls_conf {
+	KTLS_BASE,	/* direction not configured: plain TCP */
+	KTLS_SW,	/* software record layer */
+	KTLS_NUM_CONFIG,
+};
+
+enum ktls_ipver {
+	KTLSV4,
+	KTLSV6,
+	KTLS_NUM_PROTS,
+};
+
+/**
+ * struct ktls_cipher - one row of the cipher descriptor table (cipher.c)
+ * @type: TLS_CIPHER_* value from the uapi
+ * @name: human readable name for logs and docs
+ * @aead: kernel crypto API algorithm name
+ * @key_len: key size
+ * @iv_len: size of the crypto_info iv field
+ * @salt_len: size of the crypto_info salt field
+ * @tag_len: authentication tag size
+ * @info_len: sizeof() the uapi crypto_info struct of this cipher
+ * @iv_off: offset of iv[] in that struct
+ * @key_off: offset of key[]
+ * @salt_off: offset of salt[]
+ * @seq_off: offset of rec_seq[]
+ * @ccm: the AEAD is CCM (nonce carries the B0 flags byte)
+ * @explicit_iv: TLS 1.2 records carry iv_len bytes of explicit nonce
+ * @tls12: allowed with TLS 1.2
+ * @tls13: allowed with TLS 1.3
+ */
+struct ktls_cipher {
+	u16 type;
+	const char *name;
+	const char *aead;
+	u8 key_len;
+	u8 iv_len;
+	u8 salt_len;
+	u8 tag_len;
+	u16 info_len;
+	u16 iv_off;
+	u16 key_off;
+	u16 salt_off;
+	u16 seq_off;
+	bool ccm;
+	bool explicit_iv;
+	bool tls12;
+	bool tls13;
+};
+
+const struct ktls_cipher *ktls_cipher_find(u16 type);
+
+/**
+ * struct ktls_crypto - the keyed state of one direction
+ * @cipher: descriptor row
+ * @prot: record format parameters derived from @cipher and the version
+ * @aead: transform keyed with the direction's key
+ * @salt_iv: salt followed by iv, as laid out for the nonce builder
+ * @seq: record sequence number of the next record
+ */
+struct ktls_crypto {
+	const struct ktls_cipher *cipher;
+	struct ktls_prot prot;
+	struct crypto_aead *aead;
+	u8 salt_iv[KTLS_MAX_SALT_IV];
+	u8 seq[KTLS_REC_SEQ_LEN];
+};
+
+int ktls_crypto_init(struct ktls_crypto *c, const struct tls_crypto_info *info);
+void ktls_crypto_free(struct ktls_crypto *c);
+
+struct ktls_tx;
+struct ktls_rx;
+
+/**
+ * struct ktls_ctx - per-socket state, hung off icsk_ulp_data
+ * @sk_proto: the proto the socket had before the ULP (tcp_prot/tcpv6_prot)
+ * @sk_ops: the proto_ops the socket had before
+ * @ipver: KTLSV4 or KTLSV6
+ * @tx_conf: KTLS_BASE or KTLS_SW, protected by lock_sock
+ * @rx_conf: same for RX
+ * @zc_ro_tx: TLS_TX_ZEROCOPY_RO value (accepted, no effect in software)
+ * @rx_no_pad: TLS_RX_EXPECT_NO_PAD value
+ * @tx_max_payload: TLS_TX_MAX_PAYLOAD_LEN value (0: not set)
+ * @tx_info: crypto_info given for TX (returned by getsockopt); wiped on free
+ * @rx_info: same for RX
+ * @tx: TX record layer state, NULL unless tx_conf == KTLS_SW
+ * @rx: RX record layer state, NULL unless rx_conf == KTLS_SW
+ * @saved_write_space: the socket's sk_write_space before the ULP
+ * @saved_data_ready: the socket's sk_data_ready before RX was set
+ * @rcu: deferred free
+ */
+struct ktls_ctx {
+	struct proto *sk_proto;
+	const struct proto_ops *sk_ops;
+	u8 ipver;
+	u8 tx_conf;
+	u8 rx_conf;
+	bool zc_ro_tx;
+	bool rx_no_pad;
+	u16 tx_max_payload;
+	u8 tx_info[KTLS_MAX_INFO_LEN];
+	u8 rx_info[KTLS_MAX_INFO_LEN];
+	struct ktls_tx *tx;
+	struct ktls_rx *rx;
+	void (*saved_write_space)(struct sock *sk);
+	void (*saved_data_ready)(struct sock *sk);
+	struct rcu_head rcu;
+};
+
+static inline struct ktls_ctx *ktls_get_ctx(const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+
+	/* Read under lock_sock or from socket callbacks, where the ULP
+	 * data cannot go away under us.
+	 */
+	return (__force void *)icsk->icsk_ulp_data;
+}
+
+/* proto.c */
+int ktls_proto_init(void);
+void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_proto_build_v6(struct sock *sk);
+
+/* sockopt.c */
+int ktls_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int ktls_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+
+/* main.c */
+void ktls_ctx_free(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_close(struct sock *sk, long timeout);
+void ktls_write_space(struct sock *sk);
+extern struct tcp_ulp_ops ktls_ulp_ops;
+
+/* diag.c */
+#ifdef COMPAT_ULP_GET_INFO_NET_ADMIN
+int ktls_get_info(struct sock *sk, struct sk_buff *skb, bool net_admin);
+#else
+int ktls_get_info(struct sock *sk, struct sk_buff *skb);
+#endif
+size_t ktls_get_info_size(const struct sock *sk);
+
+/* tx.c - called with lock_sock held unless said otherwise */
+struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
+int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_tx_free(struct ktls_ctx *ctx);
+int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+#ifdef COMPAT_HAS_SENDPAGE
+int ktls_sendpage(struct sock *sk, struct page *page, int offset,
+		  size_t size, int flags);
+#endif
+void ktls_splice_eof(struct socket *sock);
+void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx);
+
+/* rx.c - called with lock_sock held unless said otherwise */
+struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
+int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_rx_free(struct ktls_ctx *ctx);
+int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		 int flags, int *addr_len);
+bool ktls_sock_is_readable(struct sock *sk);
+__poll_t ktls_poll(struct file *file, struct socket *sock,
+		   struct poll_table_struct *wait);
+ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
+			 struct pipe_inode_info *pipe, size_t len,
+			 unsigned int flags);
+
+/* stats.c */
+enum ktls_stat {
+	KTLS_STAT_CURR_TX_SW,
+	KTLS_STAT_CURR_RX_SW,
+	KTLS_STAT_CURR_TX_DEVICE,
+	KTLS_STAT_CURR_RX_DEVICE,
+	KTLS_STAT_TX_SW,
+	KTLS_STAT_RX_SW,
+	KTLS_STAT_TX_DEVICE,
+	KTLS_STAT_RX_DEVICE,
+	KTLS_STAT_DECRYPT_ERROR,
+	KTLS_STAT_RX_DEVICE_RESYNC,
+	KTLS_STAT_DECRYPT_RETRY,
+	KTLS_STAT_RX_NO_PAD_VIOLATION,
+	KTLS_STAT_TX_REKEY_OK,
+	KTLS_STAT_TX_REKEY_ERROR,
+	KTLS_STAT_RX_REKEY_OK,
+	KTLS_STAT_RX_REKEY_ERROR,
+	KTLS_STAT_RX_REKEY_RECEIVED,
+	KTLS_STAT_MAX,
+};
+
+int ktls_stats_init(const char *ulp_name);
+void ktls_stats_exit(void);
+void ktls_stat_add(const struct sock *sk, enum ktls_stat stat, long v);
+
+static inline void ktls_stat_inc(const struct sock *sk, enum ktls_stat stat)
+{
+	ktls_stat_add(sk, stat, 1);
+}
+
+static inline void ktls_stat_dec(const struct sock *sk, enum ktls_stat stat)
+{
+	ktls_stat_add(sk, stat, -1);
+}
+
+#endif /* KTLS_H */

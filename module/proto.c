@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* proto.c - proto and proto_ops tables, built once, indexed [ipver][tx][rx]. */
+
+#include <linux/mutex.h>
+#include <net/inet_common.h>
+
+#include "ktls.h"
+
+static struct proto ktls_prots[KTLS_NUM_PROTS][KTLS_NUM_CONFIG][KTLS_NUM_CONFIG];
+static struct proto_ops ktls_ops[KTLS_NUM_PROTS][KTLS_NUM_CONFIG][KTLS_NUM_CONFIG];
+
+static DEFINE_MUTEX(ktls_v6_lock);
+static const struct proto *ktls_v6_base;	/* protected by ktls_v6_lock */
+
+static void ktls_build_prots(struct proto p[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
+			     const struct proto *base)
+{
+	p[KTLS_BASE][KTLS_BASE] = *base;
+	p[KTLS_BASE][KTLS_BASE].setsockopt = ktls_setsockopt;
+	p[KTLS_BASE][KTLS_BASE].getsockopt = ktls_getsockopt;
+	p[KTLS_BASE][KTLS_BASE].close = ktls_close;
+
+	p[KTLS_SW][KTLS_BASE] = p[KTLS_BASE][KTLS_BASE];
+	p[KTLS_SW][KTLS_BASE].sendmsg = ktls_sendmsg;
+#ifdef COMPAT_HAS_SENDPAGE
+	p[KTLS_SW][KTLS_BASE].sendpage = ktls_sendpage;
+#endif
+#ifdef COMPAT_HAS_SPLICE_EOF
+	p[KTLS_SW][KTLS_BASE].splice_eof = ktls_splice_eof;
+#endif
+
+	p[KTLS_BASE][KTLS_SW] = p[KTLS_BASE][KTLS_BASE];
+	p[KTLS_BASE][KTLS_SW].recvmsg = ktls_recvmsg;
+	p[KTLS_BASE][KTLS_SW].sock_is_readable = ktls_sock_is_readable;
+
+	p[KTLS_SW][KTLS_SW] = p[KTLS_SW][KTLS_BASE];
+	p[KTLS_SW][KTLS_SW].recvmsg = p[KTLS_BASE][KTLS_SW].recvmsg;
+	p[KTLS_SW][KTLS_SW].sock_is_readable =
+		p[KTLS_BASE][KTLS_SW].sock_is_readable;
+}
+
+#ifdef COMPAT_HAS_SENDPAGE
+/* In-kernel senders must not bypass the record layer. */
+static int ktls_no_sendpage_locked(struct sock *sk, struct page *page,
+				   int offset, size_t size, int flags)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+static void ktls_build_ops(struct proto_ops o[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
+			   const struct proto_ops *base)
+{
+	o[KTLS_BASE][KTLS_BASE] = *base;
+
+	o[KTLS_SW][KTLS_BASE] = o[KTLS_BASE][KTLS_BASE];
+#ifdef COMPAT_HAS_SENDPAGE
+	o[KTLS_SW][KTLS_BASE].sendpage_locked = ktls_no_sendpage_locked;
+#endif
+#ifdef COMPAT_HAS_SPLICE_EOF
+	o[KTLS_SW][KTLS_BASE].splice_eof = ktls_splice_eof;
+#endif
+
+	o[KTLS_BASE][KTLS_SW] = o[KTLS_BASE][KTLS_BASE];
+	o[KTLS_BASE][KTLS_SW].splice_read = ktls_splice_read;
+	o[KTLS_BASE][KTLS_SW].poll = ktls_poll;
+	o[KTLS_BASE][KTLS_SW].read_sock = NULL;
+
+	o[KTLS_SW][KTLS_SW] = o[KTLS_SW][KTLS_BASE];
+	o[KTLS_SW][KTLS_SW].splice_read = ktls_splice_read;
+	o[KTLS_SW][KTLS_SW].poll = ktls_poll;
+	o[KTLS_SW][KTLS_SW].read_sock = NULL;
+}
+
+/**
+ * ktls_proto_init() - build the IPv4 tables
+ *
+ * Return: 0.
+ */
+int ktls_proto_init(void)
+{
+	ktls_build_prots(ktls_prots[KTLSV4], &tcp_prot);
+	ktls_build_ops(ktls_ops[KTLSV4], &inet_stream_ops);
+	return 0;
+}
+
+/**
+ * ktls_proto_build_v6() - build the IPv6 tables from the first v6 socket
+ * @sk: an IPv6 TCP socket that is being attached; its proto and ops are the
+ *	IPv6 bases (tcpv6_prot, inet6_stream_ops: not exported to modules).
+ */
+void ktls_proto_build_v6(struct sock *sk)
+{
+	const struct proto *base = READ_ONCE(sk->sk_prot);
+
+	if (likely(smp_load_acquire(&ktls_v6_base) == base))
+		return;
+	mutex_lock(&ktls_v6_lock);
+	if (ktls_v6_base != base) {
+		ktls_build_prots(ktls_prots[KTLSV6], base);
+		ktls_build_ops(ktls_ops[KTLSV6], sk->sk_socket->ops);
+		smp_store_release(&ktls_v6_base, base);
+	}
+	mutex_unlock(&ktls_v6_lock);
+}
+
+/**
+ * ktls_proto_update() - point the socket at the tables for its configuration
+ * @sk: socket, lock_sock held
+ * @ctx: its context
+ */
+void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx)
+{
+	WRITE_ONCE(sk->sk_prot,
+		   &ktls_prots[ctx->ipver][ctx->tx_conf][ctx->rx_conf]);
+	if (sk->sk_socket)
+		WRITE_ONCE(sk->sk_socket->ops,
+			   &ktls_ops[ctx->ipver][ctx->tx_conf][ctx->rx_conf]);
+}

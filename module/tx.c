@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tx.c - TX record layer: build records, encrypt in place, push pages to TCP. */
+
+#include <linux/highmem.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/splice.h>
+#include <crypto/aead.h>
+
+#include "ktls.h"
+
+/* pages of the largest record: header, explicit nonce, payload, type, tag */
+#define KTLS_TX_PAGES	DIV_ROUND_UP(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + \
+				     1 + 16, PAGE_SIZE)
+#define KTLS_TX_SG	(KTLS_TX_PAGES + 2)
+
+enum {
+	KTLS_TX_SCHEDULED,	/* work queued to push a pending record */
+	KTLS_TX_CLOSING,	/* socket closing: queue no more work */
+};
+
+/*
+ * One record in page-sized pieces. Byte 0 of pages[0] is the record header;
+ * plaintext is written from the payload offset on and encrypted in place.
+ */
+struct ktls_tx_rec {
+	struct page *pages[KTLS_TX_PAGES];
+	u32 len;	/* open: plaintext bytes; closed: record bytes */
+	u32 sent;	/* closed: bytes TCP has taken */
+	u8 type;	/* content type */
+};
+
+/*
+ * Lock order: tx->lock, then lock_sock. tx->lock keeps senders and the
+ * push work from interleaving records; lock_sock protects everything below.
+ */
+struct ktls_tx {
+	struct ktls_crypto c;
+	struct mutex lock;
+	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
+	struct ktls_tx_rec closed;	/* encrypted, not all taken by TCP */
+	struct aead_request *req;
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	u32 max_plain;			/* payload limit per record */
+	bool in_push;			/* write_space from inside our push */
+	unsigned long flags;		/* KTLS_TX_* bits, atomic */
+	struct work_struct work;
+	struct sock *sk;
+};
+
+static struct ktls_tx *ktls_tx(struct ktls_ctx *ctx)
+{
+	return ctx->tx;
+}
+
+/**
+ * ktls_tx_crypto() - TX keyed state, for getsockopt
+ * @ctx: context with TX configured
+ *
+ * Return: the TX crypto state.
+ */
+struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx)
+{
+	return &ctx->tx->c;
+}
+
+static u32 ktls_tx_payload_off(const struct ktls_tx *tx)
+{
+	return KTLS_REC_HDR_LEN + tx->c.prot.explicit_len;
+}
+
+static void ktls_rec_free(struct ktls_tx_rec *rec)
+{
+	int i;
+
+	for (i = 0; i < KTLS_TX_PAGES; i++)
+		if (rec->pages[i])
+			put_page(rec->pages[i]);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* Make sure bytes [0, end) of @rec are backed by pages. */
+static int ktls_rec_alloc(struct ktls_tx_rec *rec, u32 end, gfp_t gfp)
+{
+	u32 i;
+
+	for (i = 0; i < DIV_ROUND_UP(end, PAGE_SIZE); i++) {
+		if (rec->pages[i])
+			continue;
+		rec->pages[i] = alloc_page(gfp);
+		if (!rec->pages[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void ktls_rec_write(struct ktls_tx_rec *rec, u32 pos, const void *src,
+			   u32 len)
+{
+	while (len) {
+		u32 off = offset_in_page(pos);
+		u32 n = min_t(u32, len, PAGE_SIZE - off);
+
+		memcpy_to_page(rec->pages[pos / PAGE_SIZE], off, src, n);
+		pos += n;
+		src += n;
+		len -= n;
+	}
+}
+
+/* Map bytes [pos, pos + len) of @rec into @sg; returns entries used. */
+static int ktls_rec_sg(struct ktls_tx_rec *rec, u32 pos, u32 len,
+		       struct scatterlist *sg)
+{
+	int n = 0;
+
+	while (len) {
+		u32 off = offset_in_page(pos);
+		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
+
+		sg_set_page(&sg[n++], rec->pages[pos / PAGE_SIZE], chunk, off);
+		pos += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+/* Append up to @len bytes from @from to the open record. */
+static int ktls_rec_copy_in(struct sock *sk, struct ktls_tx *tx,
+			    struct iov_iter *from, u32 len)
+{
+	struct ktls_tx_rec *rec = &tx->open;
+	u32 base = ktls_tx_payload_off(tx);
+
+	while (len) {
+		u32 pos = base + rec->len;
+		u32 off = offset_in_page(pos);
+		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
+		size_t got;
+
+		if (ktls_rec_alloc(rec, pos + chunk, sk->sk_allocation))
+			return -ENOMEM;
+		got = copy_page_from_iter(rec->pages[pos / PAGE_SIZE], off,
+					  chunk, from);
+		rec->len += got;
+		len -= got;
+		if (got != chunk)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * Seal the open record in place and make it the closed record. On error
+ * the open record keeps its plaintext and nothing reaches the wire.
+ * Called with lock_sock held and no closed record pending.
+ */
+static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
+{
+	const struct ktls_prot *p = &tx->c.prot;
+	struct ktls_tx_rec *rec = &tx->open;
+	u32 base = ktls_tx_payload_off(tx);
+	u32 plain = rec->len;
+	struct scatterlist sg[KTLS_TX_SG];
+	u8 hdr[KTLS_REC_HDR_LEN];
+	DECLARE_CRYPTO_WAIT(wait);
+	int n, err;
+
+	err = ktls_rec_alloc(rec, plain + p->overhead, sk->sk_allocation);
+	if (err)
+		return err;
+
+	ktls_hdr_build(p, hdr, rec->type, plain);
+	ktls_rec_write(rec, 0, hdr, sizeof(hdr));
+	if (p->explicit_len)
+		ktls_rec_write(rec, KTLS_REC_HDR_LEN,
+			       tx->c.salt_iv + p->salt_len, p->explicit_len);
+	if (p->tail_len)
+		ktls_rec_write(rec, base + plain, &rec->type, 1);
+	ktls_nonce_build(p, tx->iv, tx->c.salt_iv, tx->c.seq,
+			 tx->c.salt_iv + p->salt_len);
+	ktls_aad_build(p, tx->aad, tx->c.seq, rec->type, plain);
+
+	sg_init_table(sg, KTLS_TX_SG);
+	sg_set_buf(&sg[0], tx->aad, p->aad_len);
+	n = ktls_rec_sg(rec, base, plain + p->tail_len + p->tag_len, &sg[1]);
+	sg_mark_end(&sg[n]);
+
+	aead_request_set_tfm(tx->req, tx->c.aead);
+	aead_request_set_callback(tx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(tx->req, p->aad_len);
+	aead_request_set_crypt(tx->req, sg, sg, plain + p->tail_len, tx->iv);
+	err = crypto_wait_req(crypto_aead_encrypt(tx->req), &wait);
+	if (err)
+		return err;
+
+	if (ktls_seq_inc(tx->c.seq)) {
+		/* 2^64 records: the key must not be used again */
+		WRITE_ONCE(sk->sk_err, EBADMSG);
+		sk_error_report(sk);
+	}
+	if (p->explicit_len)
+		ktls_iv_advance(p, tx->c.salt_iv);
+
+	tx->closed = *rec;
+	tx->closed.len = plain + p->overhead;
+	tx->closed.sent = 0;
+	memset(rec, 0, sizeof(*rec));
+	return 0;
+}
+
+/*
+ * Hand the closed record to TCP. Return: 0 when all of it is queued,
+ * -EAGAIN when TCP took only part (it stays pending), or an errno.
+ */
+static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
+{
+	struct ktls_tx_rec *rec = &tx->closed;
+
+	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
+	while (rec->sent < rec->len) {
+		u32 off = offset_in_page(rec->sent);
+		u32 n = min_t(u32, rec->len - rec->sent, PAGE_SIZE - off);
+		int f = flags;
+		int ret;
+
+		if (rec->sent + n < rec->len)
+			f |= KTLS_MSG_NOTLAST;
+		tx->in_push = true;
+		ret = ktls_compat_push_page(sk, rec->pages[rec->sent / PAGE_SIZE],
+					    off, n, f);
+		tx->in_push = false;
+		if (ret <= 0)
+			return ret ? ret : -EAGAIN;
+		rec->sent += ret;
+	}
+	ktls_rec_free(rec);
+	return 0;
+}
+
+static int ktls_tx_close_rec(struct sock *sk, struct ktls_tx *tx, int flags)
+{
+	int err = ktls_tx_seal(sk, tx);
+
+	if (err) {
+		if (err != -ENOMEM) {
+			WRITE_ONCE(sk->sk_err, EBADMSG);
+			sk_error_report(sk);
+		}
+		return err;
+	}
+	return ktls_tx_push(sk, tx, flags);
+}
+
+static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
+{
+	struct cmsghdr *cmsg;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_TLS)
+			continue;
+		if (cmsg->cmsg_type != TLS_SET_RECORD_TYPE)
+			return -EINVAL;
+		if (cmsg->cmsg_len < CMSG_LEN(sizeof(*type)))
+			return -EINVAL;
+		if (msg->msg_flags & MSG_MORE)
+			return -EINVAL;
+		*type = *(u8 *)CMSG_DATA(cmsg);
+	}
+	return 0;
+}
+
+/*
+ * The send loop shared by sendmsg, sendpage and splice. Called with
+ * tx->lock and lock_sock held. Return: plaintext bytes accepted or errno.
+ */
+static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
+			       struct iov_iter *from, u8 type, int flags,
+			       bool more)
+{
+	bool empty = !iov_iter_count(from);
+	size_t copied = 0;
+	int err = 0;
+
+	if (tx->closed.len) {
+		err = ktls_tx_push(sk, tx, flags);
+		if (err)
+			goto out;
+	}
+	if (tx->open.len && tx->open.type != type) {
+		err = ktls_tx_close_rec(sk, tx, flags);
+		if (err)
+			goto out;
+	}
+	tx->open.type = type;
+
+	while (iov_iter_count(from)) {
+		u32 n = min_t(size_t, iov_iter_count(from),
+			      tx->max_plain - tx->open.len);
+		u32 before = tx->open.len;
+		bool last;
+
+		if (sk->sk_err) {
+			err = -sk->sk_err;
+			break;
+		}
+		err = ktls_rec_copy_in(sk, tx, from, n);
+		copied += tx->open.len - before;
+		if (err)
+			break;
+		last = !iov_iter_count(from);
+		if (tx->open.len < tx->max_plain &&
+		    last && more && type == KTLS_CT_APPLICATION_DATA)
+			break;
+		if (tx->open.len == tx->max_plain || last) {
+			err = ktls_tx_close_rec(sk, tx,
+						last ? flags : flags | MSG_MORE);
+			if (err)
+				break;
+		}
+	}
+	/* A send of nothing without MSG_MORE ends a held-back record. */
+	if (empty && !more && tx->open.len)
+		err = ktls_tx_close_rec(sk, tx, flags);
+	/* Empty control records are records too. */
+	if (empty && !err && type != KTLS_CT_APPLICATION_DATA && !tx->open.len)
+		err = ktls_tx_close_rec(sk, tx, flags);
+out:
+	if (copied)
+		return copied;
+	return sk_stream_error(sk, flags, err);
+}
+
+/**
+ * ktls_sendmsg() - proto->sendmsg with TX configured
+ * @sk: socket
+ * @msg: data, optionally a TLS_SET_RECORD_TYPE cmsg
+ * @size: bytes in @msg
+ *
+ * Return: plaintext bytes accepted, or a negative errno.
+ */
+int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct ktls_tx *tx = ktls_tx(ktls_get_ctx(sk));
+	int flags = msg->msg_flags;
+	u8 type = KTLS_CT_APPLICATION_DATA;
+	int ret;
+
+	if (flags & ~(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+		      MSG_CMSG_COMPAT | KTLS_MSG_INTERNAL))
+		return -EOPNOTSUPP;
+
+	mutex_lock(&tx->lock);
+	lock_sock(sk);
+	ret = 0;
+	if (msg->msg_controllen)
+		ret = ktls_tx_cmsg_type(msg, &type);
+	if (!ret)
+		ret = ktls_tx_send_locked(sk, tx, &msg->msg_iter, type, flags,
+					  flags & MSG_MORE);
+	release_sock(sk);
+	mutex_unlock(&tx->lock);
+	return ret;
+}
+
+#ifdef COMPAT_HAS_SENDPAGE
+/**
+ * ktls_sendpage() - proto->sendpage with TX configured (sendfile, splice)
+ * @sk: socket
+ * @page: source page
+ * @offset: start in @page
+ * @size: bytes
+ * @flags: MSG_* and MSG_SENDPAGE_NOTLAST
+ *
+ * Return: bytes accepted, or a negative errno.
+ */
+int ktls_sendpage(struct sock *sk, struct page *page, int offset,
+		  size_t size, int flags)
+{
+	struct ktls_tx *tx = ktls_tx(ktls_get_ctx(sk));
+	struct bio_vec bvec = {
+		.bv_page = page, .bv_offset = offset, .bv_len = size,
+	};
+	struct iov_iter from;
+	int ret;
+
+	if (flags & ~(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL |
+		      MSG_SENDPAGE_NOTLAST | MSG_SENDPAGE_NOPOLICY |
+		      MSG_NO_SHARED_FRAGS))
+		return -EOPNOTSUPP;
+	iov_iter_bvec(&from, ITER_SOURCE, &bvec, 1, size);
+
+	mutex_lock(&tx->lock);
+	lock_sock(sk);
+	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
+				  flags & ~MSG_SENDPAGE_NOTLAST,
+				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST));
+	release_sock(sk);
+	mutex_unlock(&tx->lock);
+	return ret;
+}
+#endif
+
+/**
+ * ktls_splice_eof() - splice finished: send what MSG_MORE held back
+ * @sock: socket
+ */
+void ktls_splice_eof(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	struct ktls_tx *tx;
+
+	if (!ctx || ctx->tx_conf != KTLS_SW)
+		return;
+	tx = ktls_tx(ctx);
+	mutex_lock(&tx->lock);
+	lock_sock(sk);
+	if (tx->closed.len)
+		ktls_tx_push(sk, tx, 0);
+	if (!tx->closed.len && tx->open.len)
+		ktls_tx_close_rec(sk, tx, 0);
+	release_sock(sk);
+	mutex_unlock(&tx->lock);
+}
+
+static void ktls_tx_work(struct work_struct *work)
+{
+	struct ktls_tx *tx = container_of(work, struct ktls_tx, work);
+	struct sock *sk = tx->sk;
+
+	mutex_lock(&tx->lock);
+	lock_sock(sk);
+	clear_bit(KTLS_TX_SCHEDULED, &tx->flags);
+	if (tx->closed.len && !test_bit(KTLS_TX_CLOSING, &tx->flags))
+		ktls_tx_push(sk, tx, MSG_DONTWAIT);
+	release_sock(sk);
+	mutex_unlock(&tx->lock);
+	sock_put(sk);
+}
+
+/**
+ * ktls_tx_write_space() - TCP has room again
+ * @sk: socket, called from TCP with the socket locked
+ * @ctx: its context
+ *
+ * A record that TCP took only part of is finished from a work item, so it
+ * goes out even if the application never sends again.
+ */
+void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
+{
+	struct ktls_tx *tx = ktls_tx(ctx);
+
+	if (!tx->in_push && READ_ONCE(tx->closed.len) &&
+	    !test_bit(KTLS_TX_CLOSING, &tx->flags) &&
+	    !test_and_set_bit(KTLS_TX_SCHEDULED, &tx->flags)) {
+		sock_hold(sk);
+		if (!schedule_work(&tx->work))
+			sock_put(sk);
+	}
+	ctx->saved_write_space(sk);
+}
+
+/**
+ * ktls_tx_init() - key TX from ctx->tx_info
+ * @sk: socket, lock_sock held
+ * @ctx: context whose tx_info was validated
+ *
+ * Return: 0 or a negative errno; on error nothing is left allocated.
+ */
+int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
+{
+	struct ktls_tx *tx;
+	int err;
+
+	tx = kzalloc(sizeof(*tx), GFP_KERNEL);
+	if (!tx)
+		return -ENOMEM;
+	err = ktls_crypto_init(&tx->c, (void *)ctx->tx_info);
+	if (err)
+		goto err_free;
+	tx->req = kzalloc(sizeof(*tx->req) + crypto_aead_reqsize(tx->c.aead),
+			  GFP_KERNEL);
+	if (!tx->req) {
+		err = -ENOMEM;
+		goto err_crypto;
+	}
+	mutex_init(&tx->lock);
+	INIT_WORK(&tx->work, ktls_tx_work);
+	tx->sk = sk;
+	tx->max_plain = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
+	tx->open.type = KTLS_CT_APPLICATION_DATA;
+	ctx->tx = tx;
+	return 0;
+
+err_crypto:
+	ktls_crypto_free(&tx->c);
+err_free:
+	kfree_sensitive(tx);
+	return err;
+}
+
+/**
+ * ktls_tx_release() - stop TX at close: push what is sealed, drop the rest
+ * @sk: socket, lock_sock NOT held (taken here after the work is stopped)
+ * @ctx: context
+ */
+void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx)
+{
+	struct ktls_tx *tx = ktls_tx(ctx);
+
+	set_bit(KTLS_TX_CLOSING, &tx->flags);
+	if (cancel_work_sync(&tx->work))
+		sock_put(sk);
+
+	mutex_lock(&tx->lock);
+	lock_sock(sk);
+	if (tx->closed.len)
+		ktls_tx_push(sk, tx, MSG_DONTWAIT);
+	ktls_stat_dec(sk, KTLS_STAT_CURR_TX_SW);
+	release_sock(sk);
+	mutex_unlock(&tx->lock);
+}
+
+/**
+ * ktls_tx_free() - free TX state and wipe its keys
+ * @ctx: context, detached from its socket
+ */
+void ktls_tx_free(struct ktls_ctx *ctx)
+{
+	struct ktls_tx *tx = ktls_tx(ctx);
+
+	ktls_rec_free(&tx->open);
+	ktls_rec_free(&tx->closed);
+	if (tx->req)
+		kfree_sensitive(tx->req);
+	ktls_crypto_free(&tx->c);
+	kfree_sensitive(tx);
+	ctx->tx = NULL;
+}
