@@ -9,6 +9,7 @@
 #include <asm/fpu/api.h>
 #else
 #include <cpuid.h>
+#define noinline	__attribute__((__noinline__))
 #endif
 
 /*
@@ -75,6 +76,9 @@ static const v16u8 sm4_out_aesni_hi = {
 #define SM4_GFNI_IN_C	0x3e
 #define SM4_GFNI_OUT	0xf3ab34a974a6b589LL
 #define SM4_GFNI_OUT_C	0xd3
+static const v2di sm4_gfni_in = { SM4_GFNI_IN, SM4_GFNI_IN };
+static const v2di sm4_gfni_out = { SM4_GFNI_OUT, SM4_GFNI_OUT };
+static const v2di zero128 = { 0, 0 };
 
 #define PSHUFB(t, i)	((v16u8)__builtin_ia32_pshufb128((v16qi)(t), (v16qi)(i)))
 #define ROTB(x, m)	((v4u32)PSHUFB(x, m))
@@ -86,15 +90,15 @@ static const v16u8 sm4_out_aesni_hi = {
 #define SBOX_AESNI(x) ({						\
 	v16u8 u_ = AFFINE_NIB((v16u8)(x), sm4_in_lo, sm4_in_hi);	\
 	u_ = PSHUFB(u_, inv_shift_rows);				\
-	u_ = (v16u8)__builtin_ia32_aesenclast128((v2di)u_, (v2di){ 0, 0 }); \
+	u_ = (v16u8)__builtin_ia32_aesenclast128((v2di)u_, zero128);	\
 	(v4u32)AFFINE_NIB(u_, sm4_out_aesni_lo, sm4_out_aesni_hi);	\
 })
 
 #define SBOX_GFNI(x) ({							\
 	v16qi u_ = __builtin_ia32_vgf2p8affineqb_v16qi((v16qi)(x),	\
-		(v16qi)(v2di){ SM4_GFNI_IN, SM4_GFNI_IN }, SM4_GFNI_IN_C); \
+		(v16qi)sm4_gfni_in, SM4_GFNI_IN_C);			\
 	(v4u32)__builtin_ia32_vgf2p8affineinvqb_v16qi(u_,		\
-		(v16qi)(v2di){ SM4_GFNI_OUT, SM4_GFNI_OUT }, SM4_GFNI_OUT_C); \
+		(v16qi)sm4_gfni_out, SM4_GFNI_OUT_C);			\
 })
 
 /* L(b) = b ^ (b <<< 2) ^ (b <<< 10) ^ (b <<< 18) ^ (b <<< 24) */
@@ -164,13 +168,13 @@ static const v16u8 sm4_out_aesni_hi = {
 	b0 ^= SM4_L(tb_);						\
 } while (0)
 
-static TGT_AESNI __attribute__((noinline))
+static TGT_AESNI noinline
 void sm4_crypt8_aesni(const u32 *rk, u8 *out, const u8 *in)
 {
 	SM4_CRYPT8(SBOX_AESNI);
 }
 
-static TGT_GFNI __attribute__((noinline))
+static TGT_GFNI noinline
 void sm4_crypt8_gfni(const u32 *rk, u8 *out, const u8 *in)
 {
 	SM4_CRYPT8(SBOX_GFNI);

@@ -1,21 +1,178 @@
 // SPDX-License-Identifier: GPL-2.0
-/* blockcipher.c - SM4/ARIA registration with the crypto API (placeholder). */
+/* SM4/ARIA registration with the crypto API when the running kernel has none. */
+
+#include <linux/crypto.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <crypto/algapi.h>
 
 #include "blockcipher.h"
+#include "core/aria.h"
+#include "core/sm4.h"
 
-/**
- * ktls_blockciphers_init() - register fallback block ciphers
- *
- * Return: 0 or a negative errno.
+/*
+ * Debian's stock kernels leave CONFIG_CRYPTO_SM4 and CONFIG_CRYPTO_ARIA
+ * unset, so gcm(sm4), ccm(sm4) and gcm(aria) cannot be instantiated.  We
+ * offer single-block "sm4" and "aria" ciphers built on core/sm4.c and
+ * core/aria.c; the kernel's own ctr/gcm/ccm templates do the rest.  A
+ * native implementation always wins: we register only when the kernel has
+ * none, and at a priority below the generic C drivers (100).
  */
-int ktls_blockciphers_init(void)
+#define KTLS_BC_PRIORITY	50
+
+static bool ktls_sm4_registered;
+static bool ktls_aria_registered;
+
+static int ktls_sm4_cia_setkey(struct crypto_tfm *tfm, const u8 *key,
+			       unsigned int keylen)
 {
+	if (keylen != KTLS_SM4_KEY_SIZE)
+		return -EINVAL;
+	return ktls_sm4_setkey(crypto_tfm_ctx(tfm), key);
+}
+
+static void ktls_sm4_cia_encrypt(struct crypto_tfm *tfm, u8 *out, const u8 *in)
+{
+	ktls_sm4_encrypt(crypto_tfm_ctx(tfm), out, in);
+}
+
+static void ktls_sm4_cia_decrypt(struct crypto_tfm *tfm, u8 *out, const u8 *in)
+{
+	ktls_sm4_decrypt(crypto_tfm_ctx(tfm), out, in);
+}
+
+static int ktls_aria_cia_setkey(struct crypto_tfm *tfm, const u8 *key,
+				unsigned int keylen)
+{
+	return ktls_aria_setkey(crypto_tfm_ctx(tfm), key, keylen);
+}
+
+static void ktls_aria_cia_encrypt(struct crypto_tfm *tfm, u8 *out, const u8 *in)
+{
+	ktls_aria_encrypt(crypto_tfm_ctx(tfm), out, in);
+}
+
+static void ktls_aria_cia_decrypt(struct crypto_tfm *tfm, u8 *out, const u8 *in)
+{
+	ktls_aria_decrypt(crypto_tfm_ctx(tfm), out, in);
+}
+
+/* Key schedules are wiped when the transform goes away. */
+static void ktls_sm4_exit_tfm(struct crypto_tfm *tfm)
+{
+	ktls_sm4_clear(crypto_tfm_ctx(tfm));
+}
+
+static void ktls_aria_exit_tfm(struct crypto_tfm *tfm)
+{
+	ktls_aria_clear(crypto_tfm_ctx(tfm));
+}
+
+static struct crypto_alg ktls_sm4_alg = {
+	.cra_name		= "sm4",
+	.cra_driver_name	= "sm4-ktls",
+	.cra_priority		= KTLS_BC_PRIORITY,
+	.cra_flags		= CRYPTO_ALG_TYPE_CIPHER,
+	.cra_blocksize		= KTLS_SM4_BLOCK_SIZE,
+	.cra_ctxsize		= sizeof(struct ktls_sm4_ctx),
+	.cra_module		= THIS_MODULE,
+	.cra_exit		= ktls_sm4_exit_tfm,
+	.cra_u.cipher = {
+		.cia_min_keysize	= KTLS_SM4_KEY_SIZE,
+		.cia_max_keysize	= KTLS_SM4_KEY_SIZE,
+		.cia_setkey		= ktls_sm4_cia_setkey,
+		.cia_encrypt		= ktls_sm4_cia_encrypt,
+		.cia_decrypt		= ktls_sm4_cia_decrypt,
+	},
+};
+
+static struct crypto_alg ktls_aria_alg = {
+	.cra_name		= "aria",
+	.cra_driver_name	= "aria-ktls",
+	.cra_priority		= KTLS_BC_PRIORITY,
+	.cra_flags		= CRYPTO_ALG_TYPE_CIPHER,
+	.cra_blocksize		= KTLS_ARIA_BLOCK_SIZE,
+	.cra_ctxsize		= sizeof(struct ktls_aria_ctx),
+	.cra_module		= THIS_MODULE,
+	.cra_exit		= ktls_aria_exit_tfm,
+	.cra_u.cipher = {
+		.cia_min_keysize	= 16,
+		.cia_max_keysize	= KTLS_ARIA_MAX_KEY_SIZE,
+		.cia_setkey		= ktls_aria_cia_setkey,
+		.cia_encrypt		= ktls_aria_cia_encrypt,
+		.cia_decrypt		= ktls_aria_cia_decrypt,
+	},
+};
+
+/* Register @alg unless the kernel (or a module it can load) provides @name. */
+static int ktls_bc_register(struct crypto_alg *alg, bool *registered)
+{
+	int err;
+
+	if (crypto_has_alg(alg->cra_name, CRYPTO_ALG_TYPE_CIPHER,
+			   CRYPTO_ALG_TYPE_MASK)) {
+		pr_info("kernel has %s; not registering %s\n",
+			alg->cra_name, alg->cra_driver_name);
+		return 0;
+	}
+	err = crypto_register_alg(alg);
+	if (err) {
+		pr_err("cannot register %s: %d\n", alg->cra_driver_name, err);
+		return err;
+	}
+	*registered = true;
 	return 0;
 }
 
 /**
+ * ktls_blockciphers_init() - register SM4 and ARIA where the kernel has none
+ *
+ * Picks the fastest constant-time core path (GFNI, AES-NI or generic C)
+ * and registers "sm4" and "aria" single-block ciphers only when
+ * crypto_has_alg() finds no native single-block cipher of that name.
+ *
+ * Context: process context (module init).
+ * Return: 0 or a negative errno; nothing stays registered on error.
+ */
+int ktls_blockciphers_init(void)
+{
+	int err;
+
+	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	err = ktls_bc_register(&ktls_sm4_alg, &ktls_sm4_registered);
+	if (err)
+		return err;
+	err = ktls_bc_register(&ktls_aria_alg, &ktls_aria_registered);
+	if (err)
+		goto err_sm4;
+	if (ktls_sm4_registered || ktls_aria_registered)
+		pr_info("block ciphers: %s%s(%s path)\n",
+			ktls_sm4_registered ? "sm4 " : "",
+			ktls_aria_registered ? "aria " : "",
+			ktls_bc_impl_name(ktls_sm4_get_impl()));
+	return 0;
+
+err_sm4:
+	if (ktls_sm4_registered)
+		crypto_unregister_alg(&ktls_sm4_alg);
+	ktls_sm4_registered = false;
+	return err;
+}
+
+/**
  * ktls_blockciphers_exit() - unregister what ktls_blockciphers_init() did
+ *
+ * Transforms hold a reference on this module (cra_module), so module unload
+ * is refused while any gcm(sm4)/ccm(sm4)/gcm(aria) instance still uses us.
+ *
+ * Context: process context (module exit or init unwinding).
  */
 void ktls_blockciphers_exit(void)
 {
+	if (ktls_aria_registered)
+		crypto_unregister_alg(&ktls_aria_alg);
+	if (ktls_sm4_registered)
+		crypto_unregister_alg(&ktls_sm4_alg);
+	ktls_aria_registered = false;
+	ktls_sm4_registered = false;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* blockcipher.h - SM4/ARIA registration with the crypto API (placeholder). */
+/* SM4/ARIA registration with the crypto API when the running kernel has none. */
 #ifndef KTLS_BLOCKCIPHER_H
 #define KTLS_BLOCKCIPHER_H
 
