@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* `ktls check`: one screen on what kernel TLS this machine can do, and fixes. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <linux/tls.h>
+#include <openssl/rand.h>
+
+#include "ktls-tool.h"
+#include "ktls/ktls.h"
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+struct pair {
+	int a, b;
+};
+
+static int loopback_pair(struct pair *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	p->a = p->b = -1;
+	if (l < 0)
+		return -errno;
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&sa, &sl))
+		goto fail;
+	p->a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (p->a < 0 || connect(p->a, (struct sockaddr *)&sa, sizeof(sa)))
+		goto fail;
+	p->b = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (p->b < 0)
+		goto fail;
+	close(l);
+	return 0;
+fail:
+	close(l);
+	if (p->a >= 0)
+		close(p->a);
+	p->a = -1;
+	return -errno;
+}
+
+static void pair_close(struct pair *p)
+{
+	if (p->a >= 0)
+		close(p->a);
+	if (p->b >= 0)
+		close(p->b);
+}
+
+/* Install random keys for one direction; returns 0 or -errno. */
+static int probe_one(int fd, unsigned int dir, uint16_t version,
+		     const struct ktls_cipher_desc *d)
+{
+	uint8_t key[32], iv[12];
+	size_t ivl = version == TLS_1_3_VERSION || d->salt_len == 0 ?
+		     12 : d->salt_len;
+	int ret;
+
+	RAND_bytes(key, sizeof(key));
+	RAND_bytes(iv, sizeof(iv));
+	ret = ktls_install_keys(NULL, fd, dir, version, d->kernel_type, key,
+				d->key_len, iv, ivl, 0);
+	explicit_bzero(key, sizeof(key));
+	return ret;
+}
+
+static char *read_small(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return buf;
+}
+
+static bool module_loaded(const char *name)
+{
+	char line[512];
+	size_t nl = strlen(name);
+	FILE *f = fopen("/proc/modules", "r");
+	bool found = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, nl) && line[nl] == ' ')
+			found = true;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Returns true when a "tls" ULP is registered; prints who provides it. */
+static bool report_ulp(void)
+{
+	char ulps[256];
+	bool listed = false;
+
+	if (read_small("/proc/sys/net/ipv4/tcp_available_ulp", ulps, sizeof(ulps))) {
+		for (char *t = strtok(ulps, " "); t; t = strtok(NULL, " "))
+			listed |= !strcmp(t, "tls");
+	}
+	if (module_loaded("ktls") || !access("/sys/module/ktls", F_OK))
+		printf("TLS ULP:      %s, provided by ktls.ko\n", listed ? "registered" : "not registered");
+	else if (module_loaded("tls"))
+		printf("TLS ULP:      %s, provided by the in-tree tls.ko\n", listed ? "registered" : "not registered");
+	else if (listed)
+		printf("TLS ULP:      registered, built into the kernel (CONFIG_TLS=y)\n");
+	else
+		printf("TLS ULP:      none: the kernel has no TLS ULP: load ktls.ko (insmod ktls.ko) or the in-tree module (modprobe tls)\n");
+	return listed || module_loaded("ktls") || module_loaded("tls");
+}
+
+struct probe_result {
+	int tx[2], rx[2];	/* [0] TLS 1.2, [1] TLS 1.3 */
+};
+
+static int probe_matrix(struct probe_result *res, size_t n)
+{
+	static const uint16_t versions[2] = { TLS_1_2_VERSION, TLS_1_3_VERSION };
+	int usable = 0;
+
+	printf("\nCipher             TLS 1.2 TX/RX     TLS 1.3 TX/RX\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct ktls_cipher_desc *d = ktls_cipher_at(i);
+
+		printf("%-18s", d->name);
+		for (int v = 0; v < 2; v++) {
+			struct pair p;
+			int err = loopback_pair(&p);
+
+			res[i].tx[v] = err ? err : probe_one(p.a, KTLS_TX, versions[v], d);
+			res[i].rx[v] = err ? err : probe_one(p.a, KTLS_RX, versions[v], d);
+			pair_close(&p);
+			printf(" %-8s %-8s", res[i].tx[v] ? "no" : "yes",
+			       res[i].rx[v] ? "no" : "yes");
+			usable += !res[i].tx[v] && !res[i].rx[v];
+		}
+		printf("\n");
+	}
+	return usable;
+}
+
+static void explain_failures(const struct probe_result *res, size_t n)
+{
+	int last = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (int v = 0; v < 2; v++) {
+			int e = res[i].tx[v] ? res[i].tx[v] : res[i].rx[v];
+
+			if (!e || e == last)
+				continue;
+			last = e;
+			printf("  %s TLS 1.%d: %s (%s).\n", ktls_cipher_at(i)->name, 2 + v,
+			       ktls_explain_errno(e, e == -ENOENT), strerror(-e));
+		}
+}
+
+static void probe_extras(void)
+{
+	const struct ktls_cipher_desc *d = ktls_cipher_at(0);
+	struct pair p;
+	int one = 1, tx, rx, np;
+
+	if (loopback_pair(&p))
+		return;
+	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d);
+	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d);
+	if (tx || rx) {
+		pair_close(&p);
+		return;
+	}
+	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d);
+	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d);
+	printf("\nKeyUpdate:    TX rekey %s, RX rekey %s%s\n", tx ? "no" : "yes",
+	       rx ? "no" : "yes", tx || rx ?
+	       ": a TLS 1.3 KeyUpdate will end connections; it needs Linux 6.14+ or ktls.ko with rekey" : "");
+#ifdef TLS_RX_EXPECT_NO_PAD
+	np = probe_one(p.b, KTLS_RX, TLS_1_3_VERSION, d);
+	if (!np)
+		np = setsockopt(p.b, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one,
+				sizeof(one)) ? errno : 0;
+	printf("No-pad RX:    %s\n", np ? "no: TLS_RX_EXPECT_NO_PAD needs Linux 6.0+ or ktls.ko" : "yes");
+#else
+	(void)one;
+	(void)np;
+	printf("No-pad RX:    unknown: built against headers without TLS_RX_EXPECT_NO_PAD\n");
+#endif
+	pair_close(&p);
+}
+
+static void print_tls_stat(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/net/tls_stat", "r");
+	int n = 0;
+
+	printf("\n/proc/net/tls_stat:");
+	if (!f) {
+		printf(" absent: it appears once ktls.ko or tls.ko is loaded\n");
+		return;
+	}
+	printf("\n");
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned long long v;
+
+		if (sscanf(line, "%63s %llu", name, &v) == 2 && v)
+			printf("  %-28s %llu\n", name, v), n++;
+	}
+	if (!n)
+		printf("  (all counters zero)\n");
+	fclose(f);
+}
+
+int check_main(int argc, char *argv[])
+{
+	struct probe_result res[16];
+	size_t n = ktls_cipher_count();
+	struct utsname u;
+	bool ulp;
+	int usable;
+
+	if (argc > 1) {
+		fprintf(stderr, "Usage: %s check\n", PROG_NAME);
+		return !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ? 0 : EXIT_USAGE;
+	}
+	if (n > 16)
+		n = 16;
+	uname(&u);
+	printf("Kernel:       %s %s (%s)\n", u.sysname, u.release, u.machine);
+	ulp = report_ulp();
+	usable = probe_matrix(res, n);
+	if (usable < (int)(2 * n)) {
+		printf("\nNot available:\n");
+		explain_failures(res, n);
+	}
+	if (usable)
+		probe_extras();
+	print_tls_stat();
+	printf("\nVerdict:      %s\n", usable ?
+	       "kernel TLS works: `ktls serve' and `ktls get' will use it" :
+	       ulp ? "the TLS ULP is present but refused every cipher: see the reasons above" :
+		     "no kernel TLS: `ktls serve' and `ktls get' fall back to OpenSSL's userspace record layer; load ktls.ko");
+	return usable ? 0 : 1;
+}
