@@ -1,50 +1,700 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rx.c - RX record layer (not yet implemented: TLS_RX returns EOPNOTSUPP). */
+/* rx.c - RX record layer: frame records in the TCP queue, decrypt, recvmsg. */
+
+#include <linux/highmem.h>
+#include <linux/in.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/splice.h>
+#include <linux/wait.h>
+#include <crypto/aead.h>
 
 #include "ktls.h"
 
-struct ktls_rx {
-	struct ktls_crypto c;
+/* pages one record's content can need when spliced */
+#define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
+
+/*
+ * One record taken off the TCP queue. data[] holds the record as received;
+ * it is decrypted in place, and its content is then data[start, start+len).
+ * Reading consumes it from the front.
+ */
+struct ktls_rx_rec {
+	struct list_head list;
+	u32 start;
+	u32 len;
+	u8 type;
+	u8 data[];
 };
 
+/*
+ * Records stay in the TCP receive queue until a whole one is there; only
+ * then are they copied out and decrypted. Everything below is protected by
+ * the socket lock: lock_sock in process context, or the bh lock in the
+ * data_ready hook. @ready is also read locklessly by poll.
+ *
+ * One reader at a time (recvmsg, splice_read) owns the record stream, so a
+ * record is never split between readers and a peek cursor stays valid
+ * while its reader sleeps: @reader, taken under lock_sock, kept across the
+ * waits that release it.
+ */
+struct ktls_rx {
+	struct ktls_crypto c;
+	struct aead_request *req;
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	struct list_head recs;		/* decrypted, not fully read */
+	u32 rec_len;			/* length of the record at copied_seq */
+	int err;			/* sticky: -EBADMSG after a bad record */
+	bool ready;			/* a whole record waits in TCP */
+	bool stopped;			/* framing or crypto error: parse no more */
+	bool reader;			/* a reader owns the record stream */
+	wait_queue_head_t readers;	/* waiting for @reader */
+};
+
+/**
+ * ktls_rx_crypto() - RX keyed state, for getsockopt
+ * @ctx: context with RX configured
+ *
+ * The iv is the one given to setsockopt (TLS 1.2 reads the explicit part
+ * from each record); the sequence number is that of the next record.
+ *
+ * Return: the RX crypto state.
+ */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 {
 	return &ctx->rx->c;
 }
 
-int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
+/*
+ * Copy @len bytes starting at the first unread byte of the TCP receive
+ * queue, without consuming them. Called with the socket locked.
+ * Return: 0, or -EAGAIN when fewer bytes are queued.
+ */
+static int ktls_rx_copy_bits(struct sock *sk, u8 *to, u32 len)
 {
-	return -EOPNOTSUPP;
+	u32 seq = tcp_sk(sk)->copied_seq;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 off = seq - TCP_SKB_CB(skb)->seq;
+		u32 n;
+
+		if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
+			off--;
+		if (off >= skb->len)
+			continue;
+		n = min(len, skb->len - off);
+		if (skb_copy_bits(skb, off, to, n))
+			return -EFAULT;
+		to += n;
+		seq += n;
+		len -= n;
+		if (!len)
+			return 0;
+	}
+	return -EAGAIN;
 }
 
-void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx)
+/* The stream is unusable from here on: report @err once through sk_err. */
+static void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
 {
+	rx->stopped = true;
+	WRITE_ONCE(rx->ready, false);
+	WRITE_ONCE(sk->sk_err, -err);
+	sk_error_report(sk);
 }
 
-void ktls_rx_free(struct ktls_ctx *ctx)
+/*
+ * Look at the header at copied_seq. A bad header stops the parser for good
+ * and sets sk_err (EMSGSIZE, EBADMSG or EINVAL). Called with the socket
+ * locked. Return: true when a whole record is queued; its length is then
+ * in rx->rec_len.
+ */
+static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 {
+	u8 hdr[KTLS_REC_HDR_LEN];
+	int inq = tcp_inq(sk);
+	bool ready = false;
+	u32 len;
+	u8 type;
+	int err;
+
+	if (rx->stopped)
+		return false;
+	if (inq >= KTLS_REC_HDR_LEN && !ktls_rx_copy_bits(sk, hdr, sizeof(hdr))) {
+		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
+		if (err) {
+			ktls_rx_abort(sk, rx, err);
+			return false;
+		}
+		rx->rec_len = len;
+		ready = inq >= len;
+	}
+	WRITE_ONCE(rx->ready, ready);
+	return ready;
 }
 
-int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-		 int flags, int *addr_len)
+/* sk_data_ready while RX is on: wake readers only for whole records. */
+static void ktls_rx_data_ready(struct sock *sk)
 {
-	return -EOPNOTSUPP;
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+
+	if (ktls_rx_parse(sk, ctx->rx) || READ_ONCE(sk->sk_err) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN) || sock_flag(sk, SOCK_DONE))
+		ctx->saved_data_ready(sk);
 }
 
-bool ktls_sock_is_readable(struct sock *sk)
+/* Build the nonce and AAD for @rec, whose record is @len bytes long. */
+static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec,
+			    u32 len)
 {
-	return false;
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 plain = len - KTLS_REC_HDR_LEN - p->explicit_len - p->tag_len;
+
+	ktls_nonce_build(p, rx->iv, rx->c.salt_iv, rx->c.seq,
+			 rec->data + KTLS_REC_HDR_LEN);
+	if (p->version == KTLS_VER_1_3)
+		memcpy(rx->aad, rec->data, KTLS_REC_HDR_LEN);
+	else
+		ktls_aad_build(p, rx->aad, rx->c.seq, rec->data[0], plain);
 }
 
-__poll_t ktls_poll(struct file *file, struct socket *sock,
-		   struct poll_table_struct *wait)
+/*
+ * Decrypt @rec in place and find its type and content. Called with
+ * lock_sock held. Return: 0, or -EBADMSG (bad tag, TLS 1.3 record of
+ * padding only) or another error from the crypto API.
+ */
+static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
+			   struct ktls_rx_rec *rec, u32 len)
 {
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
+	u32 clen = len - start;
+	struct scatterlist sg[2];
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	ktls_rx_prepare(rx, rec, len);
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], rx->aad, p->aad_len);
+	sg_set_buf(&sg[1], rec->data + start, clen);
+
+	aead_request_set_tfm(rx->req, rx->c.aead);
+	aead_request_set_callback(rx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(rx->req, p->aad_len);
+	aead_request_set_crypt(rx->req, sg, sg, clen, rx->iv);
+	err = crypto_wait_req(crypto_aead_decrypt(rx->req), &wait);
+	if (err) {
+		if (err == -EBADMSG)
+			ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
+		return err;
+	}
+
+	rec->start = start;
+	rec->type = rec->data[0];
+	rec->len = clen - p->tag_len;
+	if (p->tail_len)
+		return ktls_tls13_inner_parse(rec->data + start, rec->len,
+					      &rec->type, &rec->len);
 	return 0;
 }
 
+/* A record failed: every later read returns -EBADMSG, as upstream. */
+static void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx)
+{
+	rx->err = -EBADMSG;
+	ktls_rx_abort(sk, rx, -EBADMSG);
+}
+
+/*
+ * Take the whole record at copied_seq (rx->rec_len bytes, checked by
+ * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs.
+ * Called with lock_sock held. Return: 0 or a negative errno.
+ */
+static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
+{
+	u32 len = rx->rec_len;
+	struct ktls_rx_rec *rec;
+	int err;
+
+	rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
+	if (!rec)
+		return -ENOMEM;
+	err = ktls_rx_copy_bits(sk, rec->data, len);
+	if (WARN_ON_ONCE(err)) {
+		kfree(rec);
+		return err;
+	}
+	tcp_read_done(sk, len);
+
+	err = ktls_rx_decrypt(sk, rx, rec, len);
+	if (err) {
+		kfree_sensitive(rec);
+		ktls_rx_fail(sk, rx);
+		return rx->err;
+	}
+	list_add_tail(&rec->list, &rx->recs);
+	if (ktls_seq_inc(rx->c.seq))
+		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
+	else
+		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
+	return 0;
+}
+
+/* Lockless: whether a reader sleeping for a record should look again. */
+static bool ktls_rx_wake_cond(struct sock *sk, struct ktls_rx *rx)
+{
+	return READ_ONCE(rx->ready) || READ_ONCE(sk->sk_err) ||
+	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+
+/*
+ * Wait until a whole record is queued in TCP. With @have_data (the caller
+ * already has bytes to return) a pending socket error is left for the
+ * next call. Called with lock_sock held; releases it while sleeping.
+ * Return: 1 when a record is ready, 0 at EOF, or a negative errno.
+ */
+static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
+			bool have_data)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	while (!ktls_rx_parse(sk, rx)) {
+		if (sk->sk_err)
+			return have_data ? 0 : sock_error(sk);
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) ||
+		    sock_flag(sk, SOCK_DONE))
+			return 0;
+		if (!*timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+		sk_wait_event(sk, timeo, ktls_rx_wake_cond(sk, rx), &wait);
+		sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	return 1;
+}
+
+/*
+ * Decrypt one more record onto rx->recs: wait for it when @wait, else only
+ * if it is already complete. Called with lock_sock held.
+ * Return: 1 when a record was added, 0 when none, or a negative errno.
+ */
+static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
+			bool wait, bool have_data)
+{
+	int ret;
+
+	if (rx->err)
+		return rx->err;
+	if (wait)
+		ret = ktls_rx_wait(sk, rx, timeo, have_data);
+	else
+		ret = ktls_rx_parse(sk, rx);
+	if (ret <= 0)
+		return ret;
+	return ktls_rx_fetch(sk, rx) ?: 1;
+}
+
+/* Take the reader role; lock_sock is held on success only. */
+static int ktls_rx_reader_lock(struct sock *sk, struct ktls_rx *rx,
+			       long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err;
+
+	lock_sock(sk);
+	while (rx->reader) {
+		err = -EAGAIN;
+		if (!*timeo)
+			goto err_unlock;
+		err = sock_intr_errno(*timeo);
+		if (signal_pending(current))
+			goto err_unlock;
+		add_wait_queue(&rx->readers, &wait);
+		sk_wait_event(sk, timeo, !READ_ONCE(rx->reader), &wait);
+		remove_wait_queue(&rx->readers, &wait);
+	}
+	rx->reader = true;
+	return 0;
+
+err_unlock:
+	release_sock(sk);
+	return err;
+}
+
+static void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
+{
+	WRITE_ONCE(rx->reader, false);
+	wake_up(&rx->readers);
+	release_sock(sk);
+}
+
+/* The record after @prev on rx->recs, or the first one when @prev is NULL. */
+static struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx,
+					struct ktls_rx_rec *prev)
+{
+	if (!prev)
+		return list_first_entry_or_null(&rx->recs, struct ktls_rx_rec,
+						list);
+	if (list_is_last(&prev->list, &rx->recs))
+		return NULL;
+	return list_next_entry(prev, list);
+}
+
+static void ktls_rx_consume(struct ktls_rx_rec *rec, u32 n)
+{
+	rec->start += n;
+	rec->len -= n;
+	if (!rec->len) {
+		list_del(&rec->list);
+		kfree(rec);
+	}
+}
+
+/*
+ * One recvmsg returns records of one type only, the first one's, reported
+ * in a TLS_GET_RECORD_TYPE cmsg. A non-data record that cannot report its
+ * type is an error (-EIO) and stays queued.
+ * Return: 1 to read @rec, 0 to stop before it, or a negative errno.
+ */
+static int ktls_rx_type(struct msghdr *msg, const struct ktls_rx_rec *rec,
+			u8 *type)
+{
+	int err;
+
+	if (*type)
+		return *type == rec->type;
+	if (!rec->type)
+		return -EBADMSG;
+	*type = rec->type;
+	err = put_cmsg(msg, SOL_TLS, TLS_GET_RECORD_TYPE, sizeof(*type), type);
+	if (*type != KTLS_CT_APPLICATION_DATA &&
+	    (err || (msg->msg_flags & MSG_CTRUNC)))
+		return -EIO;
+	return 1;
+}
+
+/* Copy what fits of @rec to @msg; consume it unless @peek. */
+static int ktls_rx_copy(struct msghdr *msg, struct ktls_rx_rec *rec,
+			size_t room, bool peek, size_t *copied)
+{
+	size_t n = min_t(size_t, room, rec->len);
+	size_t got = copy_to_iter(rec->data + rec->start, n, &msg->msg_iter);
+
+	*copied += got;
+	if (got == rec->len)
+		msg->msg_flags |= MSG_EOR;
+	if (!peek)
+		ktls_rx_consume(rec, got);
+	return got == n ? 0 : -EFAULT;
+}
+
+/*
+ * The body of recvmsg, called as the reader with lock_sock held. Reads
+ * decrypted records first, then new ones: waiting while fewer than the
+ * low-water mark bytes were read, then only while whole records are
+ * already queued. MSG_PEEK walks the records without consuming them.
+ */
+static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
+			struct msghdr *msg, size_t len, int flags, long *timeo)
+{
+	size_t target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	bool peek = flags & MSG_PEEK;
+	struct ktls_rx_rec *cur = NULL, *rec;
+	size_t copied = 0;
+	u8 type = 0;
+	int err = 0;
+
+	while (copied < len) {
+		rec = ktls_rx_next(rx, cur);
+		if (!rec) {
+			err = ktls_rx_more(sk, rx, timeo, copied < target,
+					   copied);
+			if (err <= 0)
+				break;
+			continue;
+		}
+		err = ktls_rx_type(msg, rec, &type);
+		if (err <= 0)
+			break;
+		err = ktls_rx_copy(msg, rec, len - copied, peek, &copied);
+		if (err)
+			break;
+		if (peek)
+			cur = rec;
+		if (type != KTLS_CT_APPLICATION_DATA)
+			break;	/* a control record is returned alone */
+	}
+	return copied ? copied : err;
+}
+
+/**
+ * ktls_recvmsg() - proto->recvmsg with RX configured
+ * @sk: socket
+ * @msg: destination; receives a TLS_GET_RECORD_TYPE cmsg
+ * @len: bytes wanted
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_ERRQUEUE, ...
+ * @addr_len: unused (stream socket)
+ *
+ * Return: plaintext bytes read, 0 at EOF, or a negative errno: -EBADMSG
+ * after a record failed authentication (and on every later call), the
+ * framing error once (-EMSGSIZE, -EBADMSG, -EINVAL), -EIO for a control
+ * record without room for its cmsg, -EAGAIN, -EINTR.
+ */
+int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		 int flags, int *addr_len)
+{
+	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
+	long timeo;
+	int ret;
+
+	if (unlikely(flags & MSG_ERRQUEUE))
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	ret = ktls_rx_reader_lock(sk, rx, &timeo);
+	if (ret)
+		return ret;
+	ret = ktls_rx_read(sk, rx, msg, len, flags, &timeo);
+	ktls_rx_reader_unlock(sk, rx);
+	return ret;
+}
+
+static bool ktls_rx_readable(struct ktls_rx *rx)
+{
+	return READ_ONCE(rx->ready) || !list_empty(&rx->recs);
+}
+
+/**
+ * ktls_sock_is_readable() - proto->sock_is_readable with RX configured
+ * @sk: socket
+ *
+ * Return: true when a decrypted record or a whole encrypted one waits.
+ */
+bool ktls_sock_is_readable(struct sock *sk)
+{
+	return ktls_rx_readable(ktls_get_ctx(sk)->rx);
+}
+
+/**
+ * ktls_poll() - proto_ops->poll with RX configured
+ * @file: file of the socket
+ * @sock: socket
+ * @wait: poll table
+ *
+ * TCP's mask, but readable only once a whole record has arrived (or at
+ * EOF, or when not established: TCP's answer stands then).
+ *
+ * Return: the event mask.
+ */
+__poll_t ktls_poll(struct file *file, struct socket *sock,
+		   struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	__poll_t mask = ctx->sk_ops->poll(file, sock, wait);
+
+	if (inet_sk_state_load(sk) != TCP_ESTABLISHED ||
+	    (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+		return mask;
+	if (!ktls_rx_readable(ctx->rx))
+		mask &= ~(EPOLLIN | EPOLLRDNORM);
+	return mask;
+}
+
+static void ktls_rx_spd_release(struct splice_pipe_desc *spd, unsigned int i)
+{
+	put_page(spd->pages[i]);
+}
+
+/* Copy @len bytes of @data into fresh pages and hand them to @pipe. */
+static ssize_t ktls_rx_splice_copy(struct pipe_inode_info *pipe,
+				   const u8 *data, size_t len)
+{
+	struct page *pages[KTLS_RX_SPLICE_PAGES];
+	struct partial_page partial[KTLS_RX_SPLICE_PAGES];
+	struct splice_pipe_desc spd = {
+		.pages = pages,
+		.partial = partial,
+		.nr_pages_max = KTLS_RX_SPLICE_PAGES,
+		.ops = &nosteal_pipe_buf_ops,
+		.spd_release = ktls_rx_spd_release,
+	};
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		size_t n = min_t(size_t, len - off, PAGE_SIZE);
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			break;
+		memcpy_to_page(page, 0, data + off, n);
+		pages[spd.nr_pages] = page;
+		partial[spd.nr_pages].offset = 0;
+		partial[spd.nr_pages].len = n;
+		partial[spd.nr_pages].private = 0;
+		spd.nr_pages++;
+	}
+	if (!spd.nr_pages)
+		return -ENOMEM;
+	return splice_to_pipe(pipe, &spd);
+}
+
+/*
+ * The first record with something to read, decrypting one if none is
+ * queued; empty data records are dropped on the way.
+ */
+static int ktls_rx_splice_head(struct sock *sk, struct ktls_rx *rx,
+			       long *timeo, struct ktls_rx_rec **recp)
+{
+	struct ktls_rx_rec *rec;
+	int ret;
+
+	for (;;) {
+		rec = ktls_rx_next(rx, NULL);
+		if (!rec) {
+			ret = ktls_rx_more(sk, rx, timeo, true, false);
+			if (ret <= 0)
+				return ret;
+			continue;
+		}
+		if (rec->len || rec->type != KTLS_CT_APPLICATION_DATA)
+			break;
+		ktls_rx_consume(rec, 0);
+	}
+	*recp = rec;
+	return 1;
+}
+
+/**
+ * ktls_splice_read() - proto_ops->splice_read with RX configured
+ * @sock: socket
+ * @ppos: unused
+ * @pipe: destination
+ * @len: bytes wanted
+ * @flags: SPLICE_F_NONBLOCK, ...
+ *
+ * Moves data of at most one record per call; a control record can't be
+ * spliced (-EINVAL) and stays queued for recvmsg.
+ *
+ * Return: bytes spliced, 0 at EOF, or a negative errno.
+ */
 ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
 			 struct pipe_inode_info *pipe, size_t len,
 			 unsigned int flags)
 {
-	return -EOPNOTSUPP;
+	struct sock *sk = sock->sk;
+	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
+	long timeo = sock_rcvtimeo(sk, flags & SPLICE_F_NONBLOCK);
+	struct ktls_rx_rec *rec;
+	ssize_t ret;
+
+	if (!len)
+		return 0;
+	ret = ktls_rx_reader_lock(sk, rx, &timeo);
+	if (ret)
+		return ret;
+	ret = ktls_rx_splice_head(sk, rx, &timeo, &rec);
+	if (ret <= 0)
+		goto out;
+	if (rec->type != KTLS_CT_APPLICATION_DATA) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ktls_rx_splice_copy(pipe, rec->data + rec->start,
+				  min_t(size_t, len, rec->len));
+	if (ret > 0)
+		ktls_rx_consume(rec, ret);
+out:
+	ktls_rx_reader_unlock(sk, rx);
+	return ret;
+}
+
+/**
+ * ktls_rx_init() - key RX from ctx->rx_info and start framing records
+ * @sk: socket, lock_sock held
+ * @ctx: context whose rx_info was validated
+ *
+ * Records that arrived before TLS_RX are parsed too; readers are woken if
+ * a whole one is already queued.
+ *
+ * Return: 0 or a negative errno; on error nothing is left allocated.
+ */
+int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
+{
+	struct ktls_rx *rx;
+	int err;
+
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	if (!rx)
+		return -ENOMEM;
+	err = ktls_crypto_init(&rx->c, (void *)ctx->rx_info);
+	if (err)
+		goto err_free;
+	rx->req = kzalloc(sizeof(*rx->req) + crypto_aead_reqsize(rx->c.aead),
+			  GFP_KERNEL);
+	if (!rx->req) {
+		err = -ENOMEM;
+		goto err_crypto;
+	}
+	INIT_LIST_HEAD(&rx->recs);
+	init_waitqueue_head(&rx->readers);
+	ctx->rx = rx;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	ctx->saved_data_ready = sk->sk_data_ready;
+	sk->sk_data_ready = ktls_rx_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+
+	if (ktls_rx_parse(sk, rx))
+		ctx->saved_data_ready(sk);
+	return 0;
+
+err_crypto:
+	ktls_crypto_free(&rx->c);
+err_free:
+	kfree_sensitive(rx);
+	return err;
+}
+
+/**
+ * ktls_rx_release() - stop RX at close
+ * @sk: socket, lock_sock held
+ * @ctx: context
+ */
+void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_data_ready == ktls_rx_data_ready)
+		sk->sk_data_ready = ctx->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	ktls_stat_dec(sk, KTLS_STAT_CURR_RX_SW);
+}
+
+/**
+ * ktls_rx_free() - free RX state and wipe its keys
+ * @ctx: context, detached from its socket
+ */
+void ktls_rx_free(struct ktls_ctx *ctx)
+{
+	struct ktls_rx *rx = ctx->rx;
+	struct ktls_rx_rec *rec, *tmp;
+
+	list_for_each_entry_safe(rec, tmp, &rx->recs, list) {
+		list_del(&rec->list);
+		kfree(rec);
+	}
+	kfree_sensitive(rx->req);
+	ktls_crypto_free(&rx->c);
+	kfree_sensitive(rx);
+	ctx->rx = NULL;
 }
