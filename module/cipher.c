@@ -32,16 +32,16 @@
 	.tls13 = v13,							\
 }
 
+/* The uapi sizes and the struct agree, and fit our fixed buffers. */
 #define KTLS_CIPHER_CHECK(TYPE, st)					\
 	static_assert(sizeof_field(struct st, key) ==			\
-		      TLS_CIPHER_##TYPE##_KEY_SIZE);			\
-	static_assert(sizeof_field(struct st, iv) ==			\
-		      TLS_CIPHER_##TYPE##_IV_SIZE);			\
-	static_assert(sizeof_field(struct st, rec_seq) ==		\
-		      KTLS_REC_SEQ_LEN);				\
-	static_assert(sizeof(struct st) <= KTLS_MAX_INFO_LEN);		\
-	static_assert(TLS_CIPHER_##TYPE##_KEY_SIZE <= KTLS_MAX_KEY);	\
-	static_assert(TLS_CIPHER_##TYPE##_SALT_SIZE +			\
+		      TLS_CIPHER_##TYPE##_KEY_SIZE &&			\
+		      sizeof_field(struct st, iv) ==			\
+		      TLS_CIPHER_##TYPE##_IV_SIZE &&			\
+		      sizeof_field(struct st, rec_seq) == KTLS_REC_SEQ_LEN && \
+		      sizeof(struct st) <= KTLS_MAX_INFO_LEN &&		\
+		      TLS_CIPHER_##TYPE##_KEY_SIZE <= KTLS_MAX_KEY &&	\
+		      TLS_CIPHER_##TYPE##_SALT_SIZE +			\
 		      TLS_CIPHER_##TYPE##_IV_SIZE <= KTLS_MAX_SALT_IV)
 
 KTLS_CIPHER_CHECK(AES_GCM_128, tls12_crypto_info_aes_gcm_128);

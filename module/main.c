@@ -21,6 +21,7 @@ static int ktls_init_sk(struct sock *sk)
 {
 	struct ktls_ctx *ctx;
 
+	/* pairs with the release at the end of module init */
 	if (!smp_load_acquire(&ktls_ready))
 		return -EAGAIN;
 
@@ -176,6 +177,7 @@ static int __init ktls_module_init(void)
 	if (err)
 		goto err_ciphers;
 
+	/* publish everything above before sockets may attach */
 	smp_store_release(&ktls_ready, true);
 	pr_info("ktls %s registered as TCP ULP \"%s\"\n", KTLS_VERSION_STR,
 		ulp_name);

@@ -93,12 +93,14 @@ void ktls_proto_build_v6(struct sock *sk)
 {
 	const struct proto *base = READ_ONCE(sk->sk_prot);
 
+	/* pairs with the release below: tables are built once seen */
 	if (likely(smp_load_acquire(&ktls_v6_base) == base))
 		return;
 	mutex_lock(&ktls_v6_lock);
 	if (ktls_v6_base != base) {
 		ktls_build_prots(ktls_prots[KTLSV6], base);
 		ktls_build_ops(ktls_ops[KTLSV6], sk->sk_socket->ops);
+		/* tables complete before other CPUs see the base */
 		smp_store_release(&ktls_v6_base, base);
 	}
 	mutex_unlock(&ktls_v6_lock);

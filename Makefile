@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# ktls: top-level entry points. `make demo` and `make check` are the two
+# commands of the README; both install what they need (scripts/deps.sh).
+
+SERIES ?= 6.1
+ALL_SERIES := 6.1 6.12
+MODULE ?= ktls
+T ?=
+SUITES ?=
+KTLS_CACHE ?= $(HOME)/.cache/ktls
+export KTLS_CACHE
+
+all: modules tools
+
+deps:
+	@bash scripts/deps.sh
+
+# The module builds out of a copy per series, so both can coexist.
+module:
+	@test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES)
+	@. $(KTLS_CACHE)/series-$(SERIES).env && \
+	mkdir -p build/$(SERIES)/module && \
+	cp -rL module/. build/$(SERIES)/module/ && \
+	$(MAKE) -s -C $$KBUILD M=$(CURDIR)/build/$(SERIES)/module modules
+	@echo "built build/$(SERIES)/module/ktls.ko"
+
+modules:
+	@for s in $(ALL_SERIES); do $(MAKE) -s module SERIES=$$s || exit 1; done
+
+tools:
+	$(MAKE) -C tools
+	$(MAKE) -C tools static
+
+vm-check:
+	@bash tests/vm/run.sh --series $(SERIES) --module $(MODULE) \
+		$(if $(T),--filter '$(T)') $(if $(SUITES),--suites '$(SUITES)') \
+		$(if $(MODARGS),--module-args '$(MODARGS)')
+
+demo: deps
+	@bash scripts/demo.sh
+
+check: deps
+	@bash tests/check-all.sh
+
+check-native:
+	@bash tests/check-all.sh --native
+
+style:
+	@bash scripts/style.sh
+
+clean:
+	rm -rf build
+	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/ciphers clean
+	-$(MAKE) -C tests/fuzz clean
+	-$(MAKE) -C tools clean
+	-$(MAKE) -C lib clean
+
+.PHONY: all deps module modules tools vm-check demo check check-native style clean

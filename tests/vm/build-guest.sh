@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-guest.sh SERIES OUTDIR - build the static programs the test VM runs:
+#   tls-selftest   the upstream selftest tls.c of the series' linux-source,
+#                  wrapped by ksft_filter.c (test filter, 6.1 compat)
+#   ktls-NAME      our own in-guest tests, tests/vm/guest/NAME.c
+# The selftest sources come from the linux-source package (scripts/deps.sh)
+# and are never committed.
+set -euo pipefail
+SERIES=$1
+OUT=$2
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck disable=SC1090
+. "$CACHE/series-$SERIES.env"
+ST=$KSRC/tools/testing/selftests
+mkdir -p "$OUT/uapi/linux"
+cp "$KSRC/include/uapi/linux/tls.h" "$OUT/uapi/linux/tls.h"
+CFLAGS=(-static -O2 -g -Wall -Wno-incompatible-pointer-types -I"$OUT/uapi" -I"$ST" -pthread)
+
+newer() {	# newer TARGET SOURCES... : TARGET missing or older than a source
+	local t=$1; shift
+	[ -e "$t" ] || return 0
+	for s in "$@"; do [ "$s" -nt "$t" ] && return 0; done
+	return 1
+}
+
+# 6.1's tls.c calls tls_crypto_info_init() with a 4th argument (key
+# generation) in its rekey tests, but its helper still takes 3.
+DEFS=()
+if grep -qE 'tls_crypto_info_init\(([^,;]*,){3}[^,;]*\);' "$ST/net/tls.c" &&
+   ! grep -q 'char key_generation' "$ST/net/tls.c"; then
+	DEFS+=(-DKTLS_KSFT_INIT3)
+fi
+if grep -q '__test_passed' "$ST/net/tls.c" &&
+   ! grep -q '__test_passed' "$ST/kselftest_harness.h"; then
+	DEFS+=(-DKTLS_KSFT_NO_TEST_PASSED)
+fi
+src=$TOP/tests/vm/ksft_filter.c
+if newer "$OUT/tls-selftest" "$ST/net/tls.c" "$src" "$0"; then
+	gcc "${CFLAGS[@]}" "${DEFS[@]}" -DKSFT_SOURCE="\"$ST/net/tls.c\"" \
+		-o "$OUT/tls-selftest" "$src"
+fi
+
+for c in "$TOP"/tests/vm/guest/*.c; do
+	[ -f "$c" ] || continue
+	n=$(basename "$c" .c)
+	if newer "$OUT/ktls-$n" "$c" "$TOP"/tests/vm/guest/*.h "$TOP"/core/*.c; then
+		gcc "${CFLAGS[@]}" -I"$TOP/tests/vm/guest" -I"$TOP" -o "$OUT/ktls-$n" \
+			"$c" "$TOP/core/record.c" -lcrypto -ldl
+	fi
+done

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# parse.sh RUNDIR KNOWN QEMU_RC - judge one VM run.
+#
+# Reads RUNDIR/results.log (second serial port: suite TAP and the verdict)
+# and RUNDIR/console.log. Red when: qemu failed or timed out, the guest
+# never booted, the verdict line is missing, not last, or FAIL (module
+# load, suite timeout, gauges, unload, kernel warnings), a suite has no TAP
+# plan or fewer results than planned, any SKIP, "testing without tls", a
+# failure not in KNOWN, or a KNOWN test that passed.
+# Writes RUNDIR/tests.txt (STATUS name per test) and prints per-suite
+# counts, every non-passing test, and last `N passed, N failed`.
+set -uo pipefail
+RUN=$1 KNOWN=$2 QRC=$3
+RES=$RUN/results.log
+CON=$RUN/console.log
+PROBLEMS=()
+problem() { PROBLEMS+=("$*"); }
+
+[ "$QRC" = 0 ] || problem "qemu exited with $QRC$([ "$QRC" = 124 ] && echo ' (VM time limit)')"
+grep -q '^KTLS-BOOTED' "$RES" || problem "the guest did not boot"
+grep -q 'Kernel panic' "$CON" && problem "kernel panic: $(grep -m1 -E 'Kernel panic' "$CON")"
+verdict=$(grep '^KTLS-' "$RES" | tail -n1)
+case "$verdict" in
+"KTLS-VERDICT PASS") ;;
+"KTLS-VERDICT FAIL"*) problem "guest: ${verdict#KTLS-VERDICT FAIL; }" ;;
+*) problem "no verdict from the guest (last marker: ${verdict:-none})" ;;
+esac
+if [ -n "$verdict" ] && [ "$(grep -c '^KTLS-VERDICT' "$RES")" -gt 1 ]; then
+	problem "more than one verdict line"
+fi
+
+: > "$RUN/tests.txt"
+awk -v known="$KNOWN" -v out="$RUN/tests.txt" -f "$(dirname "$0")/parse.awk" "$RES" > "$RUN/summary.txt"
+
+while IFS= read -r l; do
+	case "$l" in
+	PROBLEM*) problem "${l#PROBLEM }" ;;
+	*) echo "$l" ;;
+	esac
+done < "$RUN/summary.txt"
+
+grep -E '^(FAIL|SKIP|XPASS|XFAIL) ' "$RUN/tests.txt" | sort | awk '
+	$1 == "XFAIL" { xf++; next }
+	{ print "  " $0 }
+	END { if (xf) print "  (" xf " known failures, listed in tests.txt)" }'
+nf=$(grep -c '^FAIL ' "$RUN/tests.txt")
+ns=$(grep -c '^SKIP ' "$RUN/tests.txt")
+nx=$(grep -c '^XPASS ' "$RUN/tests.txt")
+[ "$nf" = 0 ] || problem "$nf unexpected failure(s) (not in $(basename "$KNOWN"))"
+[ "$ns" = 0 ] || problem "$ns test(s) skipped: a skip is a failure here"
+[ "$nx" = 0 ] || problem "$nx listed known failure(s) passed: remove them from $(basename "$KNOWN")"
+
+npass=$(grep -cE '^(PASS|XPASS) ' "$RUN/tests.txt")
+nfail=$(grep -cE '^(FAIL|XFAIL|SKIP) ' "$RUN/tests.txt")
+echo "[vm] logs: $RUN (console.log, results.log, tests.txt)"
+if [ ${#PROBLEMS[@]} -gt 0 ]; then
+	for p in "${PROBLEMS[@]}"; do echo "[vm] RED: $p"; done
+	echo "[vm] console tail:"
+	tail -n 15 "$CON" | sed 's/^/    /'
+	echo "[vm] verdict: FAIL"
+	echo "$npass passed, $nfail failed"
+	exit 1
+fi
+echo "[vm] verdict: PASS (all failures are known gaps)"
+echo "$npass passed, $nfail failed"
+exit 0

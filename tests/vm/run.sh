@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh - boot a Debian kernel in qemu with a TLS module and run the tests.
+#
+# Usage: tests/vm/run.sh [options]
+#   --series S        6.1 or 6.12 (default 6.1)
+#   --module M        ktls (default: build module/ for the series), intree
+#                     (Debian's own tls.ko, the reference), or PATH.ko
+#   --module-args A   insmod arguments for the module under test
+#   --suites LIST     comma list of suites (default: selftest,ours,cli...:
+#                     every suite there is; see tests/vm/README.md)
+#   --filter GLOBS    comma list of fixture.variant.test globs for the
+#                     kselftest-harness suites (T= in make)
+#   --known FILE      known-failures list (default per series and module)
+#   --timeout SECS    guest test time limit (default 1500)
+#   --test-timeout S  per-test limit of harness suites (default 10, or
+#                     $KTLS_TEST_TIMEOUT; upstream's is 30: a hanging known
+#                     failure would cost 30 s each under TCG)
+#   --fake-selftest F use executable F as the selftest (runner self-tests)
+#   --extra-ko F      also load module F before the one under test
+#
+# Exit: 0 when every test passed or is a listed known failure and nothing
+# else went wrong; 1 otherwise. The last line is `N passed, N failed` for
+# the tests run (known failures count as failed there; the verdict above
+# it says whether they were all expected).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+VMDIR=$TOP/tests/vm
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+SERIES=6.1
+MODULE=ktls
+MODARGS=""
+SUITES=""
+FILTER=""
+KNOWN=""
+GTIMEOUT=1500
+TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-10}
+FAKE_SELFTEST=""
+EXTRA_KO=""
+
+log() { printf '[vm] %s\n' "$*"; }
+die() { printf '[vm] error: %s\n' "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--series) SERIES=$2; shift ;;
+	--module) MODULE=$2; shift ;;
+	--module-args) MODARGS=$2; shift ;;
+	--suites) SUITES=$2; shift ;;
+	--filter) FILTER=$2; shift ;;
+	--known) KNOWN=$2; shift ;;
+	--timeout) GTIMEOUT=$2; shift ;;
+	--test-timeout) TEST_TIMEOUT=$2; shift ;;
+	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
+	--extra-ko) EXTRA_KO=$2; shift ;;
+	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument \`$1' (see --help)" ;;
+	esac
+	shift
+done
+
+ENV=$CACHE/series-$SERIES.env
+[ -f "$ENV" ] || die "no $ENV: run scripts/deps.sh first (series \`$SERIES')"
+# shellcheck disable=SC1090
+. "$ENV"
+BUILD=$TOP/build/$SERIES
+mkdir -p "$BUILD" "$TOP/build/runs"
+RUN=$(mktemp -d "$TOP/build/runs/$(date +%Y%m%d-%H%M%S)-$SERIES-XXXX")
+STAGE=$RUN/initramfs
+trap 'rm -rf "$STAGE"' EXIT
+log "run dir: $RUN"
+
+case "$MODULE" in
+ktls) KO=$BUILD/module/ktls.ko ;;
+intree) KO="" ;;
+*) KO=$(readlink -f "$MODULE") ;;
+esac
+if [ -z "$KNOWN" ]; then
+	case "$MODULE" in
+	intree) KNOWN=$VMDIR/known-failures-$SERIES-intree.txt ;;
+	*) KNOWN=$VMDIR/known-failures-$SERIES.txt ;;
+	esac
+fi
+[ -f "$KNOWN" ] || die "known-failures list \`$KNOWN' not found"
+
+# ------------------------------------------------------------ build parts
+if [ "$MODULE" = ktls ]; then
+	make -s -C "$TOP" module SERIES="$SERIES" >"$RUN/build.log" 2>&1 ||
+		{ cat "$RUN/build.log"; die "module build for $SERIES failed"; }
+fi
+[ -z "$KO" ] || [ -f "$KO" ] || die "module \`$KO' not found"
+"$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
+	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
+
+# ----------------------------------------------------------- initramfs
+mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,etc,suites,lib/modules/test}
+cp /bin/busybox "$STAGE/bin/busybox"
+for a in sh mount insmod rmmod lsmod ip cat echo grep sed timeout poweroff \
+	sleep dmesg ls uname tr head tail sync mkdir rm cut wc awk dd cmp \
+	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "["; do
+	ln -sf busybox "$STAGE/bin/$a"
+done
+
+# Guest programs and suites: selftest first, then ours, then shell suites.
+order=0
+add_suite() {	# add_suite NAME FILE
+	order=$((order + 1))
+	cp "$2" "$STAGE/suites/$(printf '%02d' $order)-$1"
+	chmod +x "$STAGE/suites/$(printf '%02d' $order)-$1"
+}
+want() { [ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]; }
+if want selftest; then
+	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest}"
+fi
+for t in "$BUILD"/guest/ktls-*; do
+	[ -x "$t" ] || continue
+	n=${t##*/}
+	want "${n#ktls-}" && add_suite "${n#ktls-}" "$t"
+done
+for s in "$VMDIR"/suites/*.sh; do
+	[ -f "$s" ] || continue
+	n=${s##*/}; n=${n%.sh}
+	want "$n" || continue
+	add_suite "$n" "$s"
+	if [ -f "${s%.sh}.files" ]; then
+		"$VMDIR/stage-files.sh" "$STAGE" < "${s%.sh}.files" ||
+			die "staging files for suite $n failed"
+	fi
+done
+for b in "$TOP"/tools/ktls-static; do
+	[ -x "$b" ] && cp "$b" "$STAGE/bin/ktls"
+done
+[ "$(ls "$STAGE/suites" | wc -l)" -gt 0 ] || die "no suites selected (\`$SUITES')"
+printf '%s\n' "${FILTER//,/ }" > "$STAGE/etc/ktls-filter"
+
+"$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
+	> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging modules failed"; }
+{
+	echo "MODARGS='$MODARGS'"
+	echo "GTIMEOUT=$GTIMEOUT"
+	echo "TEST_TIMEOUT=$TEST_TIMEOUT"
+} > "$STAGE/etc/ktls-run.conf"
+cp "$VMDIR/init.sh" "$STAGE/init"
+chmod +x "$STAGE/init"
+(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$RUN/initrd.gz"
+
+# ---------------------------------------------------------------- boot
+ACCEL=(-cpu max)
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL=(-enable-kvm -cpu host); fi
+VMLINUZ=$(ls -1 "$KIMG"/boot/vmlinuz-* | head -n1)
+log "booting $KREL (${ACCEL[*]}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')"
+set +e
+timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" \
+	-m 1536 -smp 2 -nodefaults -display none -no-reboot \
+	-serial "file:$RUN/console.log" -serial "file:$RUN/results.log" \
+	-kernel "$VMLINUZ" -initrd "$RUN/initrd.gz" \
+	-append "console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet" \
+	</dev/null >"$RUN/qemu.log" 2>&1
+QRC=$?
+set -e
+sed -i 's/\r$//' "$RUN/console.log" "$RUN/results.log"
+
+# --------------------------------------------------------------- verdict
+"$VMDIR/parse.sh" "$RUN" "$KNOWN" "$QRC"

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# selftest-runner.sh - show that the VM runner turns every failure mode red.
+#
+# Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, short plan, no
+# plan, "testing without tls", unlisted failure, listed test passing,
+# missing/FAIL verdict, unfinished suite, qemu timeout; and one clean log
+# that must stay green. Part 2 boots real VMs (6.1, in-tree tls.ko):
+# a passing fake selftest (green), a module that WARNs on load, and a
+# suite that powers the guest off before the verdict (both red).
+# Last line: `N passed, N failed` over all cases.
+set -uo pipefail
+VM=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+PASS=0 FAIL=0
+
+expect() {	# expect green|red NAME RC
+	local want=$1 name=$2 rc=$3 got=green
+	[ "$rc" = 0 ] || got=red
+	if [ "$got" = "$want" ]; then
+		PASS=$((PASS + 1)); echo "ok - $name ($got)"
+	else
+		FAIL=$((FAIL + 1)); echo "not ok - $name: expected $want, got $got"
+	fi
+}
+
+# ---- part 1: parse.sh on synthetic logs
+printf 'tls.a.listed\t4\tknown gap for the test\n' > "$TMP/known"
+good_tap() {
+	echo "KTLS-BOOTED 6.1"
+	echo "KTLS-SUITE-BEGIN selftest"
+	echo "TAP version 13"; echo "1..3"
+	echo "ok 1 tls.a.one"; echo "ok 2 tls.a.two"
+	echo "not ok 3 tls.a.listed"
+	echo "KTLS-SUITE-END selftest rc=1"
+}
+parse_case() {	# parse_case WANT NAME QRC < results.log
+	local d=$TMP/$2
+	mkdir -p "$d"
+	cat > "$d/results.log"
+	echo "boot" > "$d/console.log"
+	bash "$VM/parse.sh" "$d" "$TMP/known" "$3" > "$d/out" 2>&1
+	expect "$1" "parse: $2" $?
+}
+parse_case green clean 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
+parse_case red skip 0 < <({ good_tap | sed 's/^ok 2 .*/ok 2 # SKIP no TLS support/'; echo "KTLS-VERDICT PASS"; })
+parse_case red short-plan 0 < <({ good_tap | sed '/^ok 2/d'; echo "KTLS-VERDICT PASS"; })
+parse_case red no-plan 0 < <({ good_tap | sed '/^1\.\./d'; echo "KTLS-VERDICT PASS"; })
+parse_case red without-tls 0 < <({ good_tap | sed 's/^ok 1 .*/Failure setting TCP_ULP, testing without tls\nok 1 tls.a.one/'
+  echo "KTLS-VERDICT PASS"; })
+parse_case red unlisted-failure 0 < <({ good_tap | sed 's/^ok 2 /not ok 2 /'; echo "KTLS-VERDICT PASS"; })
+parse_case red listed-passes 0 < <({ good_tap | sed 's/^not ok 3 /ok 3 /'; echo "KTLS-VERDICT PASS"; })
+parse_case red no-verdict 0 < <(good_tap)
+parse_case red verdict-fail 0 < <({ good_tap; echo "KTLS-VERDICT FAIL; kernel reported problems: WARNING: x"; })
+parse_case red unfinished 0 < <({ good_tap | sed '/SUITE-END/d'; echo "KTLS-VERDICT PASS"; })
+parse_case red qemu-timeout 124 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
+parse_case red verdict-not-last 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; echo "KTLS-SUITE-BEGIN late"; })
+
+# ---- part 2: real VMs
+if [ "${KTLS_RUNNER_VM:-1}" = 1 ]; then
+	KNOWN=$TMP/known
+	cat > "$TMP/fake-pass" <<'EOS'
+#!/bin/sh
+echo "TAP version 13"; echo "1..2"
+setsockopt_ok=$(cat /proc/sys/net/ipv4/tcp_available_ulp)
+case "$setsockopt_ok" in *tls*) echo "ok 1 tls.fake.ulp_present" ;; *) echo "not ok 1 tls.fake.ulp_present" ;; esac
+echo "not ok 2 tls.a.listed"
+EOS
+	cat > "$TMP/fake-poweroff" <<'EOS'
+#!/bin/sh
+echo "TAP version 13"; echo "1..1"; echo "ok 1 tls.fake.one"
+poweroff -f
+EOS
+	chmod +x "$TMP"/fake-*
+	. "${KTLS_CACHE:-$HOME/.cache/ktls}/series-6.1.env"
+	make -s -C "$KBUILD" M="$VM/fixtures" modules > "$TMP/warn-build.log" 2>&1 ||
+		{ cat "$TMP/warn-build.log"; }
+	vm_case() {	# vm_case WANT NAME ARGS...
+		local want=$1 name=$2
+		shift 2
+		bash "$VM/run.sh" --series 6.1 --module intree --suites selftest \
+			--known "$KNOWN" --timeout 60 "$@" > "$TMP/vm-$name.log" 2>&1
+		expect "$want" "vm: $name" $?
+		grep -E '^\[vm\] (RED|verdict)' "$TMP/vm-$name.log" | sed 's/^/    /'
+	}
+	vm_case green fake-pass --fake-selftest "$TMP/fake-pass"
+	vm_case red warn-on-load --fake-selftest "$TMP/fake-pass" \
+		--extra-ko "$VM/fixtures/warn_on_load.ko"
+	vm_case red poweroff-before-verdict --fake-selftest "$TMP/fake-poweroff"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]

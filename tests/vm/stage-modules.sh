@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# stage-modules.sh KIMG KREL STAGE KO [EXTRA_KO] - put the crypto modules the
+# TLS module needs into the initramfs, dependencies first, and write the
+# load order to STAGE/etc/ktls-modules ("file required" lines; "test" marks
+# the module under test). KO empty = Debian's in-tree tls.ko.
+set -euo pipefail
+KIMG=$1 KREL=$2 STAGE=$3 KO=$4 EXTRA=${5:-}
+MODROOT=$KIMG/lib/modules/$KREL
+
+# The guest has no modprobe: templates (gcm, ccm, rfc7539) request their
+# parts at run time, so those are loaded up front. "?" = may be missing or
+# refuse to load (CPU feature), which is fine.
+WANT="gf128mul ghash-generic ?ghash-clmulni-intel ctr gcm ccm cryptd
+crypto_simd ?aesni-intel libchacha chacha_generic ?chacha-x86_64 libpoly1305
+poly1305_generic ?poly1305-x86_64 chacha20poly1305 ?libchacha20poly1305
+?sm4 ?sm4_generic ?aria_generic ?aria ?af_alg ?algif_aead ?algif_skcipher"
+
+declare -A IDX=() SEEN=()
+while IFS= read -r p; do
+	n=${p##*/}; n=${n%%.ko*}; n=${n//-/_}
+	IDX[$n]=$p
+done < <(find "$MODROOT" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst')
+
+builtin() { grep -qE "/${1//[-_]/[-_]}\.ko$" "$MODROOT/modules.builtin"; }
+
+stage() {	# stage SRC NAME -> prints staged path relative to lib/modules
+	local dst=$STAGE/lib/modules/$2.ko
+	case "$1" in
+	*.xz) xz -dc "$1" > "$dst" ;;
+	*.zst) zstd -qdc "$1" > "$dst" ;;
+	*) cp "$1" "$dst" ;;
+	esac
+}
+
+deps() { modinfo -F depends "$1" | tr ',' ' '; }
+
+add() {		# add NAME REQUIRED
+	local n=${1//-/_} req=$2 d
+	[ -n "${SEEN[$n]:-}" ] && return 0
+	SEEN[$n]=1
+	if [ -z "${IDX[$n]:-}" ]; then
+		builtin "$1" && return 0
+		[ "$req" = 1 ] && { echo "module $1 not found in $MODROOT" >&2; exit 1; }
+		return 0
+	fi
+	stage "${IDX[$n]}" "$n"
+	for d in $(deps "$STAGE/lib/modules/$n.ko"); do add "$d" 1; done
+	echo "$n.ko $req" >> "$STAGE/etc/ktls-modules"
+}
+
+: > "$STAGE/etc/ktls-modules"
+for m in $WANT; do
+	case "$m" in \?*) add "${m#\?}" 0 ;; *) add "$m" 1 ;; esac
+done
+if [ -n "$EXTRA" ]; then
+	case "$EXTRA" in
+	intree) add tls 1 ;;
+	*) cp "$EXTRA" "$STAGE/lib/modules/extra.ko"
+	   echo "extra.ko 1" >> "$STAGE/etc/ktls-modules" ;;
+	esac
+fi
+if [ -z "$KO" ]; then
+	src=${IDX[tls]:?no tls.ko in $MODROOT}
+	stage "$src" test/tls
+	for d in $(deps "$STAGE/lib/modules/test/tls.ko"); do add "$d" 1; done
+	echo "test/tls.ko test" >> "$STAGE/etc/ktls-modules"
+else
+	name=${KO##*/}; name=${name%%.ko*}
+	stage "$KO" "test/$name"
+	for d in $(deps "$STAGE/lib/modules/test/$name.ko"); do add "$d" 1; done
+	vm=$(modinfo -F vermagic "$STAGE/lib/modules/test/$name.ko")
+	[ "${vm%% *}" = "$KREL" ] ||
+		{ echo "$KO is built for ${vm%% *}, not $KREL" >&2; exit 1; }
+	echo "test/$name.ko test" >> "$STAGE/etc/ktls-modules"
+fi
+cat "$STAGE/etc/ktls-modules"
