@@ -1,0 +1,986 @@
+// SPDX-License-Identifier: GPL-2.0
+/* peer.c - kernel kTLS against an independent userspace record layer. */
+/*
+ * One TCP connection over loopback: the kernel end has the "tls" ULP with
+ * TLS_TX and TLS_RX, the other end is a plain socket driven by peer_ref.h
+ * (OpenSSL EVP AEADs, written from the RFCs, sharing no code with core/).
+ *
+ *   tx_*   kernel sends, the reference parses and decrypts the raw bytes
+ *   rx_*   the reference encrypts and writes raw bytes, the kernel receives
+ *   ref_*  the reference checked on its own (OpenSSL, RFC 8998 vectors)
+ *
+ * Fixtures: peer (every version x cipher, one IPv6 variant), peer13 (TLS
+ * 1.3 only: inner type and padding), peer12 (TLS 1.2 with an explicit
+ * nonce). The SM4 (13_sm4_*) and ARIA (12_aria_*) variants need a kTLS that
+ * provides those ciphers: Debian's in-tree tls.ko fails them at setup.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/random.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/tls.h>
+
+#include "kselftest_harness.h"
+#include "peer_ref.h"
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+
+#define REC_BUF	(REF_MAX_PT + 512)
+
+static const struct ref_cipher ciphers[] = {
+	{ TLS_CIPHER_AES_GCM_128, 16, 4, 8, REF_EVP_GCM, "AES-128-GCM" },
+	{ TLS_CIPHER_AES_GCM_256, 32, 4, 8, REF_EVP_GCM, "AES-256-GCM" },
+	{ TLS_CIPHER_AES_CCM_128, 16, 4, 8, REF_EVP_CCM, "AES-128-CCM" },
+	{ TLS_CIPHER_CHACHA20_POLY1305, 32, 0, 12, REF_EVP_CHACHA,
+	  "ChaCha20-Poly1305" },
+	{ TLS_CIPHER_SM4_GCM, 16, 4, 8, REF_ECB_GCM, "SM4-ECB" },
+	{ TLS_CIPHER_SM4_CCM, 16, 4, 8, REF_ECB_CCM, "SM4-ECB" },
+	{ TLS_CIPHER_ARIA_GCM_128, 16, 4, 8, REF_EVP_GCM, "ARIA-128-GCM" },
+	{ TLS_CIPHER_ARIA_GCM_256, 32, 4, 8, REF_EVP_GCM, "ARIA-256-GCM" },
+};
+
+/* Our crypto_info byte layout must be the uapi one for every cipher. */
+_Static_assert(sizeof(struct tls12_crypto_info_aes_gcm_128) == 4 + 8 + 16 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_aes_gcm_256) == 4 + 8 + 32 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_aes_ccm_128) == 4 + 8 + 16 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_chacha20_poly1305) == 4 + 12 + 32 + 0 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_sm4_gcm) == 4 + 8 + 16 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_sm4_ccm) == 4 + 8 + 16 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_aria_gcm_128) == 4 + 8 + 16 + 4 + 8, "layout");
+_Static_assert(sizeof(struct tls12_crypto_info_aria_gcm_256) == 4 + 8 + 32 + 4 + 8, "layout");
+
+/* The connection under test. */
+struct peer {
+	int kfd;		/* kernel kTLS end */
+	int pfd;		/* plain end, driven by the reference */
+	struct ref_dir tx;	/* kernel TX, reference RX */
+	struct ref_dir rx;	/* reference TX, kernel RX */
+};
+
+static void rnd(void *p, size_t len)
+{
+	uint8_t *b = p;
+	ssize_t n;
+
+	while (len) {
+		n = getrandom(b, len, 0);
+		if (n <= 0)
+			abort();
+		b += n;
+		len -= n;
+	}
+}
+
+static const struct ref_cipher *cipher_by_type(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
+		if (ciphers[i].type == type)
+			return &ciphers[i];
+	return NULL;
+}
+
+/* Random keys for one direction; writes the matching crypto_info into CI. */
+static size_t dir_init(struct ref_dir *d, uint16_t version,
+		       const struct ref_cipher *c, uint8_t *ci)
+{
+	uint8_t seq[8];
+	size_t off = 4;
+
+	memset(d, 0, sizeof(*d));
+	d->version = version;
+	d->c = c;
+	rnd(d->key, c->key_len);
+	rnd(d->salt, c->salt_len);
+	rnd(d->iv, c->iv_len);
+	rnd(seq, 8);
+	seq[0] &= 0x7f;		/* far from the 2^64 wrap */
+	d->seq = ref_get_be64(seq);
+	/* 1.2 TX: the kernel's explicit nonce starts at crypto_info.iv */
+	d->explicit_nonce = ref_get_be64(d->iv);
+	memcpy(ci, &version, 2);
+	memcpy(ci + 2, &c->type, 2);
+	memcpy(ci + off, d->iv, c->iv_len);
+	off += c->iv_len;
+	memcpy(ci + off, d->key, c->key_len);
+	off += c->key_len;
+	memcpy(ci + off, d->salt, c->salt_len);
+	off += c->salt_len;
+	memcpy(ci + off, seq, 8);
+	return off + 8;
+}
+
+static void tcp_pair(struct __test_metadata *_metadata, int ipv6,
+		     int *a, int *b)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl = sizeof(ss);
+	int l, one = 1;
+
+	if (ipv6) {
+		struct sockaddr_in6 *s6 = (void *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+	} else {
+		struct sockaddr_in *s4 = (void *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	}
+	l = socket(ss.ss_family, SOCK_STREAM, 0);
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	ASSERT_EQ(bind(l, (void *)&ss, ipv6 ? sizeof(struct sockaddr_in6) :
+					    sizeof(struct sockaddr_in)), 0);
+	ASSERT_EQ(listen(l, 1), 0);
+	ASSERT_EQ(getsockname(l, (void *)&ss, &sl), 0);
+	*a = socket(ss.ss_family, SOCK_STREAM, 0);
+	ASSERT_GE(*a, 0);
+	ASSERT_EQ(connect(*a, (void *)&ss, sl), 0);
+	*b = accept(l, NULL, NULL);
+	ASSERT_GE(*b, 0);
+	close(l);
+}
+
+static void conn_setup(struct __test_metadata *_metadata, struct peer *p,
+		       uint16_t version, uint16_t type, int ipv6)
+{
+	const struct ref_cipher *c = cipher_by_type(type);
+	struct timeval tv = { .tv_sec = 10 };
+	uint8_t ci[64];
+	size_t len;
+
+	p->kfd = p->pfd = -1;
+	ASSERT_NE(c, NULL);
+	tcp_pair(_metadata, ipv6, &p->kfd, &p->pfd);
+	ASSERT_EQ(setsockopt(p->kfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	ASSERT_EQ(setsockopt(p->pfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	ASSERT_EQ(setsockopt(p->kfd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")), 0);
+
+	len = dir_init(&p->tx, version, c, ci);
+	ASSERT_EQ(setsockopt(p->kfd, SOL_TLS, TLS_TX, ci, len), 0) {
+		TH_LOG("TLS_TX version %#x cipher %u: %s", version, type,
+		       strerror(errno));
+	}
+	len = dir_init(&p->rx, version, c, ci);
+	/* the kernel reads the 1.2 explicit nonce from each record */
+	rnd(&p->rx.explicit_nonce, 8);
+	ASSERT_EQ(setsockopt(p->kfd, SOL_TLS, TLS_RX, ci, len), 0) {
+		TH_LOG("TLS_RX version %#x cipher %u: %s", version, type,
+		       strerror(errno));
+	}
+	explicit_bzero(ci, sizeof(ci));
+}
+
+static void conn_teardown(struct peer *p)
+{
+	if (p->kfd >= 0)
+		close(p->kfd);
+	if (p->pfd >= 0)
+		close(p->pfd);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static void send_all(struct __test_metadata *_metadata, int fd,
+		     const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	ssize_t n;
+
+	while (len) {
+		n = send(fd, b, len, 0);
+		ASSERT_GT(n, 0);
+		b += n;
+		len -= n;
+	}
+}
+
+/* Read one raw record from the plain end: header, then body. */
+static size_t read_record(struct __test_metadata *_metadata, int fd,
+			  uint8_t *rec)
+{
+	size_t len;
+
+	EXPECT_EQ(recv(fd, rec, REF_HDR, MSG_WAITALL), REF_HDR);
+	len = (size_t)rec[3] << 8 | rec[4];
+	EXPECT_LE(len, REC_BUF - REF_HDR);
+	if (len > REC_BUF - REF_HDR)
+		return 0;
+	if (len) {
+		EXPECT_EQ(recv(fd, rec + REF_HDR, len, MSG_WAITALL), len);
+	}
+	return REF_HDR + len;
+}
+
+/* Read and open the next record the kernel sent; returns its payload. */
+static ssize_t ref_recv(struct __test_metadata *_metadata, struct peer *p,
+			uint8_t *type, uint8_t *pt)
+{
+	static uint8_t rec[REC_BUF];
+	size_t rl, pad;
+	ssize_t n;
+
+	rl = read_record(_metadata, p->pfd, rec);
+	n = ref_open(&p->tx, rec, rl, type, &pad, pt);
+	EXPECT_GE(n, 0) {
+		TH_LOG("record %zu bytes did not open (seq %llu)", rl,
+		       (unsigned long long)p->tx.seq);
+	}
+	EXPECT_EQ(pad, 0);
+	return n;
+}
+
+/* Encrypt one record with the reference and write it to the plain end. */
+static void ref_send(struct __test_metadata *_metadata, struct peer *p,
+		     uint8_t type, const void *pt, size_t len, size_t pad)
+{
+	static uint8_t rec[REC_BUF + 1024];
+	ssize_t n;
+
+	n = ref_seal(&p->rx, type, pt, len, pad, rec);
+	ASSERT_GT(n, 0);
+	send_all(_metadata, p->pfd, rec, n);
+}
+
+/* recvmsg with room for a TLS_GET_RECORD_TYPE cmsg; *type = -1 if none. */
+static ssize_t recv_type(int fd, void *buf, size_t len, int flags, int *type)
+{
+	char cbuf[CMSG_SPACE(1)];
+	struct iovec iov = { buf, len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*type = -1;
+	n = recvmsg(fd, &m, flags);
+	if (n < 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_TLS &&
+		    c->cmsg_type == TLS_GET_RECORD_TYPE)
+			*type = *CMSG_DATA(c);
+	return n;
+}
+
+static ssize_t send_type(int fd, uint8_t type, const void *buf, size_t len)
+{
+	char cbuf[CMSG_SPACE(1)] = { 0 };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = CMSG_SPACE(1),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	c->cmsg_level = SOL_TLS;
+	c->cmsg_type = TLS_SET_RECORD_TYPE;
+	c->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(c) = type;
+	m.msg_controllen = c->cmsg_len;
+	return sendmsg(fd, &m, 0);
+}
+
+/* Largest record length field the kernel accepts for this direction. */
+static size_t max_rec_len(const struct ref_dir *d)
+{
+	return ref_overhead(d) - REF_HDR + REF_MAX_PT;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+FIXTURE(peer) {
+	struct peer p;
+};
+
+FIXTURE_VARIANT(peer) {
+	uint16_t version;
+	uint16_t cipher;
+	int ipv6;
+};
+
+#define V(fix, name, ver, ciph, v6)					\
+	FIXTURE_VARIANT_ADD(fix, name) {				\
+		.version = ver, .cipher = ciph, .ipv6 = v6,		\
+	}
+
+V(peer, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer, 12_aes_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256, 0);
+V(peer, 13_aes_gcm_256, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 0);
+V(peer, 12_aes_ccm, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128, 0);
+V(peer, 13_aes_ccm, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 0);
+V(peer, 12_chacha, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+V(peer, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+V(peer, 13_aes_gcm_ipv6, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 1);
+V(peer, 12_aes_gcm_ipv6, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 1);
+V(peer, 13_sm4_gcm, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM, 0);
+V(peer, 13_sm4_ccm, TLS_1_3_VERSION, TLS_CIPHER_SM4_CCM, 0);
+V(peer, 12_aria_gcm_128, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_128, 0);
+V(peer, 12_aria_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_256, 0);
+
+FIXTURE_SETUP(peer)
+{
+	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
+		   variant->ipv6);
+}
+
+FIXTURE_TEARDOWN(peer)
+{
+	conn_teardown(&self->p);
+}
+
+FIXTURE(peer13) {
+	struct peer p;
+};
+
+FIXTURE_VARIANT(peer13) {
+	uint16_t version;
+	uint16_t cipher;
+	int ipv6;
+};
+
+V(peer13, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer13, 13_aes_gcm_256, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 0);
+V(peer13, 13_aes_ccm, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 0);
+V(peer13, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+V(peer13, 13_sm4_gcm, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM, 0);
+V(peer13, 13_sm4_ccm, TLS_1_3_VERSION, TLS_CIPHER_SM4_CCM, 0);
+
+FIXTURE_SETUP(peer13)
+{
+	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
+		   variant->ipv6);
+}
+
+FIXTURE_TEARDOWN(peer13)
+{
+	conn_teardown(&self->p);
+}
+
+FIXTURE(peer12) {
+	struct peer p;
+};
+
+FIXTURE_VARIANT(peer12) {
+	uint16_t version;
+	uint16_t cipher;
+	int ipv6;
+};
+
+V(peer12, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer12, 12_aes_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256, 0);
+V(peer12, 12_aes_ccm, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128, 0);
+V(peer12, 12_aria_gcm_128, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_128, 0);
+V(peer12, 12_aria_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_256, 0);
+
+FIXTURE_SETUP(peer12)
+{
+	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
+		   variant->ipv6);
+}
+
+FIXTURE_TEARDOWN(peer12)
+{
+	conn_teardown(&self->p);
+}
+
+/* ------------------------------------------- kernel TX -> reference RX */
+
+/* Send LEN random bytes; expect records of the given payload sizes. */
+static void tx_expect(struct __test_metadata *_metadata, struct peer *p,
+		      size_t len, const size_t *recs, int nrecs)
+{
+	static uint8_t in[1 << 17], out[REC_BUF];
+	uint8_t type;
+	size_t off = 0;
+	ssize_t n;
+	int i;
+
+	rnd(in, len);
+	EXPECT_EQ(send(p->kfd, in, len, 0), len);
+	for (i = 0; i < nrecs; i++) {
+		n = ref_recv(_metadata, p, &type, out);
+		ASSERT_EQ(n, recs[i]);
+		EXPECT_EQ(type, REF_TYPE_DATA);
+		EXPECT_EQ(memcmp(out, in + off, n), 0);
+		off += n;
+	}
+	EXPECT_EQ(off, len);
+}
+
+TEST_F(peer, tx_one_byte)
+{
+	size_t r[] = { 1 };
+
+	tx_expect(_metadata, &self->p, 1, r, 1);
+}
+
+TEST_F(peer, tx_max_record)
+{
+	size_t r[] = { 16384 };
+
+	tx_expect(_metadata, &self->p, 16384, r, 1);
+}
+
+TEST_F(peer, tx_max_plus_one_is_two_records)
+{
+	size_t r[] = { 16384, 1 };
+
+	tx_expect(_metadata, &self->p, 16385, r, 2);
+}
+
+TEST_F(peer, tx_64k_four_full_records)
+{
+	size_t r[] = { 16384, 16384, 16384, 16384 };
+
+	tx_expect(_metadata, &self->p, 65536, r, 4);
+}
+
+/* Each send without MSG_MORE closes its record; seq runs on unbroken. */
+TEST_F(peer, tx_many_sends_seq_continuity)
+{
+	static uint8_t in[2000], out[REC_BUF];
+	uint16_t l;
+	uint8_t type;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		rnd(&l, sizeof(l));
+		l = 1 + l % sizeof(in);
+		rnd(in, l);
+		ASSERT_EQ(send(self->p.kfd, in, l, 0), l);
+		ASSERT_EQ(ref_recv(_metadata, &self->p, &type, out), l);
+		ASSERT_EQ(type, REF_TYPE_DATA);
+		ASSERT_EQ(memcmp(in, out, l), 0);
+	}
+}
+
+TEST_F(peer, tx_msg_more_one_record)
+{
+	uint8_t in[100], out[REC_BUF], type;
+
+	rnd(in, sizeof(in));
+	EXPECT_EQ(send(self->p.kfd, in, 10, MSG_MORE), 10);
+	EXPECT_EQ(send(self->p.kfd, in + 10, 20, MSG_MORE), 20);
+	EXPECT_EQ(send(self->p.kfd, in + 30, 70, 0), 70);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 100);
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(in, out, 100), 0);
+}
+
+/* Control records via TLS_SET_RECORD_TYPE, in order with data records. */
+TEST_F(peer, tx_control_records)
+{
+	uint8_t alert[2] = { 1, 0 }, hs[300], data[50], out[REC_BUF], type;
+
+	rnd(hs, sizeof(hs));
+	rnd(data, sizeof(data));
+	EXPECT_EQ(send(self->p.kfd, data, 10, 0), 10);
+	EXPECT_EQ(send_type(self->p.kfd, REF_TYPE_HS, hs, sizeof(hs)), sizeof(hs));
+	EXPECT_EQ(send_type(self->p.kfd, REF_TYPE_ALERT, alert, 2), 2);
+	EXPECT_EQ(send(self->p.kfd, data + 10, 40, 0), 40);
+
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 10);
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(out, data, 10), 0);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), sizeof(hs));
+	EXPECT_EQ(type, REF_TYPE_HS);
+	EXPECT_EQ(memcmp(out, hs, sizeof(hs)), 0);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 2);
+	EXPECT_EQ(type, REF_TYPE_ALERT);
+	EXPECT_EQ(memcmp(out, alert, 2), 0);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 40);
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(out, data + 10, 40), 0);
+}
+
+/* Outer header: 0x0303 always; outer type is the real one only in 1.2. */
+TEST_F(peer, tx_outer_header)
+{
+	uint8_t alert[2] = { 2, 40 }, rec[REC_BUF];
+	size_t rl;
+
+	EXPECT_EQ(send_type(self->p.kfd, REF_TYPE_ALERT, alert, 2), 2);
+	rl = read_record(_metadata, self->p.pfd, rec);
+	EXPECT_EQ(rec[1], 3);
+	EXPECT_EQ(rec[2], 3);
+	EXPECT_EQ(rl, ref_overhead(&self->p.tx) + 2);
+	EXPECT_EQ(rec[0], variant->version == TLS_1_3_VERSION ?
+			  REF_TYPE_DATA : REF_TYPE_ALERT);
+}
+
+TEST_F(peer, tx_sendfile)
+{
+	static uint8_t in[50000], out[REC_BUF];
+	size_t off = 0;
+	uint8_t type;
+	off_t fo = 0;
+	ssize_t n;
+	int fd;
+
+	rnd(in, sizeof(in));
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, in, sizeof(in)), sizeof(in));
+	EXPECT_EQ(sendfile(self->p.kfd, fd, &fo, sizeof(in)), sizeof(in));
+	close(fd);
+	while (off < sizeof(in)) {
+		n = ref_recv(_metadata, &self->p, &type, out);
+		ASSERT_GT(n, 0);
+		ASSERT_LE(n, REF_MAX_PT);
+		EXPECT_EQ(type, REF_TYPE_DATA);
+		ASSERT_LE(off + n, sizeof(in));
+		EXPECT_EQ(memcmp(out, in + off, n), 0);
+		off += n;
+	}
+	EXPECT_EQ(off, sizeof(in));
+}
+
+/* ------------------------------------------- reference TX -> kernel RX */
+
+TEST_F(peer, rx_one_byte)
+{
+	uint8_t in = 0x5a, out[16];
+	int type;
+
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, &in, 1, 0);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 1);
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(out[0], in);
+}
+
+TEST_F(peer, rx_max_record)
+{
+	static uint8_t in[REF_MAX_PT], out[REF_MAX_PT + 1];
+
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, sizeof(in), 0);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), sizeof(in));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+}
+
+TEST_F(peer, rx_many_records_one_read)
+{
+	static uint8_t in[200 * 3000], out[sizeof(in)];
+	size_t off = 0;
+	uint16_t l;
+	int i;
+
+	rnd(in, sizeof(in));
+	for (i = 0; i < 200; i++) {
+		rnd(&l, sizeof(l));
+		l = 1 + l % 3000;
+		ref_send(_metadata, &self->p, REF_TYPE_DATA, in + off, l, 0);
+		off += l;
+	}
+	EXPECT_EQ(recv(self->p.kfd, out, off, MSG_WAITALL), off);
+	EXPECT_EQ(memcmp(in, out, off), 0);
+}
+
+/* An empty data record is consumed silently: data around it reads whole. */
+TEST_F(peer, rx_zero_length_record)
+{
+	uint8_t in[60], out[100];
+
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, 0, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, 30, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, 0, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in + 30, 30, 0);
+	EXPECT_EQ(recv(self->p.kfd, out, 60, MSG_WAITALL), 60);
+	EXPECT_EQ(memcmp(in, out, 60), 0);
+}
+
+/*
+ * Upstream: a control record never merges with data; read without a cmsg
+ * buffer it fails with EIO and stays queued; with one it returns its type.
+ */
+TEST_F(peer, rx_control_between_data)
+{
+	uint8_t a[40], b[40], alert[2] = { 1, 0 }, out[200];
+	int type;
+
+	rnd(a, sizeof(a));
+	rnd(b, sizeof(b));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, a, 20, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, a + 20, 20, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_ALERT, alert, 2, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, b, sizeof(b), 0);
+
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), MSG_WAITALL), 40);
+	EXPECT_EQ(memcmp(out, a, 40), 0);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EIO);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 2);
+	EXPECT_EQ(type, REF_TYPE_ALERT);
+	EXPECT_EQ(memcmp(out, alert, 2), 0);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), sizeof(b));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(out, b, sizeof(b)), 0);
+}
+
+/* Two control records of one type are still returned one per call. */
+TEST_F(peer, rx_handshake_records)
+{
+	uint8_t hs[300], out[600];
+	int type;
+
+	rnd(hs, sizeof(hs));
+	ref_send(_metadata, &self->p, REF_TYPE_HS, hs, 100, 0);
+	ref_send(_metadata, &self->p, REF_TYPE_HS, hs + 100, 200, 0);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 100);
+	EXPECT_EQ(type, REF_TYPE_HS);
+	EXPECT_EQ(memcmp(out, hs, 100), 0);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 200);
+	EXPECT_EQ(type, REF_TYPE_HS);
+	EXPECT_EQ(memcmp(out, hs + 100, 200), 0);
+}
+
+/* Records written one byte per TCP segment. */
+TEST_F(peer, rx_one_byte_segments)
+{
+	static uint8_t in[301], rec[2][1024], out[400];
+	int one = 1, r;
+	ssize_t n[2];
+	size_t i;
+
+	rnd(in, sizeof(in));
+	ASSERT_EQ(setsockopt(self->p.pfd, IPPROTO_TCP, TCP_NODELAY, &one,
+			     sizeof(one)), 0);
+	n[0] = ref_seal(&self->p.rx, REF_TYPE_DATA, in, 300, 0, rec[0]);
+	n[1] = ref_seal(&self->p.rx, REF_TYPE_DATA, in + 300, 1, 0, rec[1]);
+	ASSERT_GT(n[0], 0);
+	ASSERT_GT(n[1], 0);
+	for (r = 0; r < 2; r++)
+		for (i = 0; i < (size_t)n[r]; i++) {
+			ASSERT_EQ(send(self->p.pfd, &rec[r][i], 1, 0), 1);
+			usleep(100);
+		}
+	EXPECT_EQ(recv(self->p.kfd, out, 301, MSG_WAITALL), 301);
+	EXPECT_EQ(memcmp(in, out, 301), 0);
+}
+
+TEST_F(peer, rx_bad_tag_ebadmsg_sticky)
+{
+	static uint8_t in[100], rec[REC_BUF], out[200];
+	ssize_t n;
+
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, 50, 0);
+	n = ref_seal(&self->p.rx, REF_TYPE_DATA, in + 50, 50, 0, rec);
+	ASSERT_GT(n, 0);
+	rec[n - 1] ^= 0x01;
+	send_all(_metadata, self->p.pfd, rec, n);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), 50);
+	EXPECT_EQ(memcmp(out, in, 50), 0);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+/* A record sealed for a later seq (one skipped) must not authenticate. */
+TEST_F(peer, rx_wrong_seq_ebadmsg)
+{
+	uint8_t in[64], out[128];
+
+	rnd(in, sizeof(in));
+	self->p.rx.seq++;
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, sizeof(in), 0);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+/* The outer type byte is authenticated (1.2 AAD type, 1.3 AAD header). */
+TEST_F(peer, rx_outer_type_changed_ebadmsg)
+{
+	static uint8_t in[64], rec[REC_BUF], out[128];
+	int type;
+	ssize_t n;
+
+	rnd(in, sizeof(in));
+	n = ref_seal(&self->p.rx, REF_TYPE_DATA, in, sizeof(in), 0, rec);
+	ASSERT_GT(n, 0);
+	rec[0] = REF_TYPE_HS;
+	send_all(_metadata, self->p.pfd, rec, n);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+TEST_F(peer, rx_bad_version_einval)
+{
+	static uint8_t in[64], rec[REC_BUF], out[128];
+	ssize_t n;
+
+	rnd(in, sizeof(in));
+	n = ref_seal(&self->p.rx, REF_TYPE_DATA, in, sizeof(in), 0, rec);
+	ASSERT_GT(n, 0);
+	rec[2] = 1;	/* 0x0301 */
+	send_all(_metadata, self->p.pfd, rec, n);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EINVAL);
+}
+
+/* One byte over the largest record length the version allows. */
+TEST_F(peer, rx_oversized_emsgsize)
+{
+	static uint8_t rec[REC_BUF + 16], out[128];
+	size_t len = max_rec_len(&self->p.rx) + 1;
+
+	rnd(rec, sizeof(rec));
+	rec[0] = REF_TYPE_DATA;
+	rec[1] = 3;
+	rec[2] = 3;
+	rec[3] = len >> 8;
+	rec[4] = len;
+	send_all(_metadata, self->p.pfd, rec, REF_HDR + len);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EMSGSIZE);
+}
+
+/* ----------------------------------------------------- TLS 1.3 only */
+
+static void rx13_padded(struct __test_metadata *_metadata, struct peer *p,
+			size_t len, size_t pad)
+{
+	static uint8_t in[REF_MAX_PT], out[REF_MAX_PT + 1];
+	uint8_t tail = 0x42;
+
+	rnd(in, len);
+	ref_send(_metadata, p, REF_TYPE_DATA, in, len, pad);
+	/* a plain record after it shows the padded one ended where it should */
+	ref_send(_metadata, p, REF_TYPE_DATA, &tail, 1, 0);
+	EXPECT_EQ(recv(p->kfd, out, len + 1, MSG_WAITALL), len + 1);
+	EXPECT_EQ(memcmp(in, out, len), 0);
+	EXPECT_EQ(out[len], tail);
+}
+
+TEST_F(peer13, rx_pad_one)
+{
+	rx13_padded(_metadata, &self->p, 100, 1);
+}
+
+TEST_F(peer13, rx_one_byte_pad_1000)
+{
+	rx13_padded(_metadata, &self->p, 1, 1000);
+}
+
+TEST_F(peer13, rx_empty_pad_10)
+{
+	rx13_padded(_metadata, &self->p, 0, 10);
+}
+
+/* TLSInnerPlaintext at the kernel's limit: 2^14 + 1 bytes, type included. */
+TEST_F(peer13, rx_pad_to_max)
+{
+	rx13_padded(_metadata, &self->p, 16000, 384);
+}
+
+/*
+ * RFC 8446 lets the inner plaintext reach 2^14 + 256 bytes; upstream kTLS
+ * caps the record at 2^14 bytes of payload + type + tag: EMSGSIZE above.
+ */
+TEST_F(peer13, rx_pad_past_max_emsgsize)
+{
+	static uint8_t in[REF_MAX_PT], out[64];
+
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, REF_MAX_PT, 1);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EMSGSIZE);
+}
+
+/* Inner plaintext of zeros only: no content type (RFC 8446 5.4). */
+TEST_F(peer13, rx_no_inner_type_ebadmsg)
+{
+	uint8_t zero[16] = { 0 }, out[64];
+
+	ref_send(_metadata, &self->p, 0, zero, sizeof(zero), 5);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+/* Padded control record: the inner type is found behind the zeros. */
+TEST_F(peer13, rx_padded_alert)
+{
+	uint8_t alert[2] = { 2, 20 }, out[64];
+	int type;
+
+	ref_send(_metadata, &self->p, REF_TYPE_ALERT, alert, 2, 77);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 2);
+	EXPECT_EQ(type, REF_TYPE_ALERT);
+	EXPECT_EQ(memcmp(out, alert, 2), 0);
+}
+
+/* The kernel sends no padding; its inner type byte is last. */
+TEST_F(peer13, tx_inner_type_no_padding)
+{
+	static uint8_t rec[REC_BUF], pt[REC_BUF];
+	uint8_t in[33], type;
+	size_t rl, pad;
+
+	rnd(in, sizeof(in));
+	in[sizeof(in) - 1] = 0;	/* trailing zero data is not padding */
+	EXPECT_EQ(send(self->p.kfd, in, sizeof(in), 0), sizeof(in));
+	rl = read_record(_metadata, self->p.pfd, rec);
+	EXPECT_EQ(rl, REF_HDR + sizeof(in) + 1 + REF_TAG);
+	EXPECT_EQ(ref_open(&self->p.tx, rec, rl, &type, &pad, pt), sizeof(in));
+	EXPECT_EQ(pad, 0);
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(in, pt, sizeof(in)), 0);
+}
+
+/* ------------------------------------- TLS 1.2 with explicit nonce */
+
+/* The kernel's explicit nonce: crypto_info.iv, plus one per record. */
+TEST_F(peer12, tx_explicit_nonce_from_iv)
+{
+	uint8_t in[20], out[REC_BUF], type;
+	uint64_t first = ref_get_be64(self->p.tx.iv);
+	int i;
+
+	rnd(in, sizeof(in));
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(send(self->p.kfd, in, sizeof(in), 0), sizeof(in));
+		EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), sizeof(in));
+		EXPECT_EQ(self->p.tx.last_explicit, first + i);
+	}
+}
+
+/* The receiver takes the explicit nonce from each record, whatever it is. */
+TEST_F(peer12, rx_random_explicit_nonces)
+{
+	uint8_t in[90], out[90];
+	int i;
+
+	rnd(in, sizeof(in));
+	for (i = 0; i < 3; i++) {
+		rnd(&self->p.rx.explicit_nonce, 8);
+		ref_send(_metadata, &self->p, REF_TYPE_DATA, in + 30 * i, 30, 0);
+	}
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(out)), 0);
+}
+
+TEST_F(peer12, rx_explicit_nonce_changed_ebadmsg)
+{
+	static uint8_t in[64], rec[REC_BUF], out[128];
+	ssize_t n;
+
+	rnd(in, sizeof(in));
+	n = ref_seal(&self->p.rx, REF_TYPE_DATA, in, sizeof(in), 0, rec);
+	ASSERT_GT(n, 0);
+	rec[REF_HDR + 7] ^= 0x80;
+	send_all(_metadata, self->p.pfd, rec, n);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+/* ------------------------------------------ the reference on its own */
+
+/* Our block-cipher GCM/CCM (used for SM4) against OpenSSL's AES AEADs. */
+static void ref_cross_check(struct __test_metadata *_metadata,
+			    enum ref_aead mine, enum ref_aead ossl,
+			    const char *evp)
+{
+	struct ref_cipher a = { 0, 16, 4, 8, mine, "AES-128-ECB" };
+	struct ref_cipher b = { 0, 16, 4, 8, ossl, evp };
+	uint8_t key[16], nonce[12], aad[64], pt[600], c1[600], c2[600];
+	uint8_t t1[16], t2[16];
+	size_t len, alen;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		len = i < 40 ? i : (size_t)(i * 7) % sizeof(pt);
+		alen = (i % 3 == 0) ? 13 : (i % 3 == 1) ? 5 : (size_t)i % 64;
+		rnd(key, 16);
+		rnd(nonce, 12);
+		rnd(aad, alen);
+		rnd(pt, len);
+		ASSERT_EQ(ref_aead(&a, key, nonce, aad, alen, pt, len, c1, t1, 1), 0);
+		ASSERT_EQ(ref_aead(&b, key, nonce, aad, alen, pt, len, c2, t2, 1), 0);
+		ASSERT_EQ(memcmp(c1, c2, len), 0);
+		ASSERT_EQ(memcmp(t1, t2, 16), 0) {
+			TH_LOG("tag differs: len %zu aad %zu", len, alen);
+		}
+		ASSERT_EQ(ref_aead(&a, key, nonce, aad, alen, c1, len, c2, t1, 0), 0);
+		ASSERT_EQ(memcmp(c2, pt, len), 0);
+		ASSERT_EQ(ref_aead(&b, key, nonce, aad, alen, c1, len, c2, t1, 0), 0);
+		t1[i % 16] ^= 1;
+		ASSERT_EQ(ref_aead(&a, key, nonce, aad, alen, c1, len, c2, t1, 0), -1);
+		ASSERT_EQ(ref_aead(&b, key, nonce, aad, alen, c1, len, c2, t1, 0), -1);
+	}
+}
+
+TEST(ref_gcm_matches_openssl_aes_gcm)
+{
+	ref_cross_check(_metadata, REF_ECB_GCM, REF_EVP_GCM, "AES-128-GCM");
+}
+
+TEST(ref_ccm_matches_openssl_aes_ccm)
+{
+	ref_cross_check(_metadata, REF_ECB_CCM, REF_EVP_CCM, "AES-128-CCM");
+}
+
+static void unhex(uint8_t *out, const char *s)
+{
+	unsigned int v;
+
+	for (; *s; s += 2) {
+		sscanf(s, "%2x", &v);
+		*out++ = v;
+	}
+}
+
+/* RFC 8998 Appendix A.1 (SM4-GCM) and A.2 (SM4-CCM) examples. */
+TEST(ref_sm4_rfc8998_vectors)
+{
+	uint8_t key[16], nonce[12], aad[20], pt[64], ct[64], tag[16];
+	uint8_t out[64], t[16];
+	const struct ref_cipher *gcm = cipher_by_type(TLS_CIPHER_SM4_GCM);
+	const struct ref_cipher *ccm = cipher_by_type(TLS_CIPHER_SM4_CCM);
+
+	unhex(key, "0123456789ABCDEFFEDCBA9876543210");
+	unhex(nonce, "00001234567800000000ABCD");
+	unhex(aad, "FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2");
+	unhex(pt, "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
+		  "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA");
+
+	unhex(ct, "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
+		  "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D");
+	unhex(tag, "83DE3541E4C2B58177E065A9BF7B62EC");
+	ASSERT_EQ(ref_aead(gcm, key, nonce, aad, 20, pt, 64, out, t, 1), 0);
+	EXPECT_EQ(memcmp(out, ct, 64), 0);
+	EXPECT_EQ(memcmp(t, tag, 16), 0);
+
+	unhex(ct, "48AF93501FA62ADBCD414CCE6034D895DDA1BF8F132F042098661572E7483094"
+		  "FD12E518CE062C98ACEE28D95DF4416BED31A2F04476C18BB40C84A74B97DC5B");
+	unhex(tag, "16842D4FA186F56AB33256971FA110F4");
+	ASSERT_EQ(ref_aead(ccm, key, nonce, aad, 20, pt, 64, out, t, 1), 0);
+	EXPECT_EQ(memcmp(out, ct, 64), 0);
+	EXPECT_EQ(memcmp(t, tag, 16), 0);
+}
+
+TEST_HARNESS_MAIN
