@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 /* The syscall seam, ULP attach and crypto_info install. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -51,14 +52,24 @@ ssize_t ksys_sendfile(const struct ktls_sys *s, int out, int in, off_t *off,
 	return sendfile(out, in, off, n);
 }
 
+/* The ULP name: "tls", or KTLS_ULP when ktls.ko runs beside the in-tree
+ * module under another name (ulp_name=ktls). */
+static const char *ulp_name(void)
+{
+	const char *n = getenv("KTLS_ULP");
+
+	return n && *n && strlen(n) < 16 ? n : "tls";
+}
+
 static bool ulp_is_tls(const struct ktls_sys *s, int fd)
 {
 	char name[16] = "";
-	socklen_t len = sizeof(name);
+	socklen_t len = sizeof(name) - 1;
 
 	if (ksys_getsockopt(s, fd, IPPROTO_TCP, TCP_ULP, name, &len) < 0)
 		return false;
-	return len >= 3 && !strncmp(name, "tls", 3);
+	name[len < sizeof(name) ? len : sizeof(name) - 1] = '\0';
+	return !strcmp(name, ulp_name());
 }
 
 int ktls_ulp_attach(const struct ktls_sys *s, int fd)
@@ -73,8 +84,8 @@ int ktls_ulp_attach(const struct ktls_sys *s, int fd)
 		return -ENOTCONN;
 	if (ulp_is_tls(s, fd))
 		return 0;
-	if (ksys_setsockopt(s, fd, IPPROTO_TCP, TCP_ULP, "tls",
-			    sizeof("tls")) < 0)
+	if (ksys_setsockopt(s, fd, IPPROTO_TCP, TCP_ULP, ulp_name(),
+			    (socklen_t)strlen(ulp_name()) + 1) < 0)
 		return errno == EEXIST && ulp_is_tls(s, fd) ? 0 : -errno;
 	return 0;
 }

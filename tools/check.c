@@ -108,15 +108,18 @@ static bool module_loaded(const char *name)
 	return found;
 }
 
-/* Returns true when a "tls" ULP is registered; prints who provides it. */
+/* Returns true when a TLS ULP is registered; prints who provides it. */
 static bool report_ulp(void)
 {
+	const char *want = getenv("KTLS_ULP") ? getenv("KTLS_ULP") : "tls";
 	char ulps[256];
-	bool listed = false;
+	bool listed = false, other = false;
 
 	if (read_small("/proc/sys/net/ipv4/tcp_available_ulp", ulps, sizeof(ulps))) {
-		for (char *t = strtok(ulps, " "); t; t = strtok(NULL, " "))
-			listed |= !strcmp(t, "tls");
+		for (char *t = strtok(ulps, " "); t; t = strtok(NULL, " ")) {
+			listed |= !strcmp(t, want);
+			other |= !strcmp(t, "ktls") && strcmp(want, "ktls");
+		}
 	}
 	if (module_loaded("ktls") || !access("/sys/module/ktls", F_OK))
 		printf("TLS ULP:      %s, provided by ktls.ko\n", listed ? "registered" : "not registered");
@@ -126,7 +129,9 @@ static bool report_ulp(void)
 		printf("TLS ULP:      registered, built into the kernel (CONFIG_TLS=y)\n");
 	else
 		printf("TLS ULP:      none: the kernel has no TLS ULP: load ktls.ko (insmod ktls.ko) or the in-tree module (modprobe tls)\n");
-	return listed || module_loaded("ktls") || module_loaded("tls");
+	if (other)
+		printf("              ktls.ko is registered as ULP \"ktls\": set KTLS_ULP=ktls to use it\n");
+	return listed;
 }
 
 struct probe_result {
@@ -214,6 +219,8 @@ static void print_tls_stat(void)
 	FILE *f = fopen("/proc/net/tls_stat", "r");
 	int n = 0;
 
+	if (!f)
+		f = fopen("/proc/net/ktls_stat", "r");
 	printf("\n/proc/net/tls_stat:");
 	if (!f) {
 		printf(" absent: it appears once ktls.ko or tls.ko is loaded\n");

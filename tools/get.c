@@ -89,6 +89,8 @@ static int connect_to(const struct get_cfg *g)
 	int fd = -1, err, saved = 0;
 
 	err = getaddrinfo(g->host, g->port, &hints, &ai);
+	if (err && !strcmp(g->host, "localhost"))	/* static build, no NSS */
+		err = getaddrinfo("127.0.0.1", g->port, &hints, &ai);
 	if (err) {
 		fprintf(stderr, "%s get: Unable to resolve `%s': %s.\n", PROG_NAME,
 			g->host, gai_strerror(err));

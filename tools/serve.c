@@ -33,6 +33,7 @@ struct serve_cfg {
 	char root[PATH_MAX];
 	bool list, userspace, quiet;
 	unsigned int max_clients;
+	uint64_t rekey_after;
 };
 
 struct client {
@@ -65,7 +66,8 @@ static void usage(void)
 {
 	fprintf(stderr, "Usage: %s serve [--addr ADDR] [--port PORT] [--cert FILE --key FILE]\n"
 		"                  [--tls 1.2|1.3] [--cipher NAME] [--list] [--userspace]\n"
-		"                  [--max-clients N] [--port-file FILE] [--quiet] DIR\n",
+		"                  [--max-clients N] [--port-file FILE] [--rekey-after RECORDS]\n"
+		"                  [--quiet] DIR\n",
 		PROG_NAME);
 }
 
@@ -293,7 +295,8 @@ static void set_timeout(int fd, int sec)
 static void *client_thread(void *arg)
 {
 	struct client *cl = arg;
-	struct ktls_opts o = { .userspace_only = cl->cfg->userspace };
+	struct ktls_opts o = { .userspace_only = cl->cfg->userspace,
+			       .tx_rekey_records = cl->cfg->rekey_after };
 	SSL *ssl = SSL_new(cl->ctx);
 	struct ktls_conn *c = NULL;
 
@@ -338,12 +341,13 @@ static int parse_args(int argc, char *argv[], struct serve_cfg *cfg)
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "port-file", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "rekey-after", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "a:p:c:k:t:C:lum:P:qh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:p:c:k:t:C:lum:P:qr:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': cfg->addr = optarg; break;
 		case 'c': cfg->cert = optarg; break;
@@ -353,6 +357,13 @@ static int parse_args(int argc, char *argv[], struct serve_cfg *cfg)
 		case 'u': cfg->userspace = true; break;
 		case 'P': cfg->port_file = optarg; break;
 		case 'q': cfg->quiet = true; break;
+		case 'r':
+			cfg->rekey_after = strtoull(optarg, NULL, 10);
+			if (!cfg->rekey_after) {
+				fprintf(stderr, "%s serve: Invalid record count `%s'.\n", PROG_NAME, optarg);
+				return -1;
+			}
+			break;
 		case 'p':
 			if (parse_port(optarg, &cfg->port)) {
 				fprintf(stderr, "%s serve: Invalid port `%s'.\n", PROG_NAME, optarg);

@@ -1,0 +1,289 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# In-guest suite for the `ktls` CLI and libktls: serve/get over kernel TLS,
+# every TLS version x cipher OpenSSL 3.0 negotiates, SHA-256 verified;
+# concurrency; interop with openssl s_server/s_client (Options = KTLS);
+# KeyUpdate both ways; ktls check/stat.  kselftest-style TAP on stdout.
+#
+# Sizes: 0, 1, 16383, 16384, 16385 B and 8 MiB.  The issue asks for 100 MiB;
+# under TCG a 100 MiB file per cipher would take minutes, so the large file
+# is 8 MiB here (CLI_BIG_MB=100 restores it on KVM).
+#
+# Runs under busybox sh as root; env: KTLS (default /bin/ktls),
+# CLI_EXPECT=kernel|userspace (what path the data must take; default kernel).
+set -eu
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+KTLS=${KTLS:-/bin/ktls}
+EXPECT=${CLI_EXPECT:-kernel}
+BIG_MB=${CLI_BIG_MB:-8}
+OPENSSL=${OPENSSL:-/usr/bin/openssl}
+W=$(mktemp -d "${TMPDIR:-/tmp}/cli.XXXXXX")
+N=0
+PIDS=""
+
+SIZES="0 1 16383 16384 16385 big"
+C13="TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 TLS_AES_128_CCM_SHA256"
+C12="ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-ECDSA-AES128-CCM"
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+# 3 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 3 bad input
+# + 2 s_server + 2 s_client + 3 KeyUpdate + 2 stat + 1 hang = 67
+echo "1..67"
+
+tap() { # tap STATUS NAME
+	N=$((N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $N - $2"
+	else
+		echo "not ok $N - $2"
+	fi
+}
+t() { # t NAME CMD...: run CMD, report
+	name=$1
+	shift
+	if "$@" >"$W/t.out" 2>&1; then
+		tap 0 "$name"
+	else
+		sed 's/^/# /' "$W/t.out" | tail -n 15
+		tap 1 "$name"
+	fi
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$1" ]
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+
+mkdir -p "$W/root"
+for s in 0 1 16383 16384 16385; do
+	head -c "$s" /dev/urandom > "$W/root/f$s"
+done
+dd if=/dev/urandom of="$W/root/fbig" bs=1048576 count="$BIG_MB" 2>/dev/null
+head -c 1048576 /dev/urandom > "$W/root/f1m"
+
+# --- ktls check -------------------------------------------------------------
+"$KTLS" check > "$W/check.out" 2>&1 && crc=0 || crc=$?
+sed 's/^/# /' "$W/check.out"
+if [ "$EXPECT" = kernel ]; then
+	t "ktls check exits 0" test "$crc" = 0
+	t "ktls check finds the tls ULP" grep -q "^TLS ULP: *registered" "$W/check.out"
+	t "ktls check: AES-128-GCM TX/RX for 1.2 and 1.3" \
+		grep -qE "^AES-128-GCM +yes +yes +yes +yes" "$W/check.out"
+else
+	t "ktls check exits 1 without kTLS" test "$crc" = 1
+	t "ktls check explains the missing ULP" grep -q "load ktls.ko" "$W/check.out"
+	t "ktls check verdict names the fallback" grep -q "userspace record layer" "$W/check.out"
+fi
+REKEY=no
+grep -q "TX rekey yes, RX rekey yes" "$W/check.out" && REKEY=yes
+
+# --- serve / get matrix -----------------------------------------------------
+"$KTLS" serve --addr 127.0.0.1 --port 0 --port-file "$W/port" "$W/root" \
+	2>"$W/serve.log" &
+SPID=$!
+PIDS="$PIDS $SPID"
+t "ktls serve starts" wait_file "$W/port"
+PORT=$(cat "$W/port")
+URL=https://127.0.0.1:$PORT
+
+get_one() { # version cipher size
+	rm -f "$W/out"
+	"$KTLS" get "$URL/f$3" -o "$W/out" --insecure --quiet --tls "$1" \
+		--cipher "$2" 2>"$W/get.err" || { cat "$W/get.err"; return 1; }
+	[ "$(sha "$W/out")" = "$(sha "$W/root/f$3")" ] || { echo "sha256 differs"; return 1; }
+	"$KTLS" get "$URL/f0" -o /dev/null --insecure --tls "$1" --cipher "$2" \
+		2>"$W/get.err" || return 1
+	grep -q "RX $EXPECT" "$W/get.err" || { cat "$W/get.err"; return 1; }
+}
+
+for c in $C12; do
+	for s in $SIZES; do
+		t "get $s B TLS 1.2 $c (sha256, RX $EXPECT)" get_one 1.2 "$c" "$s"
+	done
+done
+for c in $C13; do
+	for s in $SIZES; do
+		t "get $s B TLS 1.3 $c (sha256, RX $EXPECT)" get_one 1.3 "$c" "$s"
+	done
+done
+t "serve logs TX $EXPECT path and cipher per connection" \
+	grep -q "TX $EXPECT, RX $EXPECT, TLSv1.3 TLS_AES_128_CCM_SHA256" "$W/serve.log"
+
+concurrent() {
+	pids=""
+	for i in 1 2 3 4 5 6 7 8; do
+		"$KTLS" get "$URL/f1m" -o "$W/c$i" --insecure --quiet &
+		pids="$pids $!"
+	done
+	rc=0
+	for p in $pids; do
+		wait "$p" || rc=1
+	done
+	for i in 1 2 3 4 5 6 7 8; do
+		[ "$(sha "$W/c$i")" = "$(sha "$W/root/f1m")" ] || rc=1
+	done
+	return $rc
+}
+t "8 concurrent clients, 1 MiB each" concurrent
+
+# --- bad input --------------------------------------------------------------
+raw() { # request -> first response line
+	printf "$1" | timeout 20 "$OPENSSL" s_client -quiet -connect "127.0.0.1:$PORT" \
+		2>/dev/null | head -n 1 | tr -d '\r'
+}
+t "malformed request -> 400" test "$(raw 'HELLO\r\n\r\n')" = "HTTP/1.1 400 Bad Request"
+t "path traversal -> 400" \
+	test "$(raw 'GET /../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "HTTP/1.1 400 Bad Request"
+t "server still serving after bad input" alive "$SPID"
+
+# --- interop with openssl s_server / s_client (OPENSSL_CONF Options = KTLS)
+cat > "$W/ossl.cnf" <<'CNF'
+openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_module
+[ssl_module]
+system_default = ssl_default
+[ssl_default]
+Options = KTLS
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = localhost
+CNF
+OPENSSL_CONF=$W/ossl.cnf "$OPENSSL" req -x509 -newkey ec \
+	-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/key.pem" \
+	-out "$W/cert.pem" -days 1 -config "$W/ossl.cnf" >/dev/null 2>&1 || true
+
+s_server_get() { # version port
+	(cd "$W/root" && OPENSSL_CONF=$W/ossl.cnf exec "$OPENSSL" s_server \
+		-accept "127.0.0.1:$2" -cert "$W/cert.pem" -key "$W/key.pem" \
+		-WWW -sendfile "-tls1_$1" >"$W/s_server.$1.log" 2>&1) &
+	sp=$!
+	PIDS="$PIDS $sp"
+	i=0
+	rc=1
+	while [ $i -lt 50 ]; do
+		if "$KTLS" get "https://127.0.0.1:$2/fbig" -o "$W/ss.out" --insecure \
+			--quiet 2>"$W/ss.err"; then
+			rc=0
+			break
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill "$sp" 2>/dev/null || true
+	sed 's/^/# /' "$W/s_server.$1.log" | head -n 5
+	[ $rc = 0 ] && [ "$(sha "$W/ss.out")" = "$(sha "$W/root/fbig")" ]
+}
+t "openssl s_server -WWW -sendfile (KTLS) -> ktls get, TLS 1.2" s_server_get 2 14432
+t "openssl s_server -WWW -sendfile (KTLS) -> ktls get, TLS 1.3" s_server_get 3 14433
+
+s_client_get() { # version
+	printf 'GET /fbig HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+		OPENSSL_CONF=$W/ossl.cnf timeout 120 "$OPENSSL" s_client -quiet \
+		"-tls1_$1" -connect "127.0.0.1:$PORT" > "$W/sc.out" 2>/dev/null || true
+	# Connection: close, so the body is the last <size> bytes.
+	tail -c "$(wc -c < "$W/root/fbig")" "$W/sc.out" > "$W/sc.body"
+	head -n 1 "$W/sc.out" | tr -d '\r' | grep -q "^HTTP/1.1 200 OK$" &&
+		[ "$(sha "$W/sc.body")" = "$(sha "$W/root/fbig")" ]
+}
+t "openssl s_client (KTLS) -> ktls serve, TLS 1.2" s_client_get 2
+t "openssl s_client (KTLS) -> ktls serve, TLS 1.3" s_client_get 3
+
+# --- KeyUpdate ----------------------------------------------------------------
+# The peer's KeyUpdate (s_client line "k", "K" = update_requested) between two
+# requests on one connection.  With kernel rekey both answers arrive; without
+# it (in-tree 6.1) the server must fail that connection cleanly and go on.
+peer_keyupdate() { # k|K
+	(printf 'GET /f16385 HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 3; echo "$1"; sleep 3;
+	 printf 'GET /f1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'; sleep 5) |
+		timeout 60 "$OPENSSL" s_client -tls1_3 -connect "127.0.0.1:$PORT" \
+		> "$W/ku.out" 2>&1 || true
+	n=$(grep -ac "^HTTP/1.1 200" "$W/ku.out" || true)
+	if [ "$REKEY" = yes ] || [ "$EXPECT" = userspace ]; then
+		[ "$n" = 2 ]
+	else
+		echo "no kernel rekey: expecting a clean failure"
+		[ "$n" = 1 ] && alive "$SPID" &&
+			grep -q "KeyUpdate.*refused\|refused the new RX key" "$W/serve.log"
+	fi
+}
+t "peer KeyUpdate mid-connection (rekey=$REKEY)" peer_keyupdate k
+t "peer KeyUpdate update_requested (rekey=$REKEY)" peer_keyupdate K
+
+our_keyupdate() {
+	"$KTLS" serve --addr 127.0.0.1 --port 0 --port-file "$W/port2" \
+		--rekey-after 64 "$W/root" 2>"$W/serve2.log" &
+	p2=$!
+	PIDS="$PIDS $p2"
+	wait_file "$W/port2" || return 1
+	if "$KTLS" get "https://127.0.0.1:$(cat "$W/port2")/fbig" -o "$W/ku.body" \
+		--insecure --quiet --tls 1.3 2>"$W/ku.err"; then
+		rc=0
+	else
+		rc=1
+	fi
+	cat "$W/ku.err"
+	alive "$p2" || return 1
+	if [ "$REKEY" = yes ] || [ "$EXPECT" = userspace ]; then
+		[ $rc = 0 ] && [ "$(sha "$W/ku.body")" = "$(sha "$W/root/fbig")" ]
+	else
+		[ $rc = 1 ] && grep -q "refused" "$W/ku.err" "$W/serve2.log"
+	fi
+}
+t "server TX KeyUpdate every 64 records (rekey=$REKEY)" our_keyupdate
+
+# --- ktls stat ------------------------------------------------------------------
+stat_socket() {
+	(printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 4) |
+		timeout 10 "$OPENSSL" s_client -quiet -connect "127.0.0.1:$PORT" \
+		>/dev/null 2>&1 &
+	sc=$!
+	sleep 2
+	"$KTLS" stat > "$W/stat.out" 2>&1 || true
+	"$KTLS" stat --json > "$W/stat.json" 2>&1 || true
+	wait "$sc" 2>/dev/null || true
+	cat "$W/stat.out"
+	grep -q "ulp tls version 1.3" "$W/stat.out" &&
+		grep -q '"ulp":"tls"' "$W/stat.json"
+}
+if [ "$EXPECT" = kernel ]; then
+	t "ktls stat shows counters" sh -c "'$KTLS' stat | grep -qE '^TlsCurrTxSw'"
+	t "ktls stat lists the server's TLS socket (sock_diag)" stat_socket
+else
+	t "ktls stat says counters are absent" sh -c "'$KTLS' stat | grep -q absent"
+	t "ktls stat --json has null counters" sh -c "'$KTLS' stat --json | grep -q '^{\"counters\":null'"
+fi
+
+# --- a client that hangs mid-handshake ----------------------------------------
+hang() {
+	# A TCP client that sends half a ClientHello record header, then stalls.
+	(printf '\026\003\001'; sleep 8) | nc 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+	h=$!
+	sleep 1
+	rc=0
+	"$KTLS" get "$URL/f16385" -o "$W/h.out" --insecure --quiet &&
+		[ "$(sha "$W/h.out")" = "$(sha "$W/root/f16385")" ] || rc=1
+	kill "$h" 2>/dev/null || true
+	alive "$SPID" || rc=1
+	return $rc
+}
+t "serves others while a client hangs mid-handshake" hang
+exit 0
