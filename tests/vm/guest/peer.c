@@ -713,8 +713,13 @@ TEST_F(peer, rx_wrong_seq_ebadmsg)
 	EXPECT_EQ(errno, EBADMSG);
 }
 
-/* The outer type byte is authenticated (1.2 AAD type, 1.3 AAD header). */
-TEST_F(peer, rx_outer_type_changed_ebadmsg)
+/*
+ * The outer type byte of a record sealed as data is changed to handshake.
+ * TLS 1.2 authenticates it (AAD type): EBADMSG. In TLS 1.3 the outer type
+ * is always 23 (RFC 8446 5.2); upstream kTLS does not look at the received
+ * byte and authenticates with 23, so the record still reads as data.
+ */
+TEST_F(peer, rx_outer_type_changed)
 {
 	static uint8_t in[64], rec[REC_BUF], out[128];
 	int type;
@@ -725,8 +730,15 @@ TEST_F(peer, rx_outer_type_changed_ebadmsg)
 	ASSERT_GT(n, 0);
 	rec[0] = REF_TYPE_HS;
 	send_all(_metadata, self->p.pfd, rec, n);
-	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), -1);
-	EXPECT_EQ(errno, EBADMSG);
+	n = recv_type(self->p.kfd, out, sizeof(out), 0, &type);
+	if (variant->version == TLS_1_2_VERSION) {
+		EXPECT_EQ(n, -1);
+		EXPECT_EQ(errno, EBADMSG);
+		return;
+	}
+	EXPECT_EQ(n, sizeof(in));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
 }
 
 TEST_F(peer, rx_bad_version_einval)
