@@ -7,6 +7,7 @@ BEGIN {
 		if (a[1] != "" && a[1] !~ /^#/) k[a[1]] = 1
 	}
 }
+{ sub(/\r$/, "") }
 /^KTLS-SUITE-BEGIN / { suite = $2; insuite = 1; plan[suite] = -1; n[suite] = 0
 	order[++ns] = suite; next }
 /^KTLS-SUITE-END / { ended[$2] = 1; insuite = 0; next }
