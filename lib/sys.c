@@ -108,6 +108,8 @@ const char *ktls_explain_errno(int err, bool ulp)
 		err = -err;
 	switch (err) {
 	case ENOENT:
+		return ulp ? "the kernel has no TLS ULP: load ktls.ko (or the in-tree tls.ko: modprobe tls)"
+			   : "the kernel lacks the crypto algorithm for this cipher: load its crypto module, or ktls.ko which brings SM4 and ARIA";
 	case ENOPROTOOPT:
 		return ulp ? "the kernel has no TLS ULP: load ktls.ko (or the in-tree tls.ko: modprobe tls)"
 			   : "the kernel does not support SOL_TLS: load ktls.ko or tls.ko";

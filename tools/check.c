@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <linux/tls.h>
@@ -18,6 +19,9 @@
 
 #ifndef SOL_TLS
 #define SOL_TLS 282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP 31
 #endif
 
 struct pair {
@@ -143,7 +147,7 @@ static int probe_matrix(struct probe_result *res, size_t n)
 	static const uint16_t versions[2] = { TLS_1_2_VERSION, TLS_1_3_VERSION };
 	int usable = 0;
 
-	printf("\nCipher             TLS 1.2 TX/RX     TLS 1.3 TX/RX\n");
+	printf("\n%-18s %-17s %s\n", "Cipher", "TLS 1.2 TX/RX", "TLS 1.3 TX/RX");
 	for (size_t i = 0; i < n; i++) {
 		const struct ktls_cipher_desc *d = ktls_cipher_at(i);
 
@@ -155,7 +159,7 @@ static int probe_matrix(struct probe_result *res, size_t n)
 			res[i].tx[v] = err ? err : probe_one(p.a, KTLS_TX, versions[v], d);
 			res[i].rx[v] = err ? err : probe_one(p.a, KTLS_RX, versions[v], d);
 			pair_close(&p);
-			printf(" %-8s %-8s", res[i].tx[v] ? "no" : "yes",
+			printf(" %-3s %-13s", res[i].tx[v] ? "no" : "yes",
 			       res[i].rx[v] ? "no" : "yes");
 			usable += !res[i].tx[v] && !res[i].rx[v];
 		}
@@ -164,9 +168,28 @@ static int probe_matrix(struct probe_result *res, size_t n)
 	return usable;
 }
 
+/* Can a loopback socket take the ULP at all?  Returns 0 or -errno. */
+static int probe_ulp(void)
+{
+	const char *name = getenv("KTLS_ULP") ? getenv("KTLS_ULP") : "tls";
+	struct pair p;
+	int err = loopback_pair(&p);
+
+	if (!err && setsockopt(p.a, IPPROTO_TCP, TCP_ULP, name, strlen(name) + 1))
+		err = -errno;
+	pair_close(&p);
+	return err;
+}
+
 static void explain_failures(const struct probe_result *res, size_t n)
 {
-	int last = 0;
+	int last = 0, ulp_err = probe_ulp();
+
+	if (ulp_err) {
+		printf("  every cipher: %s (%s).\n", ktls_explain_errno(ulp_err, true),
+		       strerror(-ulp_err));
+		return;
+	}
 
 	for (size_t i = 0; i < n; i++)
 		for (int v = 0; v < 2; v++) {
@@ -176,7 +199,7 @@ static void explain_failures(const struct probe_result *res, size_t n)
 				continue;
 			last = e;
 			printf("  %s TLS 1.%d: %s (%s).\n", ktls_cipher_at(i)->name, 2 + v,
-			       ktls_explain_errno(e, e == -ENOENT), strerror(-e));
+			       ktls_explain_errno(e, false), strerror(-e));
 		}
 }
 

@@ -141,8 +141,11 @@ static int dump_family(int nl, int family, struct tls_sock *out, int max, int n)
 
 			if (h->nlmsg_type == NLMSG_DONE)
 				return n;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -EPERM;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error ? e->error : -EIO;
+			}
 			ra = (struct rtattr *)(m + 1);
 			alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
 			for (; RTA_OK(ra, alen); ra = RTA_NEXT(ra, alen))
@@ -179,11 +182,14 @@ static void print_text(const struct counter *c, int nc, const struct tls_sock *s
 		printf("counters: /proc/net/tls_stat is absent: load ktls.ko or tls.ko\n");
 	for (int i = 0; i < nc; i++)
 		printf("%-28s %llu\n", c[i].name, c[i].v);
-	if (ns < 0) {
-		printf("sockets: sock_diag failed (%s): run as root with inet_diag loaded\n",
+	if (ns == -ENOENT || ns == -EOPNOTSUPP)
+		printf("sockets: sock_diag has no TCP handler (%s): load it with `modprobe tcp_diag'\n",
 		       strerror(-ns));
+	else if (ns < 0)
+		printf("sockets: sock_diag failed (%s): run as root (CAP_NET_ADMIN)\n",
+		       strerror(-ns));
+	if (ns < 0)
 		return;
-	}
 	printf("\n%d TLS socket%s\n", ns, ns == 1 ? "" : "s");
 	for (int i = 0; i < ns; i++)
 		printf("%-24s %-24s ulp %s version %s cipher %s tx %s rx %s%s%s\n",
