@@ -210,6 +210,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	tx->closed.len = plain + p->overhead;
 	tx->closed.sent = 0;
 	memset(rec, 0, sizeof(*rec));
+	rec->type = tx->closed.type;	/* the send loop goes on with it */
 	return 0;
 }
 
