@@ -65,21 +65,43 @@ static void pair_close(struct pair *p)
 		close(p->b);
 }
 
-/* Install random keys for one direction; returns 0 or -errno. */
+/* Random key material for one direction; the same bytes on both ends. */
+struct probe_keys {
+	uint8_t key[32], iv[12], secret[48];
+};
+
+/* Install for one direction; TLS 1.3 rows with a suite go through the
+ * raw-secret entry (HKDF over the suite's hash, SM3 for SM4).  0 or -errno. */
 static int probe_one(int fd, unsigned int dir, uint16_t version,
-		     const struct ktls_cipher_desc *d)
+		     const struct ktls_cipher_desc *d, const struct probe_keys *k)
 {
-	uint8_t key[32], iv[12];
 	size_t ivl = version == TLS_1_3_VERSION || d->salt_len == 0 ?
 		     12 : d->salt_len;
-	int ret;
+	size_t sl = d->tls13_hash && !strcmp(d->tls13_hash, "SHA384") ? 48 : 32;
 
-	RAND_bytes(key, sizeof(key));
-	RAND_bytes(iv, sizeof(iv));
-	ret = ktls_install_keys(NULL, fd, dir, version, d->kernel_type, key,
-				d->key_len, iv, ivl, 0);
-	explicit_bzero(key, sizeof(key));
-	return ret;
+	if (version == TLS_1_3_VERSION && d->tls13_suite)
+		return ktls_install_tls13(NULL, fd, dir, d->tls13_suite,
+					  k->secret, sl, 0);
+	return ktls_install_keys(NULL, fd, dir, version, d->kernel_type,
+				 k->key, d->key_len, k->iv, ivl, 0);
+}
+
+/* Send a record through kernel TX on a, read it through kernel RX on b. */
+static int round_trip(int a, int b)
+{
+	static const char msg[] = "ktls check round trip";
+	struct timeval tv = { .tv_sec = 2 };
+	char buf[64];
+	ssize_t n;
+
+	setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(a, msg, sizeof(msg), 0) != (ssize_t)sizeof(msg))
+		return -errno;
+	n = recv(b, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(msg) && !memcmp(buf, msg, sizeof(msg)) ?
+	       0 : -EPROTO;
 }
 
 static char *read_small(const char *path, char *buf, size_t len)
@@ -139,31 +161,48 @@ static bool report_ulp(void)
 }
 
 struct probe_result {
-	int tx[2], rx[2];	/* [0] TLS 1.2, [1] TLS 1.3 */
+	int tx[2], rx[2], rt[2];	/* [0] TLS 1.2, [1] TLS 1.3 */
 };
+
+static void probe_cell(const struct ktls_cipher_desc *d, uint16_t version,
+		       int *tx, int *rx, int *rt)
+{
+	struct probe_keys k;
+	struct pair p;
+	int err = loopback_pair(&p);
+
+	RAND_bytes((unsigned char *)&k, sizeof(k));
+	*tx = err ? err : probe_one(p.a, KTLS_TX, version, d, &k);
+	*rx = err ? err : probe_one(p.b, KTLS_RX, version, d, &k);
+	*rt = *tx ? *tx : *rx ? *rx : round_trip(p.a, p.b);
+	explicit_bzero(&k, sizeof(k));
+	pair_close(&p);
+}
+
+static const char *yes_no(int e)
+{
+	return e ? "no" : "yes";
+}
 
 static int probe_matrix(struct probe_result *res, size_t n)
 {
 	static const uint16_t versions[2] = { TLS_1_2_VERSION, TLS_1_3_VERSION };
 	int usable = 0;
 
-	printf("\n%-18s %-17s %s\n", "Cipher", "TLS 1.2 TX/RX", "TLS 1.3 TX/RX");
+	printf("\n%-18s %-15s %s\n", "Cipher", "TLS 1.2", "TLS 1.3");
+	printf("%-18s %-15s %s\n", "", "TX  RX  data", "TX  RX  data");
 	for (size_t i = 0; i < n; i++) {
 		const struct ktls_cipher_desc *d = ktls_cipher_at(i);
 
 		printf("%-18s", d->name);
 		for (int v = 0; v < 2; v++) {
-			struct pair p;
-			int err = loopback_pair(&p);
-
-			res[i].tx[v] = err ? err : probe_one(p.a, KTLS_TX, versions[v], d);
-			res[i].rx[v] = err ? err : probe_one(p.a, KTLS_RX, versions[v], d);
-			pair_close(&p);
-			printf(" %-3s %-13s", res[i].tx[v] ? "no" : "yes",
-			       res[i].rx[v] ? "no" : "yes");
-			usable += !res[i].tx[v] && !res[i].rx[v];
+			probe_cell(d, versions[v], &res[i].tx[v], &res[i].rx[v],
+				   &res[i].rt[v]);
+			printf(" %-3s %-3s %-4s%s", yes_no(res[i].tx[v]), yes_no(res[i].rx[v]),
+			       res[i].tx[v] || res[i].rx[v] ? "-" :
+			       res[i].rt[v] ? "FAIL" : "ok", v ? "\n" : "   ");
+			usable += !res[i].rt[v];
 		}
-		printf("\n");
 	}
 	return usable;
 }
@@ -195,6 +234,11 @@ static void explain_failures(const struct probe_result *res, size_t n)
 		for (int v = 0; v < 2; v++) {
 			int e = res[i].tx[v] ? res[i].tx[v] : res[i].rx[v];
 
+			if (!e && res[i].rt[v]) {
+				printf("  %s TLS 1.%d: keys installed but a record did not survive kernel TX -> kernel RX (%s): the module's record layer is broken for this cipher.\n",
+				       ktls_cipher_at(i)->name, 2 + v, strerror(-res[i].rt[v]));
+				continue;
+			}
 			if (!e || e == last)
 				continue;
 			last = e;
@@ -206,24 +250,26 @@ static void explain_failures(const struct probe_result *res, size_t n)
 static void probe_extras(void)
 {
 	const struct ktls_cipher_desc *d = ktls_cipher_at(0);
+	struct probe_keys k;
 	struct pair p;
 	int one = 1, tx, rx, np;
 
+	RAND_bytes((unsigned char *)&k, sizeof(k));
 	if (loopback_pair(&p))
 		return;
-	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d);
-	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d);
+	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d, &k);
+	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d, &k);
 	if (tx || rx) {
 		pair_close(&p);
 		return;
 	}
-	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d);
-	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d);
+	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d, &k);
+	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d, &k);
 	printf("\nKeyUpdate:    TX rekey %s, RX rekey %s%s\n", tx ? "no" : "yes",
 	       rx ? "no" : "yes", tx || rx ?
 	       ": a TLS 1.3 KeyUpdate will end connections; it needs Linux 6.14+ or ktls.ko with rekey" : "");
 #ifdef TLS_RX_EXPECT_NO_PAD
-	np = probe_one(p.b, KTLS_RX, TLS_1_3_VERSION, d);
+	np = probe_one(p.b, KTLS_RX, TLS_1_3_VERSION, d, &k);
 	if (!np)
 		np = setsockopt(p.b, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one,
 				sizeof(one)) ? errno : 0;

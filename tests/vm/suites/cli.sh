@@ -37,9 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# 3 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 3 bad input
-# + 2 s_server + 2 s_client + 3 KeyUpdate + 2 stat + 1 hang = 67
-echo "1..67"
+# 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 3 bad input
+# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 2 stat + 1 hang = 70
+echo "1..70"
 
 tap() { # tap STATUS NAME
 	N=$((N + 1))
@@ -53,6 +53,17 @@ t() { # t NAME CMD...: run CMD, report
 	name=$1
 	shift
 	if "$@" >"$W/t.out" 2>&1; then
+		tap 0 "$name"
+	else
+		sed 's/^/# /' "$W/t.out" | tail -n 15
+		tap 1 "$name"
+	fi
+}
+tv() { # tv NAME CMD...: like t, and always show CMD's output as diagnostics
+	name=$1
+	shift
+	if "$@" >"$W/t.out" 2>&1; then
+		sed 's/^/# /' "$W/t.out" | tail -n 15
 		tap 0 "$name"
 	else
 		sed 's/^/# /' "$W/t.out" | tail -n 15
@@ -83,12 +94,21 @@ sed 's/^/# /' "$W/check.out"
 if [ "$EXPECT" = kernel ]; then
 	t "ktls check exits 0" test "$crc" = 0
 	t "ktls check finds the tls ULP" grep -q "^TLS ULP: *registered" "$W/check.out"
-	t "ktls check: AES-128-GCM TX/RX for 1.2 and 1.3" \
-		grep -qE "^AES-128-GCM +yes +yes +yes +yes" "$W/check.out"
+	t "ktls check: AES-128-GCM TX/RX/data for 1.2 and 1.3" \
+		grep -qE "^AES-128-GCM +yes +yes +ok +yes +yes +ok" "$W/check.out"
+	if grep -q "provided by ktls.ko" "$W/check.out"; then
+		t "ktls check: SM4-GCM/CCM records through the raw-secret entry (HKDF-SM3)" \
+			sh -c "grep -qE '^SM4-GCM +yes +yes +ok +yes +yes +ok' '$W/check.out' &&
+				grep -qE '^SM4-CCM +yes +yes +ok +yes +yes +ok' '$W/check.out'"
+	else
+		t "ktls check: SM4 unavailable and explained (no SM4 in this kernel)" \
+			grep -qE "SM4-(GCM|CCM) TLS 1.[23]: the kernel lacks the crypto algorithm" "$W/check.out"
+	fi
 else
 	t "ktls check exits 1 without kTLS" test "$crc" = 1
 	t "ktls check explains the missing ULP" grep -q "load ktls.ko" "$W/check.out"
 	t "ktls check verdict names the fallback" grep -q "userspace record layer" "$W/check.out"
+	t "ktls check probes every cipher" grep -qE "^SM4-CCM +no +no +-" "$W/check.out"
 fi
 REKEY=no
 grep -q "TX rekey yes, RX rekey yes" "$W/check.out" && REKEY=yes
@@ -207,6 +227,14 @@ s_client_get() { # version
 t "openssl s_client (KTLS) -> ktls serve, TLS 1.2" s_client_get 2
 t "openssl s_client (KTLS) -> ktls serve, TLS 1.3" s_client_get 3
 
+curl_get() { # version
+	command -v curl >/dev/null || { echo "curl not in the guest (cli.files)"; return 1; }
+	curl -sS --insecure "--tlsv1.$1" --tls-max "1.$1" -o "$W/curl.out" "$URL/fbig" &&
+		[ "$(sha "$W/curl.out")" = "$(sha "$W/root/fbig")" ]
+}
+t "curl -> ktls serve, TLS 1.2" curl_get 2
+t "curl -> ktls serve, TLS 1.3" curl_get 3
+
 # --- KeyUpdate ----------------------------------------------------------------
 # The peer's KeyUpdate (s_client line "k", "K" = update_requested) between two
 # requests on one connection.  With kernel rekey both answers arrive; without
@@ -221,12 +249,13 @@ peer_keyupdate() { # k|K
 		[ "$n" = 2 ]
 	else
 		echo "no kernel rekey: expecting a clean failure"
+		grep -i "keyupdate\|refused" "$W/serve.log" | tail -n 2
 		[ "$n" = 1 ] && alive "$SPID" &&
 			grep -q "KeyUpdate.*refused\|refused the new RX key" "$W/serve.log"
 	fi
 }
-t "peer KeyUpdate mid-connection (rekey=$REKEY)" peer_keyupdate k
-t "peer KeyUpdate update_requested (rekey=$REKEY)" peer_keyupdate K
+tv "peer KeyUpdate mid-connection (rekey=$REKEY)" peer_keyupdate k
+tv "peer KeyUpdate update_requested (rekey=$REKEY)" peer_keyupdate K
 
 our_keyupdate() {
 	"$KTLS" serve --addr 127.0.0.1 --port 0 --port-file "$W/port2" \
@@ -241,6 +270,7 @@ our_keyupdate() {
 		rc=1
 	fi
 	cat "$W/ku.err"
+	grep -i "refused\|KeyUpdate" "$W/serve2.log" | tail -n 2
 	alive "$p2" || return 1
 	if [ "$REKEY" = yes ] || [ "$EXPECT" = userspace ]; then
 		[ $rc = 0 ] && [ "$(sha "$W/ku.body")" = "$(sha "$W/root/fbig")" ]
@@ -248,7 +278,7 @@ our_keyupdate() {
 		[ $rc = 1 ] && grep -q "refused" "$W/ku.err" "$W/serve2.log"
 	fi
 }
-t "server TX KeyUpdate every 64 records (rekey=$REKEY)" our_keyupdate
+tv "server TX KeyUpdate every 64 records (rekey=$REKEY)" our_keyupdate
 
 # --- ktls stat ------------------------------------------------------------------
 stat_socket() {
@@ -276,7 +306,7 @@ for m in inet_diag tcp_diag; do
 done
 if [ "$EXPECT" = kernel ]; then
 	t "ktls stat shows counters" sh -c "'$KTLS' stat | grep -qE '^TlsCurrTxSw'"
-	t "ktls stat lists the server's TLS socket (sock_diag, or says tcp_diag is missing)" stat_socket
+	tv "ktls stat lists the server's TLS socket (sock_diag, or says tcp_diag is missing)" stat_socket
 else
 	t "ktls stat says counters are absent" sh -c "'$KTLS' stat | grep -q absent"
 	t "ktls stat --json has null counters" sh -c "'$KTLS' stat --json | grep -q '^{\"counters\":null'"
