@@ -13,6 +13,7 @@ int serve_main(int argc, char *argv[]);
 int get_main(int argc, char *argv[]);
 int check_main(int argc, char *argv[]);
 int stat_main(int argc, char *argv[]);
+int bench_main(int argc, char *argv[]);
 
 /* Exit codes, as wireguard-tools: 0 ok, 1 runtime error, 2 usage error. */
 #define EXIT_USAGE 2
