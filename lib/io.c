@@ -134,17 +134,69 @@ int ktls_key_update(struct ktls_conn *c, bool request)
 	return 0;
 }
 
-static int maybe_rekey_tx(struct ktls_conn *c, size_t len)
+/*
+ * How much may go out under the current TX key (TLS 1.3 AEAD limit, RFC 8446
+ * 5.5): sends a KeyUpdate first when the budget is spent.  Records are
+ * counted as full ones, so the count is an upper bound.
+ */
+static int tx_chunk(struct ktls_conn *c, size_t want, size_t *chunk)
 {
-	uint64_t recs = (len + KTLS_REC_MAX - 1) / KTLS_REC_MAX;
+	uint64_t left;
+
+	*chunk = want;
+	if (c->version != TLS_1_3_VERSION || c->rekey_after == UINT64_MAX)
+		return 0;
+	if (c->tx_since_key >= c->rekey_after && ktls_key_update(c, false) < 0)
+		return -1;
+	left = (c->rekey_after - c->tx_since_key) * KTLS_REC_MAX;
+	if (want > left)
+		*chunk = (size_t)left;
+	return 0;
+}
+
+static void tx_account(struct ktls_conn *c, size_t n)
+{
+	uint64_t recs = (n + KTLS_REC_MAX - 1) / KTLS_REC_MAX;
 
 	c->st.tx_records += recs;
-	if (c->version == TLS_1_3_VERSION && c->tx_since_key &&
-	    c->tx_since_key + recs > c->rekey_after &&
-	    ktls_key_update(c, false) < 0)
-		return -1;
 	c->tx_since_key += recs;
-	return 0;
+}
+
+static ssize_t kernel_send(struct ktls_conn *c, const uint8_t *buf, size_t len)
+{
+	size_t done = 0, chunk;
+
+	if (c->tx_dead)
+		return fail(c, EPIPE);
+	while (done < len) {
+		if (tx_chunk(c, len - done, &chunk) < 0)
+			return -1;
+		if (ktls_send_record(c, CT_APPDATA, buf + done, chunk) < 0)
+			return done ? (ssize_t)done : -1;
+		tx_account(c, chunk);
+		done += chunk;
+	}
+	return (ssize_t)done;
+}
+
+static ssize_t kernel_sendfile(struct ktls_conn *c, int in_fd, off_t *off,
+			       size_t count)
+{
+	size_t done = 0, chunk;
+	ssize_t n;
+
+	while (done < count) {
+		if (tx_chunk(c, count - done, &chunk) < 0)
+			return done ? (ssize_t)done : -1;
+		n = ksys_sendfile(&c->sys, c->fd, in_fd, off, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return done ? (ssize_t)done : -1;
+		tx_account(c, (size_t)n);
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
 }
 
 ssize_t ktls_send(struct ktls_conn *c, const void *buf, size_t len)
@@ -153,13 +205,8 @@ ssize_t ktls_send(struct ktls_conn *c, const void *buf, size_t len)
 
 	if (c->sticky)
 		return fail(c, c->sticky);
-	if (c->kdirs & KTLS_TX) {
-		if (c->tx_dead)
-			return fail(c, EPIPE);
-		if (maybe_rekey_tx(c, len) < 0)
-			return -1;
-		return ktls_send_record(c, CT_APPDATA, buf, len);
-	}
+	if (c->kdirs & KTLS_TX)
+		return kernel_send(c, buf, len);
 	if (len == 0)
 		return 0;
 	ERR_clear_error();
@@ -182,19 +229,10 @@ ssize_t ktls_sendfile(struct ktls_conn *c, int in_fd, off_t *off,
 
 	if (c->sticky)
 		return fail(c, c->sticky);
-	if ((c->kdirs & KTLS_TX) && !c->tx_dead) {
-		if (maybe_rekey_tx(c, count) < 0)
-			return -1;
-		while ((size_t)done < count) {
-			n = ksys_sendfile(&c->sys, c->fd, in_fd, off,
-					  count - (size_t)done);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return done ? done : -1;
-			done += n;
-		}
-		return done;
+	if (c->kdirs & KTLS_TX) {
+		if (c->tx_dead)
+			return fail(c, EPIPE);
+		return kernel_sendfile(c, in_fd, off, count);
 	}
 	while ((size_t)done < count) {
 		size_t want = count - (size_t)done;

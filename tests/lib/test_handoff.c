@@ -275,6 +275,12 @@ static void test_tx_rekey_after(void)
 	CHECK(ok && st.tx_rekeys == 2 && k.tx.installs == 3,
 	      "TX KeyUpdate every 2 records: %llu rekeys",
 	      (unsigned long long)st.tx_rekeys);
+	/* One large send is split so no key covers more than 2 records. */
+	CHECK(h_to_p(c, f.c, 3 * 16384 + 1), "large send across rekeys");
+	ktls_conn_get_stats(c, &st);
+	CHECK(st.tx_rekeys == 4 && k.tx.installs == 5,
+	      "large send: KeyUpdate every 2 records: %llu rekeys",
+	      (unsigned long long)st.tx_rekeys);
 	ktls_conn_free(c);
 	tlsfix_close(&f);
 }
