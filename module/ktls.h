@@ -119,9 +119,11 @@ struct ktls_rx;
  * @rx: RX record layer state, NULL unless rx_conf == KTLS_SW
  * @saved_write_space: the socket's sk_write_space before the ULP
  * @saved_data_ready: the socket's sk_data_ready before RX was set
+ * @tx_lock: serializes TX: senders, rekey, the push work (before lock_sock)
  * @rcu: deferred free
  */
 struct ktls_ctx {
+	struct mutex tx_lock;
 	struct proto *sk_proto;
 	const struct proto_ops *sk_ops;
 	u8 ipver;
@@ -186,9 +188,17 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 #endif
 void ktls_splice_eof(struct socket *sock);
 void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c);
+int ktls_tx_set_max_payload(struct ktls_ctx *ctx, u16 max);
+
+/* rekey.c - called with lock_sock (and for TX ctx->tx_lock) held */
+int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
+	       unsigned int optlen, bool tx);
 
 /* rx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
+int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
+			struct ktls_crypto *c);
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_free(struct ktls_ctx *ctx);

@@ -34,6 +34,7 @@ static int ktls_init_sk(struct sock *sk)
 	ctx = kzalloc(sizeof(*ctx), GFP_ATOMIC);
 	if (!ctx)
 		return -ENOMEM;
+	mutex_init(&ctx->tx_lock);
 	ctx->ipver = sk->sk_family == AF_INET6 ? KTLSV6 : KTLSV4;
 	if (ctx->ipver == KTLSV6)
 		ktls_proto_build_v6(sk);

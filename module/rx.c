@@ -698,3 +698,18 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 	kfree_sensitive(rx);
 	ctx->rx = NULL;
 }
+
+/**
+ * ktls_rx_swap_crypto() - install the next RX key (TLS 1.3 KeyUpdate)
+ * @sk: socket, lock_sock held
+ * @ctx: context with RX configured
+ * @c: new keyed state; on return it holds the old one, for the caller
+ *
+ * Return: 0.
+ */
+int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
+			struct ktls_crypto *c)
+{
+	swap(ctx->rx->c, *c);
+	return 0;
+}

@@ -43,7 +43,24 @@ static int ktls_info_validate(const struct tls_crypto_info *info,
 	return 0;
 }
 
-/* Called with lock_sock held. */
+/* A configured direction set again: a TLS 1.3 key update (rekey.c). */
+static int ktls_set_next_key(struct sock *sk, struct ktls_ctx *ctx,
+			     sockptr_t optval, unsigned int optlen, bool tx)
+{
+	u8 buf[KTLS_MAX_INFO_LEN];
+	int err;
+
+	if (optlen > sizeof(buf))
+		optlen = sizeof(buf);	/* too long for any cipher: EINVAL */
+	if (copy_from_sockptr(buf, optval, optlen))
+		err = -EFAULT;
+	else
+		err = ktls_rekey(sk, ctx, buf, optlen, tx);
+	memzero_explicit(buf, sizeof(buf));
+	return err;
+}
+
+/* Called with lock_sock held, and ctx->tx_lock for TX. */
 static int ktls_set_crypto(struct sock *sk, struct ktls_ctx *ctx,
 			   sockptr_t optval, unsigned int optlen, bool tx)
 {
@@ -55,7 +72,7 @@ static int ktls_set_crypto(struct sock *sk, struct ktls_ctx *ctx,
 	if (sockptr_is_null(optval) || optlen < sizeof(*info))
 		return -EINVAL;
 	if (ktls_conf_set(ctx, tx))
-		return -EBUSY;
+		return ktls_set_next_key(sk, ctx, optval, optlen, tx);
 	if (optlen > KTLS_MAX_INFO_LEN)
 		return -EINVAL;
 	if (ktls_conf_set(ctx, !tx))
@@ -104,6 +121,35 @@ static int ktls_set_bool(sockptr_t optval, unsigned int optlen, bool *out)
 	return 0;
 }
 
+/*
+ * TLS_TX_MAX_PAYLOAD_LEN (RFC 8449 record_size_limit): a u16 between
+ * 64 (63 for TLS 1.3, whose content type byte counts against the limit)
+ * and 2^14; EBUSY while plaintext is held back in an open record.
+ */
+static int ktls_set_max_payload(struct sock *sk, struct ktls_ctx *ctx,
+				sockptr_t optval, unsigned int optlen)
+{
+	const struct tls_crypto_info *info = (const void *)ctx->tx_info;
+	u16 val, min = 64;
+	int err;
+
+	if (sockptr_is_null(optval) || optlen < sizeof(val))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	if (ctx->tx_conf != KTLS_BASE && info->version == TLS_1_3_VERSION)
+		min = 63;
+	err = -EINVAL;
+	if (val >= min && val <= KTLS_MAX_PLAIN)
+		err = ktls_tx_set_max_payload(ctx, val);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+	return err;
+}
+
 /**
  * ktls_setsockopt() - proto->setsockopt while the ULP is attached
  * @sk: socket
@@ -126,12 +172,19 @@ int ktls_setsockopt(struct sock *sk, int level, int optname,
 						 optlen);
 	switch (optname) {
 	case TLS_TX:
+		mutex_lock(&ctx->tx_lock);
+		lock_sock(sk);
+		err = ktls_set_crypto(sk, ctx, optval, optlen, true);
+		release_sock(sk);
+		mutex_unlock(&ctx->tx_lock);
+		return err;
 	case TLS_RX:
 		lock_sock(sk);
-		err = ktls_set_crypto(sk, ctx, optval, optlen,
-				      optname == TLS_TX);
+		err = ktls_set_crypto(sk, ctx, optval, optlen, false);
 		release_sock(sk);
 		return err;
+	case TLS_TX_MAX_PAYLOAD_LEN:
+		return ktls_set_max_payload(sk, ctx, optval, optlen);
 	case TLS_TX_ZEROCOPY_RO:
 		err = ktls_set_bool(optval, optlen, &val);
 		if (err)
@@ -248,6 +301,16 @@ int ktls_getsockopt(struct sock *sk, int level, int optname,
 		if (len != sizeof(value))
 			return -EINVAL;
 		return ktls_get_int(optval, optlen, len, ctx->zc_ro_tx);
+	case TLS_TX_MAX_PAYLOAD_LEN: {
+		u16 max = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
+
+		if (len < (int)sizeof(max))
+			return -EINVAL;
+		if (put_user(sizeof(max), optlen) ||
+		    copy_to_user(optval, &max, sizeof(max)))
+			return -EFAULT;
+		return 0;
+	}
 	case TLS_RX_EXPECT_NO_PAD:
 		lock_sock(sk);
 		value = -EINVAL;

@@ -32,12 +32,13 @@ struct ktls_tx_rec {
 };
 
 /*
- * Lock order: tx->lock, then lock_sock. tx->lock keeps senders and the
- * push work from interleaving records; lock_sock protects everything below.
+ * Lock order: ctx->tx_lock, then lock_sock. tx_lock keeps senders, rekey
+ * and the push work from interleaving records; lock_sock protects
+ * everything below.
  */
 struct ktls_tx {
 	struct ktls_crypto c;
-	struct mutex lock;
+	struct mutex *lock;		/* &ctx->tx_lock */
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
 	struct ktls_tx_rec closed;	/* encrypted, not all taken by TCP */
 	struct aead_request *req;
@@ -279,7 +280,7 @@ static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
 
 /*
  * The send loop shared by sendmsg, sendpage and splice. Called with
- * tx->lock and lock_sock held. Return: plaintext bytes accepted or errno.
+ * ctx->tx_lock and lock_sock held. Return: plaintext bytes accepted or errno.
  */
 static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			       struct iov_iter *from, u8 type, int flags,
@@ -357,7 +358,7 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		      MSG_CMSG_COMPAT | KTLS_MSG_INTERNAL))
 		return -EOPNOTSUPP;
 
-	mutex_lock(&tx->lock);
+	mutex_lock(tx->lock);
 	lock_sock(sk);
 	ret = 0;
 	if (msg->msg_controllen)
@@ -366,7 +367,7 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		ret = ktls_tx_send_locked(sk, tx, &msg->msg_iter, type, flags,
 					  flags & MSG_MORE);
 	release_sock(sk);
-	mutex_unlock(&tx->lock);
+	mutex_unlock(tx->lock);
 	return ret;
 }
 
@@ -397,13 +398,13 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 		return -EOPNOTSUPP;
 	iov_iter_bvec(&from, ITER_SOURCE, &bvec, 1, size);
 
-	mutex_lock(&tx->lock);
+	mutex_lock(tx->lock);
 	lock_sock(sk);
 	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
 				  flags & ~MSG_SENDPAGE_NOTLAST,
 				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST));
 	release_sock(sk);
-	mutex_unlock(&tx->lock);
+	mutex_unlock(tx->lock);
 	return ret;
 }
 #endif
@@ -421,14 +422,14 @@ void ktls_splice_eof(struct socket *sock)
 	if (!ctx || ctx->tx_conf != KTLS_SW)
 		return;
 	tx = ktls_tx(ctx);
-	mutex_lock(&tx->lock);
+	mutex_lock(tx->lock);
 	lock_sock(sk);
 	if (tx->closed.len)
 		ktls_tx_push(sk, tx, 0);
 	if (!tx->closed.len && tx->open.len)
 		ktls_tx_close_rec(sk, tx, 0);
 	release_sock(sk);
-	mutex_unlock(&tx->lock);
+	mutex_unlock(tx->lock);
 }
 
 static void ktls_tx_work(struct work_struct *work)
@@ -436,13 +437,13 @@ static void ktls_tx_work(struct work_struct *work)
 	struct ktls_tx *tx = container_of(work, struct ktls_tx, work);
 	struct sock *sk = tx->sk;
 
-	mutex_lock(&tx->lock);
+	mutex_lock(tx->lock);
 	lock_sock(sk);
 	clear_bit(KTLS_TX_SCHEDULED, &tx->flags);
 	if (tx->closed.len && !test_bit(KTLS_TX_CLOSING, &tx->flags))
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	release_sock(sk);
-	mutex_unlock(&tx->lock);
+	mutex_unlock(tx->lock);
 	sock_put(sk);
 }
 
@@ -469,6 +470,42 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
 }
 
 /**
+ * ktls_tx_swap_crypto() - install the next TX key (TLS 1.3 KeyUpdate)
+ * @ctx: context with TX configured
+ * @c: new keyed state; on return it holds the old one, for the caller to
+ *     free
+ *
+ * Called with ctx->tx_lock and lock_sock held, so no record is being
+ * sealed: records sealed before use the old key, every later one (also
+ * plaintext already held back by MSG_MORE, which the application sent
+ * after its KeyUpdate) the new one.
+ */
+void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c)
+{
+	swap(ctx->tx->c, *c);
+}
+
+/**
+ * ktls_tx_set_max_payload() - apply TLS_TX_MAX_PAYLOAD_LEN
+ * @ctx: context
+ * @max: payload limit per record
+ *
+ * Called with ctx->tx_lock and lock_sock held.
+ * Return: 0, or -EBUSY while a record is open (it was sized for the old
+ * limit).
+ */
+int ktls_tx_set_max_payload(struct ktls_ctx *ctx, u16 max)
+{
+	if (ctx->tx) {
+		if (ctx->tx->open.len)
+			return -EBUSY;
+		ctx->tx->max_plain = max;
+	}
+	ctx->tx_max_payload = max;
+	return 0;
+}
+
+/**
  * ktls_tx_init() - key TX from ctx->tx_info
  * @sk: socket, lock_sock held
  * @ctx: context whose tx_info was validated
@@ -492,7 +529,7 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 		err = -ENOMEM;
 		goto err_crypto;
 	}
-	mutex_init(&tx->lock);
+	tx->lock = &ctx->tx_lock;
 	INIT_WORK(&tx->work, ktls_tx_work);
 	tx->sk = sk;
 	tx->max_plain = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
@@ -520,13 +557,13 @@ void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx)
 	if (cancel_work_sync(&tx->work))
 		sock_put(sk);
 
-	mutex_lock(&tx->lock);
+	mutex_lock(tx->lock);
 	lock_sock(sk);
 	if (tx->closed.len)
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	ktls_stat_dec(sk, KTLS_STAT_CURR_TX_SW);
 	release_sock(sk);
-	mutex_unlock(&tx->lock);
+	mutex_unlock(tx->lock);
 }
 
 /**
