@@ -161,8 +161,11 @@ static int ktls_is_known(char **known, int nknown, const char *f,
  * Known failures (names in $KTLS_KNOWN_FILE) often fail by hanging until
  * the harness timeout. Tests with a listed variant get $KTLS_KNOWN_TIMEOUT
  * seconds instead of upstream's 30, so the list doesn't cost minutes.
+ * All others get at least $KTLS_TEST_TIMEOUT: under TCG emulation the
+ * multi-process tests need more than upstream's 30 s on a busy host.
  */
-static void ktls_set_timeouts(const char *file, const char *env)
+static void ktls_set_timeouts(const char *file, const char *env,
+			      const char *slow)
 {
 	static char *known[4096];
 	struct __fixture_variant_metadata no_variant = { .name = "" };
@@ -170,10 +173,15 @@ static void ktls_set_timeouts(const char *file, const char *env)
 	struct __fixture_metadata *f;
 	struct __test_metadata *t;
 	int limit = env ? atoi(env) : 0;
+	int floor = slow ? atoi(slow) : 0;
 	char line[512];
 	int nknown = 0;
 	FILE *fp;
 
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			if (t->timeout < floor)
+				t->timeout = floor;
 	if (limit <= 0 || !file || !(fp = fopen(file, "r")))
 		return;
 	while (nknown < 4096 && fgets(line, sizeof(line), fp)) {
@@ -198,7 +206,8 @@ int main(int argc, char **argv)
 	char *tok, *save = NULL;
 
 	ktls_set_timeouts(getenv("KTLS_KNOWN_FILE"),
-			  getenv("KTLS_KNOWN_TIMEOUT"));
+			  getenv("KTLS_KNOWN_TIMEOUT"),
+			  getenv("KTLS_TEST_TIMEOUT"));
 	if (filter) {
 		filter = strdup(filter);
 		for (tok = strtok_r(filter, " ,\n", &save); tok &&

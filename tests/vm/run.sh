@@ -17,6 +17,8 @@
 #                     failure (default 5, $KTLS_KNOWN_TIMEOUT; upstream's 30
 #                     stays for all others: hanging known failures would
 #                     cost 30 s each under TCG)
+#   --test-timeout S  harness time limit of all other tests, at least
+#                     (default 120, $KTLS_TEST_TIMEOUT: TCG is slow)
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
 #   --extra-ko F      also load module F before the one under test
 #   --extra-suite F   also run shell suite F (e.g. tests/vm/demo/demo.sh)
@@ -38,6 +40,7 @@ FILTER=""
 KNOWN=""
 GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
+TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
 EXTRA_KO=""
 EXTRA_SUITE=""
@@ -55,10 +58,11 @@ while [ $# -gt 0 ]; do
 	--known) KNOWN=$2; shift ;;
 	--timeout) GTIMEOUT=$2; shift ;;
 	--known-timeout) KNOWN_TIMEOUT=$2; shift ;;
+	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
@@ -146,6 +150,7 @@ awk '$1 !~ /^#/ && $1 !~ /:/ { print $1 }' "$KNOWN" > "$STAGE/etc/ktls-known"
 	echo "MODARGS='$MODARGS'"
 	echo "GTIMEOUT=$GTIMEOUT"
 	echo "KNOWN_TIMEOUT=$KNOWN_TIMEOUT"
+	echo "TEST_TIMEOUT=$TEST_TIMEOUT"
 } > "$STAGE/etc/ktls-run.conf"
 cp "$VMDIR/init.sh" "$STAGE/init"
 chmod +x "$STAGE/init"
