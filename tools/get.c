@@ -383,10 +383,14 @@ int get_main(int argc, char *argv[])
 	if (fetch(&g, c, out, t0, &body) == 0) {
 		double dt = now_sec() - t0;
 
+		struct ktls_conn_stats st;
+
+		ktls_conn_get_stats(c, &st);
 		if (!g.quiet)
-			fprintf(stderr, "%s get: %llu bytes in %.3f s, %.2f MB/s, path: %s\n",
+			fprintf(stderr, "%s get: %llu bytes in %.3f s, %.2f MB/s, path: %s%s\n",
 				PROG_NAME, body, dt, dt > 0 ? body / dt / 1e6 : 0.0,
-				ktls_conn_status(c));
+				ktls_conn_status(c), st.tickets ?
+				" (session tickets after the hand-off: consumed)" : "");
 		ret = 0;
 	}
 	ktls_shutdown(c);
