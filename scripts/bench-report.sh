@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# bench-report.sh OUTDIR SERIES=FILE.jsonl... - medians, ratios and a chart
+# from `ktls bench --json` lines of `make bench` VM runs.
+#
+# Writes OUTDIR/report.md (the table, markdown), OUTDIR/<series>.dat
+# (gnuplot data) and OUTDIR/bench.png (gnuplot, if installed); prints the
+# report.  Labels: "intree" = Debian's tls.ko ("tls" ULP), "ktls" =
+# ktls.ko (ulp_name=ktls), "openssl" = SSL_write/SSL_read, "tcp" = plain
+# TCP, "crypto" = AF_ALG AEAD of 16 KiB records (the crypto limit).
+# Ratios are of medians; "range" is the spread of the per-round ratios
+# (round i of ktls against round i of in-tree, run next to each other).
+set -euo pipefail
+OUT=$1
+shift
+mkdir -p "$OUT"
+REPORT=$OUT/report.md
+: > "$REPORT"
+
+# flat JSON (ktls bench's own output) -> TSV:
+# series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
+flatten() {	# flatten SERIES FILE
+	awk -v series="$1" '
+	function get(k,   m) {
+		if (match($0, "\"" k "\":\"[^\"]*\"")) {
+			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":\"", "", m)
+			sub("\"$", "", m); return m
+		}
+		if (match($0, "\"" k "\":[^,}]*")) {
+			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":", "", m)
+			return m
+		}
+		return ""
+	}
+	/^\{/ {
+		impl = get("impl")
+		if (impl == "ktls") impl = (get("ulp") == "ktls") ? "ktls" : "intree"
+		mode = get("mode"); size = get("size") + 0
+		if (mode == "send" || mode == "recv")
+			mode = mode (size >= 1048576 ? size / 1048576 "M" : size / 1024 "K")
+		if (get("more") == "true") mode = mode "+more"
+		if (mode == "recv16K") mode = "recv"
+		print series "\t" impl "\t" mode "\t" get("tls") "\t" get("cipher") "\t" \
+			get("bytes_per_s") "\t" get("bytes_per_cpu_s") "\t" \
+			get("kernel") "\t" get("module")
+	}' "$2"
+}
+
+ALL=$OUT/all.tsv
+: > "$ALL"
+SERIESES=()
+for a in "$@"; do
+	s=${a%%=*}
+	f=${a#*=}
+	[ -s "$f" ] || { echo "bench-report: no results in $f" >&2; continue; }
+	SERIESES+=("$s")
+	flatten "$s" "$f" >> "$ALL"
+done
+[ -s "$ALL" ] || { echo "bench-report: nothing to report" >&2; exit 1; }
+
+# Medians per (series, impl, mode, tls, cipher), per-round ratio ranges.
+awk -F'\t' -v report="$REPORT" -v outdir="$OUT" '
+function median(key, col,   n, i, j, t, v) {
+	n = cnt[key]
+	for (i = 1; i <= n; i++) v[i] = val[key, i, col]
+	for (i = 2; i <= n; i++) {
+		t = v[i]
+		for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+		v[j + 1] = t
+	}
+	if (!n) return ""
+	return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function rrange(ka, kb, col,   n, i, r, lo, hi) {
+	n = cnt[ka] < cnt[kb] ? cnt[ka] : cnt[kb]
+	lo = 1e99; hi = -1
+	for (i = 1; i <= n; i++) {
+		if (val[kb, i, col] <= 0) continue
+		r = val[ka, i, col] / val[kb, i, col]
+		if (r < lo) lo = r
+		if (r > hi) hi = r
+	}
+	return hi < 0 ? "" : sprintf("%.2f–%.2f", lo, hi)
+}
+function mb(x) { return x == "" ? "–" : sprintf("%.1f", x / 1e6) }
+function ratio(a, b) { return (a == "" || b == "" || b <= 0) ? "–" : sprintf("%.2f", a / b) }
+function p(s) { print s >> report }
+{
+	key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
+	n = ++cnt[key]
+	val[key, n, 1] = $6; val[key, n, 2] = $7
+	if (!(($1, $4, $5) in seenc) && $5 != "-") {
+		seenc[$1, $4, $5] = 1; combos[$1] = combos[$1] " " $4 "|" $5
+	}
+	if (($2 == "intree" || $2 == "ktls") && !(($1, $3) in seenm)) {
+		seenm[$1, $3] = 1; modes[$1] = modes[$1] " " $3
+	}
+	if (!($1 in kern)) { kern[$1] = $8; order[++ns] = $1 }
+	if ($2 == "ktls") kmod[$1] = $9
+	if ($2 == "intree") imod[$1] = $9
+	if ($2 == "openssl") omod[$1] = $9
+}
+END {
+	for (si = 1; si <= ns; si++) {
+		s = order[si]
+		p("### Series " s ": kernel " kern[s])
+		p("")
+		p("ktls: " kmod[s] "; in-tree: " imod[s] "; " omod[s] ".")
+		p("MB = 10^6 bytes; MB/cpu-s = bytes per CPU-second of both ends (getrusage); medians of " cnt[s, "ktls", "sendfile", "1.3", "AES-128-GCM"] + 0 " rounds.")
+		p("")
+		p("| TLS | cipher | mode | in-tree MB/s | ktls MB/s | ktls/in-tree (range) | in-tree MB/cpu-s | ktls MB/cpu-s | ktls/in-tree | OpenSSL MB/s | OpenSSL MB/cpu-s |")
+		p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+		nco = split(combos[s], co, " ")
+		nm = split(modes[s], ml, " ")
+		dat = outdir "/" s ".dat"
+		print "# label intree ktls openssl tcp crypto (MB/s) | intree ktls openssl tcp crypto (MB/cpu-s)" > dat
+		for (ci = 1; ci <= nco; ci++) {
+			split(co[ci], tc, "|"); v = tc[1]; c = tc[2]
+			kc = s SUBSEP "crypto" SUBSEP "aead" SUBSEP v SUBSEP c
+			for (mi = 1; mi <= nm; mi++) {
+				m = ml[mi]
+				ki = s SUBSEP "intree" SUBSEP m SUBSEP v SUBSEP c
+				kk = s SUBSEP "ktls" SUBSEP m SUBSEP v SUBSEP c
+				ko = s SUBSEP "openssl" SUBSEP m SUBSEP v SUBSEP c
+				kt = s SUBSEP "tcp" SUBSEP m SUBSEP "-" SUBSEP "-"
+				if (!cnt[ki] && !cnt[kk]) continue
+				ti = median(ki, 1); tk = median(kk, 1); to = median(ko, 1)
+				ci1 = median(ki, 2); ck = median(kk, 2); co2 = median(ko, 2)
+				p("| " v " | " c " | " m " | " mb(ti) " | " mb(tk) " | " ratio(tk, ti) \
+				  " (" rrange(kk, ki, 1) ") | " mb(ci1) " | " mb(ck) " | " ratio(ck, ci1) \
+				  " | " mb(to) " | " mb(co2) " |")
+				tt = median(kt, 1); ct = median(kt, 2)
+				cr = median(kc, 1); crc = median(kc, 2)
+				lab = c; sub(/-POLY1305/, "", lab); sub(/AES-/, "AES", lab)
+				printf "\"%s %s %s\" %s %s %s %s %s %s %s %s %s %s\n", v, lab, m, \
+					mb(ti), mb(tk), mb(to), mb(tt), mb(cr), \
+					mb(ci1), mb(ck), mb(co2), mb(ct), mb(crc) > dat
+			}
+		}
+		close(dat)
+		p("")
+		p("| TLS | cipher | crypto limit MB/s (MB/cpu-s) | sendfile/limit in-tree | sendfile/limit ktls | ktls sendfile / OpenSSL read+SSL_write, B per cpu-s | in-tree same |")
+		p("|---|---|---:|---:|---:|---:|---:|")
+		for (ci = 1; ci <= nco; ci++) {
+			split(co[ci], tc, "|"); v = tc[1]; c = tc[2]
+			kc = s SUBSEP "crypto" SUBSEP "aead" SUBSEP v SUBSEP c
+			ki = s SUBSEP "intree" SUBSEP "sendfile" SUBSEP v SUBSEP c
+			kk = s SUBSEP "ktls" SUBSEP "sendfile" SUBSEP v SUBSEP c
+			ko = s SUBSEP "openssl" SUBSEP "sendfile" SUBSEP v SUBSEP c
+			p("| " v " | " c " | " mb(median(kc, 1)) " (" mb(median(kc, 2)) ") | " \
+			  ratio(median(ki, 1), median(kc, 1)) " | " ratio(median(kk, 1), median(kc, 1)) \
+			  " | " ratio(median(kk, 2), median(ko, 2)) " | " ratio(median(ki, 2), median(ko, 2)) " |")
+		}
+		kt = s SUBSEP "tcp" SUBSEP "sendfile" SUBSEP "-" SUBSEP "-"
+		kt2 = s SUBSEP "tcp" SUBSEP "send16K" SUBSEP "-" SUBSEP "-"
+		p("")
+		p("Plain TCP ceiling: send 16K " mb(median(kt2, 1)) " MB/s (" mb(median(kt2, 2)) \
+		  " MB/cpu-s), sendfile " mb(median(kt, 1)) " MB/s (" mb(median(kt, 2)) " MB/cpu-s).")
+		p("")
+	}
+}' "$ALL"
+
+if command -v gnuplot >/dev/null; then
+	{
+		n=${#SERIESES[@]}
+		echo "set terminal pngcairo size 1700,$((560 * n)) font 'sans,10'"
+		echo "set output '$OUT/bench.png'"
+		echo "set multiplot layout $n,2 title 'ktls bench: loopback, one VM per series, medians (TCG: compare within a panel)'"
+		echo "set style data histograms; set style histogram clustered gap 1"
+		echo "set style fill solid 0.85 border -1; set boxwidth 0.9"
+		echo "set datafile missing '–'; set key top left; set grid ytics"
+		echo "set xtics rotate by -40 font 'sans,8' nomirror"
+		for s in "${SERIESES[@]}"; do
+			d=$OUT/$s.dat
+			echo "set title 'Series $s: throughput (log scale; crypto limit = AF\\_ALG, 16 KiB records)'"
+			echo "set ylabel 'MB/s'; set logscale y; set yrange [*:*]"
+			echo "plot '$d' using 2:xtic(1) title 'in-tree tls.ko', '' using 3 title 'ktls.ko', '' using 4 title 'OpenSSL', '' using 5 title 'plain TCP', '' using 6 title 'crypto limit'"
+			echo "unset logscale y; set yrange [0:*]"
+			echo "set title 'Series $s: ktls.ko / in-tree tls.ko (goal: 1.10 at 16K, sendfile, recv; 1.0 at 1K)'"
+			echo "set ylabel 'ratio'"
+			echo "plot '$d' using (\$3/\$2):xtic(1) title 'throughput', '' using (\$8/\$7) title 'bytes per CPU-second', 1.0 with lines lc 'black' dt 2 notitle, 1.1 with lines lc 'red' dt 3 title 'goal 1.10'"
+		done
+		echo "unset multiplot"
+	} > "$OUT/bench.gp"
+	gnuplot "$OUT/bench.gp" && echo "chart: $OUT/bench.png" >> "$REPORT"
+else
+	echo "(gnuplot not installed: no chart)" >> "$REPORT"
+fi
+cat "$REPORT"

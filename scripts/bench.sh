@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# bench.sh - `make bench`: one VM per series with Debian's tls.ko ("tls"
+# ULP) and ktls.ko (ulp_name=ktls) loaded side by side, the in-guest suite
+# tests/bench/bench-suite.sh alternating them, then medians, ratios and a
+# chart (scripts/bench-report.sh) in build/bench/.
+#
+# Env: BENCH_SERIES (default "6.1 6.12"), BENCH_ROUNDS (3), BENCH_TIME
+# (seconds per run, 1), BENCH_FULL=1 (every cipher, TLS 1.2 and 1.3, every
+# mode; 5 rounds, 2 s), BENCH_CIPHERS, BENCH_TLS.  The default run takes
+# about 12 minutes under TCG on a 2-core machine.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$TOP/build/bench
+SERIES_LIST=${BENCH_SERIES:-"6.1 6.12"}
+FULL=${BENCH_FULL:-0}
+if [ "$FULL" = 1 ]; then
+	ROUNDS=${BENCH_ROUNDS:-5}
+	TIME=${BENCH_TIME:-2}
+else
+	ROUNDS=${BENCH_ROUNDS:-3}
+	TIME=${BENCH_TIME:-1}
+fi
+log() { printf '[bench] %s\n' "$*"; }
+
+mkdir -p "$OUT"
+if ! command -v gnuplot >/dev/null; then
+	SUDO=""
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	log "installing gnuplot-nox for the chart"
+	$SUDO apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null ||
+		log "gnuplot-nox not installed: the table comes without a chart"
+fi
+make -s -C "$TOP/tools" static >/dev/null
+
+ARGS=()
+for s in $SERIES_LIST; do
+	[ -f "${KTLS_CACHE:-$HOME/.cache/ktls}/series-$s.env" ] ||
+		bash "$TOP/scripts/deps.sh" --no-install "$s"
+	d=$OUT/$s
+	rm -rf "$d"
+	mkdir -p "$d"
+	# the guest gets no environment: bake the settings into its copy
+	{
+		echo '#!/bin/sh'
+		echo "BENCH_ROUNDS=$ROUNDS BENCH_TIME=$TIME BENCH_FULL=$FULL"
+		[ -z "${BENCH_CIPHERS:-}" ] || echo "BENCH_CIPHERS='$BENCH_CIPHERS'"
+		[ -z "${BENCH_TLS:-}" ] || echo "BENCH_TLS='$BENCH_TLS'"
+		echo 'export BENCH_ROUNDS BENCH_TIME BENCH_FULL'
+		[ -z "${BENCH_CIPHERS:-}" ] || echo 'export BENCH_CIPHERS'
+		[ -z "${BENCH_TLS:-}" ] || echo 'export BENCH_TLS'
+		sed 1d "$TOP/tests/bench/bench-suite.sh"
+	} > "$d/bench.sh"
+	log "series $s: $ROUNDS rounds, $TIME s per run$([ "$FULL" = 1 ] && echo ', full matrix')"
+	rc=0
+	bash "$TOP/tests/vm/run.sh" --series "$s" --module ktls \
+		--module-args ulp_name=ktls --extra-ko intree --suites bench \
+		--extra-suite "$d/bench.sh" --timeout 3000 > "$d/vm.log" 2>&1 || rc=$?
+	run=$(sed -n 's/^\[vm\] run dir: //p' "$d/vm.log" | head -n1)
+	tail -n 4 "$d/vm.log" | sed 's/^/    /'
+	if [ -z "$run" ] || [ ! -f "$run/results.log" ]; then
+		log "series $s: no VM results (see $d/vm.log)"
+		continue
+	fi
+	sed -n 's/^# BENCH //p' "$run/results.log" > "$d/results.jsonl"
+	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
+	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"
+	ARGS+=("$s=$d/results.jsonl")
+done
+[ ${#ARGS[@]} -gt 0 ] || { log "no results"; exit 1; }
+bash "$TOP/scripts/bench-report.sh" "$OUT" "${ARGS[@]}"
