@@ -57,3 +57,14 @@ clean:
 	-$(MAKE) -C lib clean
 
 .PHONY: all deps module modules tools vm-check demo check check-native style clean
+
+# Benchmarks (issue 8, docs/performance.md); not part of `make check`.
+# `make bench [BENCH_FULL=1] [BENCH_SERIES=6.1]`: VMs with tls.ko and ktls.ko side by side.
+bench:
+	@bash scripts/bench.sh
+
+bench-core:
+	$(MAKE) -C tests/unit bench
+	$(MAKE) -C tests/ciphers bench
+
+.PHONY: bench bench-core
