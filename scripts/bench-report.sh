@@ -8,8 +8,10 @@
 # report.  Labels: "intree" = Debian's tls.ko ("tls" ULP), "ktls" =
 # ktls.ko (ulp_name=ktls), "openssl" = SSL_write/SSL_read, "tcp" = plain
 # TCP, "crypto" = AF_ALG AEAD of 16 KiB records (the crypto limit).
-# Ratios are of medians; "range" is the spread of the per-round ratios
-# (round i of ktls against round i of in-tree, run next to each other).
+# ktls/in-tree ratios are medians of the per-round ratios (round i of
+# ktls against round i of in-tree, run next to each other: slow drifts of
+# the host's load cancel); "range" is their spread.  Other ratios are of
+# medians.
 set -euo pipefail
 OUT=$1
 shift
@@ -40,9 +42,12 @@ flatten() {	# flatten SERIES FILE
 			mode = mode (size >= 1048576 ? size / 1048576 "M" : size / 1024 "K")
 		if (get("more") == "true") mode = mode "+more"
 		if (mode == "recv16K") mode = "recv"
+		# the record layer side: sender, or receiver in recv mode
+		side = (mode == "recv") ? get("cpu_rx_s") : get("cpu_tx_s")
 		print series "\t" impl "\t" mode "\t" get("tls") "\t" get("cipher") "\t" \
 			get("bytes_per_s") "\t" get("bytes_per_cpu_s") "\t" \
-			get("kernel") "\t" get("module")
+			get("kernel") "\t" get("module") "\t" \
+			(side > 0 ? get("bytes") / side : 0)
 	}' "$2"
 }
 
@@ -82,13 +87,26 @@ function rrange(ka, kb, col,   n, i, r, lo, hi) {
 	}
 	return hi < 0 ? "" : sprintf("%.2f–%.2f", lo, hi)
 }
+function pmedian(ka, kb, col,   n, i, j, m, t, v) {	# median of per-round ratios
+	n = cnt[ka] < cnt[kb] ? cnt[ka] : cnt[kb]
+	m = 0
+	for (i = 1; i <= n; i++)
+		if (val[kb, i, col] > 0) v[++m] = val[ka, i, col] / val[kb, i, col]
+	for (i = 2; i <= m; i++) {
+		t = v[i]
+		for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+		v[j + 1] = t
+	}
+	if (!m) return "–"
+	return sprintf("%.2f", (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2)
+}
 function mb(x) { return x == "" ? "–" : sprintf("%.1f", x / 1e6) }
 function ratio(a, b) { return (a == "" || b == "" || b <= 0) ? "–" : sprintf("%.2f", a / b) }
 function p(s) { print s >> report }
 {
 	key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
 	n = ++cnt[key]
-	val[key, n, 1] = $6; val[key, n, 2] = $7
+	val[key, n, 1] = $6; val[key, n, 2] = $7; val[key, n, 3] = $10
 	if (!(($1, $4, $5) in seenc) && $5 != "-") {
 		seenc[$1, $4, $5] = 1; combos[$1] = combos[$1] " " $4 "|" $5
 	}
@@ -106,14 +124,14 @@ END {
 		p("### Series " s ": kernel " kern[s])
 		p("")
 		p("ktls: " kmod[s] "; in-tree: " imod[s] "; " omod[s] ".")
-		p("MB = 10^6 bytes; MB/cpu-s = bytes per CPU-second of both ends (getrusage); medians of " cnt[s, "ktls", "sendfile", "1.3", "AES-128-GCM"] + 0 " rounds.")
+		p("MB = 10^6 bytes; MB/cpu-s = bytes per CPU-second of both ends (getrusage); record-layer side = sender CPU (send, sendfile), receiver CPU (recv); medians of " cnt[s, "ktls", "sendfile", "1.3", "AES-128-GCM"] + 0 " rounds.")
 		p("")
-		p("| TLS | cipher | mode | in-tree MB/s | ktls MB/s | ktls/in-tree (range) | in-tree MB/cpu-s | ktls MB/cpu-s | ktls/in-tree | OpenSSL MB/s | OpenSSL MB/cpu-s |")
-		p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+		p("| TLS | cipher | mode | in-tree MB/s | ktls MB/s | ktls/in-tree (range) | in-tree MB/cpu-s | ktls MB/cpu-s | ktls/in-tree | record-layer side: ktls/in-tree B per cpu-s (range) | OpenSSL MB/s | OpenSSL MB/cpu-s |")
+		p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 		nco = split(combos[s], co, " ")
 		nm = split(modes[s], ml, " ")
 		dat = outdir "/" s ".dat"
-		print "# label intree ktls openssl tcp crypto (MB/s) | intree ktls openssl tcp crypto (MB/cpu-s)" > dat
+		print "# label intree ktls openssl tcp crypto (MB/s) | intree ktls openssl tcp crypto (MB/cpu-s) | ktls/in-tree paired: MB/s MB/cpu-s" > dat
 		for (ci = 1; ci <= nco; ci++) {
 			split(co[ci], tc, "|"); v = tc[1]; c = tc[2]
 			kc = s SUBSEP "crypto" SUBSEP "aead" SUBSEP v SUBSEP c
@@ -126,15 +144,17 @@ END {
 				if (!cnt[ki] && !cnt[kk]) continue
 				ti = median(ki, 1); tk = median(kk, 1); to = median(ko, 1)
 				ci1 = median(ki, 2); ck = median(kk, 2); co2 = median(ko, 2)
-				p("| " v " | " c " | " m " | " mb(ti) " | " mb(tk) " | " ratio(tk, ti) \
-				  " (" rrange(kk, ki, 1) ") | " mb(ci1) " | " mb(ck) " | " ratio(ck, ci1) \
+				p("| " v " | " c " | " m " | " mb(ti) " | " mb(tk) " | " pmedian(kk, ki, 1) \
+				  " (" rrange(kk, ki, 1) ") | " mb(ci1) " | " mb(ck) " | " pmedian(kk, ki, 2) \
+				  " | " pmedian(kk, ki, 3) " (" rrange(kk, ki, 3) ")" \
 				  " | " mb(to) " | " mb(co2) " |")
 				tt = median(kt, 1); ct = median(kt, 2)
 				cr = median(kc, 1); crc = median(kc, 2)
 				lab = c; sub(/-POLY1305/, "", lab); sub(/AES-/, "AES", lab)
-				printf "\"%s %s %s\" %s %s %s %s %s %s %s %s %s %s\n", v, lab, m, \
+				printf "\"%s %s %s\" %s %s %s %s %s %s %s %s %s %s %s %s\n", v, lab, m, \
 					mb(ti), mb(tk), mb(to), mb(tt), mb(cr), \
-					mb(ci1), mb(ck), mb(co2), mb(ct), mb(crc) > dat
+					mb(ci1), mb(ck), mb(co2), mb(ct), mb(crc), \
+					pmedian(kk, ki, 1), pmedian(kk, ki, 2) > dat
 			}
 		}
 		close(dat)
@@ -176,9 +196,11 @@ if command -v gnuplot >/dev/null; then
 			echo "set ylabel 'MB/s'; set logscale y; set yrange [*:*]"
 			echo "plot '$d' using 2:xtic(1) title 'in-tree tls.ko', '' using 3 title 'ktls.ko', '' using 4 title 'OpenSSL', '' using 5 title 'plain TCP', '' using 6 title 'crypto limit'"
 			echo "unset logscale y; set yrange [0:*]"
-			echo "set title 'Series $s: ktls.ko / in-tree tls.ko (goal: 1.10 at 16K, sendfile, recv; 1.0 at 1K)'"
-			echo "set ylabel 'ratio'"
-			echo "plot '$d' using (\$3/\$2):xtic(1) title 'throughput', '' using (\$8/\$7) title 'bytes per CPU-second', 1.0 with lines lc 'black' dt 2 notitle, 1.1 with lines lc 'red' dt 3 title 'goal 1.10'"
+			echo "set title 'Series $s: ktls.ko / in-tree tls.ko, paired per round (goal: 1.10 at 16K, sendfile, recv; 1.0 at 1K)'"
+			ymax=$(awk '!/^#/ { for (i = NF - 1; i <= NF; i++) if ($i + 0 > m) m = $i + 0 }
+				END { m = (m < 1.2 ? 1.2 : m) * 1.1; print m }' "$d")
+			echo "set ylabel 'ratio'; set yrange [0:$ymax]"
+			echo "plot '$d' using 12:xtic(1) title 'throughput (median of paired rounds)', '' using 13 title 'bytes per CPU-second, both ends', 1.0 with lines lc 'black' dt 2 notitle, 1.1 with lines lc 'red' dt 3 title 'goal 1.10'"
 		done
 		echo "unset multiplot"
 	} > "$OUT/bench.gp"

@@ -13,7 +13,7 @@ set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 KTLS=${KTLS:-/bin/ktls}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 TIME=${BENCH_TIME:-1}
 FULL=${BENCH_FULL:-0}
 if [ "$FULL" = 1 ]; then
@@ -29,7 +29,7 @@ else
 fi
 TMODES="send:16K sendfile"
 W=$(mktemp -d /tmp/bench.XXXXXX)
-export TMPDIR=$W
+export TMPDIR="$W"
 N=0
 
 nc=0; for _ in $CIPHERS; do nc=$((nc + 1)); done
