@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -490,6 +491,25 @@ TEST_F(peer, tx_msg_more_one_record)
 	EXPECT_EQ(memcmp(in, out, 100), 0);
 }
 
+/*
+ * Upstream: a zero-length send does not close a record held open by
+ * MSG_MORE; the next send with data does, as one record.
+ */
+TEST_F(peer, tx_zero_length_send_keeps_more)
+{
+	uint8_t in[15], out[REC_BUF], type;
+	struct pollfd pfd = { .fd = self->p.pfd, .events = POLLIN };
+
+	rnd(in, sizeof(in));
+	EXPECT_EQ(send(self->p.kfd, in, 10, MSG_MORE), 10);
+	EXPECT_EQ(send(self->p.kfd, in, 0, 0), 0);
+	EXPECT_EQ(poll(&pfd, 1, 300), 0);
+	EXPECT_EQ(send(self->p.kfd, in + 10, 5, 0), 5);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), sizeof(in));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+}
+
 /* Control records via TLS_SET_RECORD_TYPE, in order with data records. */
 TEST_F(peer, tx_control_records)
 {
@@ -597,6 +617,19 @@ TEST_F(peer, rx_many_records_one_read)
 	}
 	EXPECT_EQ(recv(self->p.kfd, out, off, MSG_WAITALL), off);
 	EXPECT_EQ(memcmp(in, out, off), 0);
+}
+
+/* A record read in pieces smaller than itself. */
+TEST_F(peer, rx_small_reads)
+{
+	uint8_t in[1000], out[1000];
+	int i;
+
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, sizeof(in), 0);
+	for (i = 0; i < 10; i++)
+		EXPECT_EQ(recv(self->p.kfd, out + 100 * i, 100, 0), 100);
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
 }
 
 /* An empty data record is consumed silently: data around it reads whole. */
