@@ -15,13 +15,24 @@ all: modules tools
 deps:
 	@bash scripts/deps.sh
 
-# The module builds out of a copy per series, so both can coexist.
+# The module builds out of a copy per series (sources only: never objects
+# someone built in module/ for another kernel), one build at a time.
 module:
 	@test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES)
+	@mkdir -p build/$(SERIES)
 	@. $(KTLS_CACHE)/series-$(SERIES).env && \
+	flock build/$(SERIES)/.lock sh -c ' \
+	rm -rf build/$(SERIES)/module.new && mkdir -p build/$(SERIES)/module.new && \
+	tar -C module -chf - --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
+		--exclude="*.mod*" --exclude="Module.symvers" --exclude="modules.order" \
+		--exclude=".tmp*" . | tar -C build/$(SERIES)/module.new -xf - && \
 	mkdir -p build/$(SERIES)/module && \
-	cp -rL module/. build/$(SERIES)/module/ && \
-	$(MAKE) -s -C $$KBUILD M=$(CURDIR)/build/$(SERIES)/module modules
+	for f in $$(cd build/$(SERIES)/module.new && find . -type f); do \
+		cmp -s build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f || \
+		{ mkdir -p $$(dirname build/$(SERIES)/module/$$f); \
+		  cp build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f; }; \
+	done && rm -rf build/$(SERIES)/module.new && \
+	$(MAKE) -s -C '"$$KBUILD"' M=$(CURDIR)/build/$(SERIES)/module modules'
 	@echo "built build/$(SERIES)/module/ktls.ko"
 
 modules:
