@@ -79,3 +79,15 @@ bench-core:
 	$(MAKE) -C tests/ciphers bench
 
 .PHONY: bench bench-core
+
+# Packaging (issue 10, docs/install.md): .debs into build/deb/, DKMS without
+# a package (KREL="..." picks kernels, default the running one), the test.
+deb:
+	@bash packaging/build-deb.sh
+dkms-install:
+	@bash packaging/dkms.sh install $(KREL)
+dkms-uninstall:
+	@bash packaging/dkms.sh uninstall
+check-pkg:
+	@bash tests/pkg/check.sh
+.PHONY: deb dkms-install dkms-uninstall check-pkg
