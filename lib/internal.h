@@ -110,6 +110,6 @@ void ktls_set_err(struct ktls_conn *c, int err, const char *fmt, ...)
 
 /* io.c: kernel-side record helpers used by handoff.c too. */
 ssize_t ktls_send_record(struct ktls_conn *c, uint8_t type, const void *buf,
-			 size_t len);
+			 size_t len, int flags);
 
 #endif /* KTLS_LIB_INTERNAL_H */

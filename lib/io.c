@@ -20,7 +20,7 @@
 #define ALERT_INTERNAL		80
 
 ssize_t ktls_send_record(struct ktls_conn *c, uint8_t type, const void *buf,
-			 size_t len)
+			 size_t len, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(unsigned char))];
@@ -45,7 +45,7 @@ ssize_t ktls_send_record(struct ktls_conn *c, uint8_t type, const void *buf,
 	while (done < len) {
 		iov.iov_base = (uint8_t *)buf + done;
 		iov.iov_len = len - done;
-		n = ksys_sendmsg(&c->sys, c->fd, &msg, MSG_NOSIGNAL);
+		n = ksys_sendmsg(&c->sys, c->fd, &msg, MSG_NOSIGNAL | flags);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -67,7 +67,7 @@ static void send_alert(struct ktls_conn *c, uint8_t level, uint8_t desc)
 	uint8_t a[2] = { level, desc };
 
 	if ((c->kdirs & KTLS_TX) && !c->tx_dead)
-		ktls_send_record(c, CT_ALERT, a, sizeof(a));
+		ktls_send_record(c, CT_ALERT, a, sizeof(a), 0);
 }
 
 /* Derive the next secret for one direction and give it to the kernel. */
@@ -117,7 +117,7 @@ int ktls_key_update(struct ktls_conn *c, bool request)
 		c->st.tx_rekeys++;
 		return 0;
 	}
-	if (ktls_send_record(c, CT_HANDSHAKE, msg, sizeof(msg)) < 0) {
+	if (ktls_send_record(c, CT_HANDSHAKE, msg, sizeof(msg), 0) < 0) {
 		ktls_set_err(c, errno, "Unable to send a KeyUpdate: %s.",
 			     strerror(errno));
 		return fail(c, errno);
@@ -162,7 +162,8 @@ static void tx_account(struct ktls_conn *c, size_t n)
 	c->tx_since_key += recs;
 }
 
-static ssize_t kernel_send(struct ktls_conn *c, const uint8_t *buf, size_t len)
+static ssize_t kernel_send(struct ktls_conn *c, const uint8_t *buf, size_t len,
+			   int flags)
 {
 	size_t done = 0, chunk;
 
@@ -171,7 +172,8 @@ static ssize_t kernel_send(struct ktls_conn *c, const uint8_t *buf, size_t len)
 	while (done < len) {
 		if (tx_chunk(c, len - done, &chunk) < 0)
 			return -1;
-		if (ktls_send_record(c, CT_APPDATA, buf + done, chunk) < 0)
+		if (ktls_send_record(c, CT_APPDATA, buf + done, chunk,
+				     done + chunk < len ? 0 : flags) < 0)
 			return done ? (ssize_t)done : -1;
 		tx_account(c, chunk);
 		done += chunk;
@@ -201,12 +203,19 @@ static ssize_t kernel_sendfile(struct ktls_conn *c, int in_fd, off_t *off,
 
 ssize_t ktls_send(struct ktls_conn *c, const void *buf, size_t len)
 {
+	return ktls_send_ex(c, buf, len, 0);
+}
+
+ssize_t ktls_send_ex(struct ktls_conn *c, const void *buf, size_t len,
+		     unsigned int flags)
+{
 	int n;
 
 	if (c->sticky)
 		return fail(c, c->sticky);
 	if (c->kdirs & KTLS_TX)
-		return kernel_send(c, buf, len);
+		return kernel_send(c, buf, len,
+				   flags & KTLS_SEND_MORE ? MSG_MORE : 0);
 	if (len == 0)
 		return 0;
 	ERR_clear_error();

@@ -222,7 +222,8 @@ static int respond(const struct client *cl, struct ktls_conn *c,
 		     status, http_reason(status), http_content_type(resolved),
 		     (unsigned long long)count, range,
 		     r->keep_alive ? "keep-alive" : "close");
-	if (send_str(c, head, (size_t)n)) {
+	if (ktls_send_ex(c, head, (size_t)n, !r->head && count ?
+			 KTLS_SEND_MORE : 0) != n) {
 		close(fd);
 		return -1;
 	}

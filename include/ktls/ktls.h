@@ -82,6 +82,11 @@ const char *ktls_conn_error(const struct ktls_conn *c);
  * EOPNOTSUPP KeyUpdate the kernel can't follow, else the syscall's).
  */
 ssize_t ktls_send(struct ktls_conn *c, const void *buf, size_t len);
+/* As ktls_send(); KTLS_SEND_MORE: more data follows at once (MSG_MORE), so
+ * the kernel may put it in the same record (e.g. HTTP head + body). */
+#define KTLS_SEND_MORE	1u
+ssize_t ktls_send_ex(struct ktls_conn *c, const void *buf, size_t len,
+		     unsigned int flags);
 ssize_t ktls_recv(struct ktls_conn *c, void *buf, size_t len);
 /* sendfile(2) when TX is in the kernel, read()+SSL_write() otherwise. */
 ssize_t ktls_sendfile(struct ktls_conn *c, int in_fd, off_t *off,
