@@ -52,6 +52,7 @@ if [ -f tools/Makefile ]; then
 fi
 step runner native bash tests/vm/selftest-runner.sh
 if [ $NATIVE_ONLY = 0 ]; then
+	step pkg native bash tests/pkg/check.sh
 	for s in 6.1 6.12; do
 		step "module-$s" native bash -c "make -s module SERIES=$s && echo '1 passed, 0 failed'"
 	done

@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh - packaging test (issue 10): build the .debs from a clean export
+# of HEAD, install ktls-dkms here and build ktls.ko through DKMS for both
+# Debian series' headers (no loading: this machine cannot), boot the
+# DKMS-built module in the VM with a short smoke, install the tools and
+# library, purge everything and check nothing is left. Needs root (apt).
+# Purges any ktls packages or DKMS registration already on the machine.
+# Last line: `N passed, N failed`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TOP=$PWD
+KTLS_CACHE=${KTLS_CACHE:-$HOME/.cache/ktls}
+OUT=$TOP/build/pkg
+DEB=$TOP/build/deb
+PKGS="ktls-dkms ktls-tools libktls0 libktls-dev"
+VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' module/dkms.conf)
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+PASS=0 FAIL=0
+
+t() {	# t NAME COMMAND...: run, report, count; output kept on failure
+	local name=$1
+	shift
+	if "$@" > "$OUT/t.out" 2>&1; then
+		echo "ok - $name"
+		PASS=$((PASS + 1))
+	else
+		sed 's/^/#   /' "$OUT/t.out" | tail -n 20
+		echo "not ok - $name"
+		FAIL=$((FAIL + 1))
+	fi
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+purge_all() {
+	local p present=()
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed\|config-files' &&
+			present+=("$p")
+	done
+	[ ${#present[@]} -eq 0 ] || $SUDO apt-get purge -y "${present[@]}"
+	if [ -d /var/lib/dkms/ktls ]; then	# left by make dkms-install
+		$SUDO dkms remove -m ktls -v "$VERSION" --all || true
+		$SUDO rm -rf /var/lib/dkms/ktls
+	fi
+	$SUDO rm -rf /usr/src/ktls-*
+}
+cleanup() { purge_all > /dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+mkdir -p "$OUT"
+echo "# packaging test of ktls $VERSION ($(git rev-parse --short HEAD))"
+purge_all > "$OUT/pre-purge.log" 2>&1
+
+# ---------------------------------------------------------- build
+t "debs build from a clean export of HEAD" bash packaging/build-deb.sh HEAD
+deb_of() { ls "$DEB/$1"_"$VERSION"_*.deb 2>/dev/null | head -n1; }
+have_all_debs() { local p; for p in $PKGS; do [ -n "$(deb_of "$p")" ] || return 1; done; }
+t "ktls-dkms, ktls-tools, libktls0, libktls-dev built" have_all_debs
+lintian_clean() {	# errors and warnings; info tags are listed in docs/install.md
+	cat "$DEB/lintian.txt"
+	! grep -E '^[EW]: ' "$DEB/lintian.txt"
+}
+t "lintian: no errors or warnings" lintian_clean
+
+# ---------------------------------------------------------- DKMS
+t "ktls-dkms installs (apt)" $SUDO apt-get install -y --no-install-recommends "$(deb_of ktls-dkms)"
+t "source tree in /usr/src/ktls-$VERSION with real core/" \
+	test -f "/usr/src/ktls-$VERSION/dkms.conf" -a ! -L "/usr/src/ktls-$VERSION/core" \
+	-a -f "/usr/src/ktls-$VERSION/core/record.c"
+ko_of() { ls /var/lib/dkms/ktls/"$VERSION"/"$1"/*/module/ktls.ko* 2>/dev/null | head -n1; }
+vermagic_is() { modinfo -F vermagic "$(ko_of "$1")" | grep -q "^$1 "; }
+for s in 6.1 6.12; do
+	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
+	# shellcheck disable=SC1090
+	KREL=$(. "$KTLS_CACHE/series-$s.env" && echo "$KREL")
+	t "dkms build -k $KREL" nice $SUDO dkms build -m ktls -v "$VERSION" -k "$KREL"
+	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL"
+done
+KREL612=$(. "$KTLS_CACHE/series-6.12.env" && echo "$KREL")
+t "dkms refuses a kernel outside 6.1..6.12 (BUILD_EXCLUSIVE_KERNEL)" \
+	bash -c "grep -E '^BUILD_EXCLUSIVE_KERNEL=' /usr/src/ktls-$VERSION/dkms.conf | cut -d'\"' -f2 > '$OUT/re' &&
+		for k in 6.1.0-56-cloud-amd64 6.12.117+deb12-cloud-amd64 6.8.0-45-generic; do
+			echo \$k | grep -qEf '$OUT/re' || exit 1; done &&
+		for k in 5.15.0-1-amd64 6.13.2-amd64 6.18.44 7.0.0; do
+			! echo \$k | grep -qEf '$OUT/re' || exit 1; done"
+
+# modprobe.d: resolve against the 6.12 tree, where DKMS installed ktls.ko
+# next to Debian's modules (nothing is loaded: --show-depends only).
+MP=/usr/share/ktls-dkms/modprobe.d
+resolves() {	# resolves CONF NAME EXPECT-REGEX
+	local conf=$1
+	[ "$conf" = none ] && conf=/dev/null
+	$SUDO modprobe -S "$KREL612" -C "$conf" --show-depends "$2" | tee /dev/stderr | tail -n1 |
+		grep -qE "$3"
+}
+if [ -f "/lib/modules/$KREL612/kernel/net/tls/tls.ko.xz" ] ||
+   [ -f "/lib/modules/$KREL612/kernel/net/tls/tls.ko" ]; then
+	t "without modprobe.d: tcp-ulp-tls is the in-tree tls.ko" resolves none tcp-ulp-tls '/kernel/net/tls/tls\.ko'
+fi
+t "ktls-replace-tls.conf: tcp-ulp-tls is ktls.ko" resolves "$MP/ktls-replace-tls.conf" tcp-ulp-tls '/updates/dkms/ktls\.ko'
+t "ktls-beside-tls.conf: ktls loads with ulp_name=ktls" resolves "$MP/ktls-beside-tls.conf" ktls 'ktls\.ko.* ulp_name=ktls'
+t "modules-load.d entry names ktls" grep -qx ktls /usr/share/ktls-dkms/modules-load.d/ktls.conf
+
+# ---------------------------------------------------------- VM smoke
+# The 6.12 module DKMS built boots in the VM (6.12's kselftest harness can
+# select tests with -r): tests/pkg/smoke-guest.sh checks it is that module
+# (srcversion) and runs one transfer each way per cipher family against the
+# independent reference record layer (tests/vm/guest/peer.c).
+vm_smoke() {
+	local ko peer=$TOP/build/6.12/guest/ktls-peer
+	ko=$(ko_of "$KREL612")
+	case "$ko" in
+	*.xz) xz -dc "$ko" > "$OUT/ktls.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$OUT/ktls.ko" ;;
+	*) cp "$ko" "$OUT/ktls.ko" ;;
+	esac
+	sed -e "s|@SRCVERSION@|$(modinfo -F srcversion "$OUT/ktls.ko")|" -e "s|@PEER@|$peer|" \
+		tests/pkg/smoke-guest.sh > "$OUT/pkg-smoke.sh"
+	echo "$peer" > "$OUT/pkg-smoke.files"	# staged by run.sh after it builds it
+	: > "$OUT/known-none.txt"
+	nice bash tests/vm/run.sh --series 6.12 --module "$OUT/ktls.ko" --suites pkg-smoke \
+		--extra-suite "$OUT/pkg-smoke.sh" --known "$OUT/known-none.txt" --timeout 300
+}
+t "DKMS-built ktls.ko boots in the VM: ULP attach, one transfer per cipher family" vm_smoke
+
+# ---------------------------------------------------------- tools, library
+t "ktls-tools, libktls0, libktls-dev install (apt)" $SUDO apt-get install -y --no-install-recommends \
+	"$(deb_of ktls-tools)" "$(deb_of libktls0)" "$(deb_of libktls-dev)"
+t "ktls --version" bash -c "ktls --version | grep -q '$VERSION'"
+t "man -w ktls (ktls(8)) and man -w 7 ktls" bash -c 'man -w ktls | grep -q man8/ktls.8 && man -w 7 ktls | grep -q man7/ktls.7'
+t "a man page per subcommand" bash -c 'for c in serve get check stat; do man -w ktls-$c > /dev/null || exit 1; done'
+t "pkg-config libktls: version $VERSION" bash -c "[ \"\$(pkg-config --modversion libktls)\" = '$VERSION' ]"
+links_against_libktls() {
+	printf '#include <ktls/ktls.h>\nint main(void) { return 0; }\n' > "$OUT/use.c"
+	# shellcheck disable=SC2046
+	cc -o "$OUT/use" "$OUT/use.c" $(pkg-config --cflags --libs libktls) &&
+		"$OUT/use" && ldd "$OUT/use" | grep -q 'libktls.so.0 => /usr/lib/'
+}
+t "a program builds and runs against libktls.so" links_against_libktls
+
+# ---------------------------------------------------------- purge
+t "purge of all four packages" $SUDO apt-get purge -y $PKGS
+nothing_left() {
+	local p left=0
+	for p in $PKGS; do
+		if dpkg -L "$p" > /dev/null 2>&1; then echo "dpkg still knows $p"; left=1; fi
+	done
+	for p in /var/lib/dkms/ktls /usr/src/ktls-"$VERSION" /usr/share/ktls-dkms /usr/bin/ktls \
+		/usr/include/ktls /lib/modules/*/updates/dkms/ktls.ko*; do
+		if [ -e "$p" ]; then echo "left behind: $p"; left=1; fi
+	done
+	ls -d /usr/src/ktls-* 2>/dev/null && left=1
+	[ $left = 0 ]
+}
+t "nothing left (dpkg -L, /var/lib/dkms/ktls, /usr/src/ktls-*, modules)" nothing_left
+
+echo "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]
