@@ -47,6 +47,7 @@ fuzz() {
 tally keysched timeout 60 ./test_keysched
 tally handoff timeout 120 ./test_handoff
 tally http timeout 60 ./test_http
+tally abi timeout 60 ./test_abi
 tally e2e timeout 180 ./e2e.sh
 tally fuzz fuzz
 echo "$total_p passed, $total_f failed"
