@@ -180,6 +180,37 @@ END {
 	}
 }' "$ALL"
 
+# Call counts per 16 KiB of payload (ftrace, tests/bench/bench-suite.sh):
+# OUTDIR/<series>/profile.txt lines "ulp mode bytes function caller count".
+for s in "${SERIESES[@]}"; do
+	pf=$OUT/$s/profile.txt
+	[ -s "$pf" ] || continue
+	awk -v s="$s" -v report="$REPORT" '
+	function p(x) { print x >> report }
+	$1 != "PROF-LOST" {
+		u = $1; m = $2; per = $3 / 16384
+		if (per <= 0) next
+		f = $4; k = m SUBSEP f
+		n[k, u] += $6 / per
+		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+		if (u == "ktls") { cl = $5 " " sprintf("%.1f", $6 / per); if (!((k, "c") in top) || $6 / per > topv[k]) { top[k, "c"] = cl; topv[k] = $6 / per } }
+		if (u == "tls") { if (!((k, "t") in top) || $6 / per > topt[k]) { top[k, "t"] = $5 " " sprintf("%.1f", $6 / per); topt[k] = $6 / per } }
+	}
+	END {
+		p("### Series " s ": calls per 16 KiB of payload (function tracer, AES-128-GCM, TLS 1.3; both processes and softirq)")
+		p("")
+		p("| mode | function | in-tree | ktls | in-tree top caller | ktls top caller |")
+		p("|---|---|---:|---:|---|---|")
+		for (i = 1; i <= nk; i++) {
+			split(keys[i], a, SUBSEP)
+			if (n[keys[i], "tls"] < 0.05 && n[keys[i], "ktls"] < 0.05) continue
+			p("| " a[1] " | " a[2] " | " sprintf("%.1f", n[keys[i], "tls"]) " | " \
+			  sprintf("%.1f", n[keys[i], "ktls"]) " | " top[keys[i], "t"] " | " top[keys[i], "c"] " |")
+		}
+		p("")
+	}' <(sort -k2,2 -k4,4 "$pf")
+done
+
 if command -v gnuplot >/dev/null; then
 	{
 		n=${#SERIESES[@]}

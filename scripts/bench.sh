@@ -5,22 +5,18 @@
 # tests/bench/bench-suite.sh alternating them, then medians, ratios and a
 # chart (scripts/bench-report.sh) in build/bench/.
 #
-# Env: BENCH_SERIES (default "6.1 6.12"), BENCH_ROUNDS (5), BENCH_TIME
-# (seconds per run, 1), BENCH_FULL=1 (every cipher, TLS 1.2 and 1.3, every
-# mode; 5 rounds, 2 s), BENCH_CIPHERS, BENCH_TLS.  The default run takes
+# Env: BENCH_SERIES (default "6.1 6.12"), BENCH_ROUNDS (3), BENCH_TIME
+# (seconds per module in a compared run, 2; other runs take half),
+# BENCH_FULL=1 (every cipher, TLS 1.2 and 1.3, every mode: about 40
+# minutes a series), BENCH_CIPHERS, BENCH_TLS.  The default run takes
 # about 12 minutes under TCG on a 2-core machine.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/bench
 SERIES_LIST=${BENCH_SERIES:-"6.1 6.12"}
 FULL=${BENCH_FULL:-0}
-if [ "$FULL" = 1 ]; then
-	ROUNDS=${BENCH_ROUNDS:-5}
-	TIME=${BENCH_TIME:-2}
-else
-	ROUNDS=${BENCH_ROUNDS:-5}
-	TIME=${BENCH_TIME:-1}
-fi
+ROUNDS=${BENCH_ROUNDS:-3}
+TIME=${BENCH_TIME:-2}
 log() { printf '[bench] %s\n' "$*"; }
 
 mkdir -p "$OUT"
@@ -61,7 +57,7 @@ for s in $SERIES_LIST; do
 		make -s -C "$KBUILD" M="$d/module" modules
 	) > "$d/module-build.log" 2>&1 ||
 		{ tail -n 20 "$d/module-build.log"; log "series $s: module build failed"; continue; }
-	log "series $s: $ROUNDS rounds, $TIME s per run$([ "$FULL" = 1 ] && echo ', full matrix')"
+	log "series $s: $ROUNDS rounds, $TIME s per module and run$([ "$FULL" = 1 ] && echo ', full matrix')"
 	rc=0
 	bash "$TOP/tests/vm/run.sh" --series "$s" --module "$d/module/ktls.ko" \
 		--module-args ulp_name=ktls --extra-ko intree --suites bench \
@@ -73,6 +69,7 @@ for s in $SERIES_LIST; do
 		continue
 	fi
 	sed -n 's/^# BENCH //p' "$run/results.log" > "$d/results.jsonl"
+	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
 	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"
 	ARGS+=("$s=$d/results.jsonl")

@@ -66,6 +66,8 @@ struct bench {
 	enum impl impl;
 	enum mode mode;
 	const char *ulp;
+	const char *ulp2;	/* --compare: the other ULP, interleaved */
+	int slices;		/* --compare: time slices per ULP */
 	size_t size;		/* bytes per send / record */
 	int more;		/* MSG_MORE on every send */
 	int version;		/* TLS_1_2_VERSION / TLS_1_3_VERSION */
@@ -106,6 +108,11 @@ static void usage(FILE *f)
 "                  is in the page cache)\n"
 "  --file-size N   default 8M\n"
 "  --json          one JSON object on stdout instead of text\n"
+"  --compare A,B   two kTLS ULPs (e.g. tls,ktls) on two connections at\n"
+"                  once: one sender alternates between them in time slices\n"
+"                  (A B B A A B ...), so both see the same machine load;\n"
+"                  --time is per ULP; one report per ULP\n"
+"  --slices N      slices per ULP with --compare (default 10)\n"
 "Reports bytes/s, CPU seconds (user+sys of both ends, and the machine's\n"
 "busy time from /proc/stat) and bytes per CPU-second.\n", PROG_NAME);
 }
@@ -736,11 +743,10 @@ static void json_str(const char *k, const char *v, int last)
 }
 
 static void report(const struct bench *b, const struct side *tx,
-		   const struct side *rx, double busy)
+		   const struct side *rx, double busy, double wall)
 {
 	struct utsname u;
 	char mod[160];
-	double wall = rx->t_end - tx->t_start;
 	double cpu_tx = tx->cpu_user + tx->cpu_sys;
 	double cpu_rx = rx->cpu_user + rx->cpu_sys;
 	double cpu = cpu_tx + cpu_rx;
@@ -763,7 +769,8 @@ static void report(const struct bench *b, const struct side *tx,
 		json_str("module", mod, 0);
 		json_str("kernel", u.release, 0);
 		json_str("mode", b->impl == I_CRYPTO ? "aead" : mode_names[b->mode], 0);
-		printf("\"size\":%zu,\"more\":%s,", b->size, b->more ? "true" : "false");
+		printf("\"size\":%zu,\"more\":%s,\"slices\":%d,", b->size,
+		       b->more ? "true" : "false", b->ulp2 ? b->slices : 0);
 		json_str("tls", ver, 0);
 		json_str("cipher", b->impl == I_TCP ? "-" : b->cd->name, 0);
 		printf("\"wall_s\":%.6f,\"bytes\":%llu,\"bytes_per_s\":%.0f,"
@@ -808,6 +815,8 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		{ "file", required_argument, 0, 'f' },
 		{ "file-size", required_argument, 0, 'F' },
 		{ "json", no_argument, 0, 'j' },
+		{ "compare", required_argument, 0, 'C' },
+		{ "slices", required_argument, 0, 'S' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -817,7 +826,7 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 
 	*b = (struct bench){ .impl = I_KTLS, .mode = M_SEND, .ulp = "tls",
 			     .size = 16384, .version = TLS_1_3_VERSION,
-			     .seconds = 2, .file_size = 8 << 20 };
+			     .seconds = 2, .file_size = 8 << 20, .slices = 10 };
 	pos += snprintf(b->command, sizeof(b->command), "ktls");
 	for (int i = 0; i < argc && pos < sizeof(b->command); i++)
 		pos += snprintf(b->command + pos, sizeof(b->command) - pos, " %s",
@@ -875,6 +884,22 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		case 'j':
 			b->json = 1;
 			break;
+		case 'C': {
+			char *comma = strchr(optarg, ',');
+
+			if (!comma || comma == optarg || !comma[1] || strchr(comma + 1, ','))
+				goto bad;
+			*comma = 0;
+			b->ulp = optarg;
+			b->ulp2 = comma + 1;
+			b->impl = I_KTLS;
+			break;
+		}
+		case 'S':
+			b->slices = atoi(optarg);
+			if (b->slices < 1 || b->slices > 1000)
+				goto bad;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -896,6 +921,10 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			PROG_NAME);
 		return -1;
 	}
+	if (b->ulp2 && b->impl != I_KTLS) {
+		fprintf(stderr, "%s bench: --compare is for kernel TLS ULPs\n", PROG_NAME);
+		return -1;
+	}
 	if (b->impl == I_OPENSSL && b->mode == M_SPLICE) {
 		fprintf(stderr, "%s bench: OpenSSL has no splice; use --mode sendfile "
 			"(read + SSL_write)\n", PROG_NAME);
@@ -906,6 +935,130 @@ bad:
 	fprintf(stderr, "%s bench: bad value `%s'\n", PROG_NAME, optarg);
 bad_quiet:
 	usage(stderr);
+	return -1;
+}
+
+/*
+ * --compare A,B: one connection per ULP, each with its own receiver
+ * process; the sender alternates between them in slices (A B B A A B ...)
+ * so that both see the same load of a shared, noisy machine.  Socket
+ * buffers are fixed at 256 KiB so little is left in flight at a switch.
+ */
+static int run_compare(struct bench *b, int file_fd)
+{
+	struct side acc[2] = { 0 }, rx[2] = { 0 };
+	double wall[2] = { 0 }, busy[2] = { 0 }, t_close;
+	const char *ulps[2] = { b->ulp, b->ulp2 };
+	int s[2] = { -1, -1 }, r[2] = { -1, -1 }, res[2][2], go[2];
+	int buf = 256 << 10, status;
+	struct bench one = *b;
+	pid_t pid[2] = { -1, -1 };
+	const char *what = "";
+	struct keys k;
+	char c;
+
+	one.seconds = b->seconds / b->slices;
+	if (pipe(go) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		if (tcp_pair(&s[i], &r[i]) < 0 || pipe(res[i]) < 0) {
+			what = "loopback connection";
+			goto fail;
+		}
+		setsockopt(s[i], SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+		setsockopt(r[i], SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+		if (make_keys(b, &k) < 0 ||
+		    ktls_attach(s[i], ulps[i], TLS_TX, &k, &what) < 0 ||
+		    (b->mode == M_RECV && ktls_attach(r[i], ulps[i], TLS_RX, &k, &what) < 0)) {
+			fprintf(stderr, "%s bench: %s with ULP `%s': %s\n", PROG_NAME,
+				what[0] ? what : "key material", ulps[i], strerror(errno));
+			return -1;
+		}
+		OPENSSL_cleanse(&k, sizeof(k));
+	}
+	fflush(stdout);
+	for (int i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0) {
+			what = "fork";
+			goto fail;
+		}
+		if (pid[i] == 0) {
+			struct side sd = { 0 };
+
+			for (int j = 0; j < 2; j++) {
+				close(s[j]);
+				close(res[j][0]);
+				if (j != i) {
+					close(r[j]);
+					close(res[j][1]);
+				}
+			}
+			close(go[0]);
+			if (write(go[1], "", 1) != 1)
+				_exit(1);
+			receiver(b, r[i], NULL, &sd);
+			if (write(res[i][1], &sd, sizeof(sd)) != sizeof(sd))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(go[1]);
+	for (int i = 0; i < 2; i++) {
+		close(r[i]);
+		close(res[i][1]);
+		if (read_full(go[0], &c, 1) < 0) {
+			what = "receiver start";
+			errno = EPIPE;
+			goto fail;
+		}
+	}
+	for (int n = 0; n < 2 * b->slices; n++) {
+		/* A B, B A, A B, ... */
+		int i = ((n / 2) % 2) ^ (n % 2);
+		struct side sd = { 0 };
+		double b0 = machine_busy();
+
+		sender(&one, s[i], NULL, file_fd, &sd);
+		busy[i] += machine_busy() - b0;
+		if (sd.err) {
+			fprintf(stderr, "%s bench: sender (ULP %s): %s: %s\n", PROG_NAME,
+				ulps[i], sd.what, strerror(sd.err));
+			return -1;
+		}
+		acc[i].bytes += sd.bytes;
+		acc[i].cpu_user += sd.cpu_user;
+		acc[i].cpu_sys += sd.cpu_sys;
+		wall[i] += sd.t_end - sd.t_start;
+	}
+	t_close = mono();
+	for (int i = 0; i < 2; i++) {
+		shutdown(s[i], SHUT_WR);
+		close(s[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (read_full(res[i][0], &rx[i], sizeof(rx[i])) < 0 && !rx[i].err) {
+			rx[i].err = EPIPE;
+			snprintf(rx[i].what, sizeof(rx[i].what), "receiver result");
+		}
+		waitpid(pid[i], &status, 0);
+		if (rx[i].err) {
+			fprintf(stderr, "%s bench: receiver (ULP %s): %s: %s\n", PROG_NAME,
+				ulps[i], rx[i].what, strerror(rx[i].err));
+			return -1;
+		}
+		/* what was still in flight when the sender stopped */
+		if (rx[i].t_end > t_close)
+			wall[i] += rx[i].t_end - t_close;
+	}
+	for (int i = 0; i < 2; i++) {
+		one.ulp = ulps[i];
+		one.seconds = b->seconds;
+		report(&one, &acc[i], &rx[i], busy[i], wall[i]);
+	}
+	return 0;
+fail:
+	fprintf(stderr, "%s bench: %s: %s\n", PROG_NAME, what, strerror(errno));
 	return -1;
 }
 
@@ -937,7 +1090,7 @@ int bench_main(int argc, char *argv[])
 		}
 		rx.bytes = tx.bytes;
 		rx.t_end = tx.t_end;
-		report(&b, &tx, &rx, busy);
+		report(&b, &tx, &rx, busy, tx.t_end - tx.t_start);
 		return 0;
 	}
 	if (b.mode == M_SENDFILE || b.mode == M_SPLICE) {
@@ -956,6 +1109,8 @@ int bench_main(int argc, char *argv[])
 			b.file_size = end;
 		}
 	}
+	if (b.ulp2)
+		return run_compare(&b, file_fd) < 0 ? 1 : 0;
 	if (tcp_pair(&s, &r) < 0) {
 		fprintf(stderr, "%s bench: loopback connection: %s\n", PROG_NAME,
 			strerror(errno));
@@ -1055,6 +1210,6 @@ int bench_main(int argc, char *argv[])
 			strerror(e->err));
 		return 1;
 	}
-	report(&b, &tx, &rx, busy);
+	report(&b, &tx, &rx, busy, rx.t_end - tx.t_start);
 	return 0;
 }

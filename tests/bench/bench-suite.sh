@@ -2,19 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # In-guest benchmark suite (make bench): Debian's tls.ko is the "tls" ULP
 # and ktls.ko runs beside it with ulp_name=ktls, so both record layers are
-# measured in one VM, alternately (ABAB, the order flips every round).
+# measured in one VM, interleaved: `ktls bench --compare` alternates them
+# in 0.2 s slices (A B B A ...) inside one run, and the order of the pair
+# flips every round.
 # Every `ktls bench --json` result is printed as a TAP comment
 # "# BENCH {...}" for scripts/bench.sh; a run that fails is "not ok".
 #
 # Env (scripts/bench.sh bakes it into the staged copy): BENCH_ROUNDS,
-# BENCH_TIME (seconds per run), BENCH_FULL=1 (every cipher, both TLS
+# BENCH_TIME (seconds per module in a compared run; other runs take half),
+# BENCH_FULL=1 (every cipher, both TLS
 # versions, every mode), BENCH_CIPHERS, BENCH_TLS.
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 KTLS=${KTLS:-/bin/ktls}
-ROUNDS=${BENCH_ROUNDS:-5}
-TIME=${BENCH_TIME:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
+TIME=${BENCH_TIME:-2}
+SLICES=$(awk -v t="$TIME" 'BEGIN { n = int(t / 0.2 + 0.5); print n < 2 ? 2 : n }')
+OTIME=$(awk -v t="$TIME" 'BEGIN { print t / 2 }')
 FULL=${BENCH_FULL:-0}
 if [ "$FULL" = 1 ]; then
 	CIPHERS=${BENCH_CIPHERS:-"AES-128-GCM AES-256-GCM CHACHA20-POLY1305 AES-128-CCM"}
@@ -37,18 +42,20 @@ nv=0; for _ in $VERS; do nv=$((nv + 1)); done
 nk=0; for _ in $KMODES; do nk=$((nk + 1)); done
 no=0; for _ in $OMODES; do no=$((no + 1)); done
 nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
+PMODES="send:16K sendfile recv"
+np=0; for _ in $PMODES; do np=$((np + 1)); done
 # per round: (2 kernel modules x kmodes + openssl modes + crypto) per
-# cipher and version, plus the TCP ceiling
-echo "1..$((ROUNDS * (nc * nv * (2 * nk + no + 1) + nt)))"
+# cipher and version, plus the TCP ceiling; then the call counts
+echo "1..$((ROUNDS * (nc * nv * (nk + no + 1) + nt) + 2 * np))"
 echo "# kernel $(uname -r); ULPs: $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
-echo "# rounds $ROUNDS, $TIME s per run, ciphers: $CIPHERS; TLS $VERS"
+echo "# rounds $ROUNDS, $TIME s per module in $SLICES slices (others $OTIME s), ciphers: $CIPHERS; TLS $VERS"
 
 run() {		# run NAME ARGS...
 	name=$1
 	shift
 	N=$((N + 1))
-	if "$KTLS" bench --json --time "$TIME" "$@" > "$W/out" 2> "$W/err"; then
-		echo "# BENCH $(cat "$W/out")"
+	if "$KTLS" bench --json --time "$OTIME" "$@" > "$W/out" 2> "$W/err"; then
+		sed 's/^/# BENCH /' "$W/out"
 		echo "ok $N - $name"
 	else
 		sed 's/^/# /' "$W/err" | tail -n 5
@@ -73,7 +80,7 @@ r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	# A = in-tree tls.ko, B = ktls.ko; odd rounds A first, even rounds B
-	if [ $((r % 2)) = 1 ]; then ORDER="tls ktls"; else ORDER="ktls tls"; fi
+	if [ $((r % 2)) = 1 ]; then PAIR=tls,ktls; else PAIR=ktls,tls; fi
 	for m in $TMODES; do
 		# shellcheck disable=SC2046
 		run "r$r tcp $m" --impl tcp $(margs "$m")
@@ -82,11 +89,10 @@ while [ $r -lt "$ROUNDS" ]; do
 		for c in $CIPHERS; do
 			run "r$r crypto $c tls$v" --impl crypto --cipher "$c" --tls "$v"
 			for m in $KMODES; do
-				for u in $ORDER; do
-					# shellcheck disable=SC2046
-					run "r$r ulp=$u $m $c tls$v" --impl ktls --ulp "$u" \
-						--cipher "$c" --tls "$v" $(margs "$m")
-				done
+				# shellcheck disable=SC2046
+				run "r$r compare $PAIR $m $c tls$v" --compare $PAIR \
+					--time "$TIME" --slices "$SLICES" \
+					--cipher "$c" --tls "$v" $(margs "$m")
 			done
 			for m in $OMODES; do
 				# shellcheck disable=SC2046
@@ -96,5 +102,58 @@ while [ $r -lt "$ROUNDS" ]; do
 		done
 	done
 done
+# Call counts per record (ftrace function tracer, both modules, AES-128-GCM
+# TLS 1.3): allocations, copies, crypto requests and TCP hand-offs.
+# Printed as "# PROF ulp mode bytes function caller count".
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+FUNCS="alloc_pages __alloc_pages __folio_alloc __kmalloc kmalloc_trace
+kmalloc_large __kmalloc_node_track_caller kmem_cache_alloc
+kmem_cache_alloc_node kfree __free_pages skb_copy_bits copy_page_from_iter
+copy_page_to_iter _copy_from_iter _copy_to_iter skb_copy_datagram_iter
+__skb_datagram_iter crypto_aead_encrypt crypto_aead_decrypt do_tcp_sendpages
+tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
+sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
+__alloc_skb kfree_skb_reason consume_skb"
+prof_ok=0
+if [ -w $T/set_ftrace_filter ]; then
+	: > $T/set_ftrace_filter
+	for f in $FUNCS; do echo "$f" >> $T/set_ftrace_filter 2>/dev/null; done
+	echo 8192 > $T/buffer_size_kb
+	echo function > $T/current_tracer && prof_ok=1
+	echo 0 > $T/tracing_on
+fi
+for m in $PMODES; do
+	for u in tls ktls; do
+		N=$((N + 1))
+		name="profile ulp=$u $m"
+		if [ $prof_ok = 0 ]; then
+			echo "# no function tracer here: no call counts"
+			echo "ok $N - $name"
+			continue
+		fi
+		echo > $T/trace
+		echo 1 > $T/tracing_on
+		# shellcheck disable=SC2046
+		"$KTLS" bench --json --time 0.5 --impl ktls --ulp "$u" \
+			$(margs "$m") > "$W/out" 2> "$W/err"
+		rc=$?
+		echo 0 > $T/tracing_on
+		if [ $rc != 0 ]; then
+			sed 's/^/# /' "$W/err" | tail -n 5
+			echo "not ok $N - $name"
+			continue
+		fi
+		bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+		lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $T/trace)
+		awk -v u="$u" -v m="$m" -v b="$bytes" '
+			!/^#/ { for (i = 2; i <= NF; i++) if ($i ~ /^<-/) {
+				c[$(i - 1) " " substr($i, 3)]++; break } }
+			END { for (k in c) print "# PROF " u " " m " " b " " k " " c[k] }' $T/trace
+		echo "# PROF-LOST $u $m ${lost:-?}"
+		echo "ok $N - $name"
+	done
+done
+[ $prof_ok = 0 ] || { echo nop > $T/current_tracer; : > $T/set_ftrace_filter; }
 rm -rf "$W"
 exit 0
