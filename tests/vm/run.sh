@@ -160,6 +160,13 @@ chmod +x "$STAGE/init"
 ACCEL=(-cpu max)
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL=(-enable-kvm -cpu host); fi
 VMLINUZ=$(ls -1 "$KIMG"/boot/vmlinuz-* | head -n1)
+# One VM at a time on this machine: TCG guests on a shared 2-core host slow
+# each other down until timing-sensitive tests fail. KTLS_VM_PARALLEL=1
+# opts out.
+if [ "${KTLS_VM_PARALLEL:-0}" != 1 ]; then
+	exec 8>"$CACHE/vm.lock"
+	flock -n 8 || { log "waiting for another VM run to finish"; flock 8; }
+fi
 log "booting $KREL (${ACCEL[*]}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')"
 set +e
 timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" \
