@@ -190,7 +190,7 @@ for s in "${SERIESES[@]}"; do
 	$1 != "PROF-LOST" {
 		u = $1; m = $2; per = $3 / 16384
 		if (per <= 0) next
-		f = $4; k = m SUBSEP f
+		f = $4; sub(/_noprof$/, "", f); k = m SUBSEP f
 		n[k, u] += $6 / per
 		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
 		if (u == "ktls") { cl = $5 " " sprintf("%.1f", $6 / per); if (!((k, "c") in top) || $6 / per > topv[k]) { top[k, "c"] = cl; topv[k] = $6 / per } }

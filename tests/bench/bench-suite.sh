@@ -107,9 +107,13 @@ done
 # Printed as "# PROF ulp mode bytes function caller count".
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+# (6.12 names the allocators *_noprof)
 FUNCS="alloc_pages __alloc_pages __folio_alloc __kmalloc kmalloc_trace
 kmalloc_large __kmalloc_node_track_caller kmem_cache_alloc
-kmem_cache_alloc_node kfree __free_pages skb_copy_bits copy_page_from_iter
+kmem_cache_alloc_node alloc_pages_noprof __alloc_pages_noprof
+__kmalloc_noprof __kmalloc_cache_noprof kmalloc_large_noprof
+kmem_cache_alloc_noprof __kmalloc_node_track_caller_noprof
+alloc_pages_mpol_noprof kfree __free_pages skb_copy_bits copy_page_from_iter
 copy_page_to_iter _copy_from_iter _copy_to_iter skb_copy_datagram_iter
 __skb_datagram_iter crypto_aead_encrypt crypto_aead_decrypt do_tcp_sendpages
 tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
