@@ -16,6 +16,7 @@
 #define ALERT_FATAL		2
 #define ALERT_CLOSE_NOTIFY	0
 #define ALERT_UNEXPECTED	10
+#define ALERT_BAD_RECORD_MAC	20
 #define ALERT_DECODE_ERROR	50
 #define ALERT_INTERNAL		80
 
@@ -360,9 +361,10 @@ static int kernel_err(struct ktls_conn *c, int err)
 		errno = err;
 		return -1;
 	}
-	if (err == EBADMSG)
+	if (err == EBADMSG) {
+		send_alert(c, ALERT_FATAL, ALERT_BAD_RECORD_MAC);
 		ktls_set_err(c, err, "A record failed authentication (EBADMSG): the data was corrupted or forged; connection closed.");
-	else if (err == EKEYEXPIRED)
+	} else if (err == EKEYEXPIRED)
 		ktls_set_err(c, err, "The kernel is waiting for a key after a KeyUpdate (EKEYEXPIRED).");
 	else if (err == EMSGSIZE)
 		ktls_set_err(c, err, "The peer sent an oversized record (EMSGSIZE); connection closed.");

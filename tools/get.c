@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "ktls-tool.h"
@@ -22,7 +23,7 @@
 
 struct get_cfg {
 	const char *url, *out, *cafile;
-	bool insecure, userspace, quiet;
+	bool insecure, userspace, quiet, bad_record;
 	struct tls_opts tls;
 	char host[256], port[8], path[2048];
 };
@@ -280,6 +281,23 @@ werr:
 	return -1;
 }
 
+/*
+ * Testing aid: put one application-data record with a wrong tag on the wire
+ * (bypassing the record layer), so the server's decryption must fail.
+ */
+static int inject_bad_record(int fd)
+{
+	unsigned char rec[5 + 64] = { 23, 3, 3, 0, 64 };
+
+	RAND_bytes(rec + 5, 64);
+	if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec)) {
+		fprintf(stderr, "%s get: Unable to inject a record: %s.\n", PROG_NAME,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char *argv[], struct get_cfg *g)
 {
 	static const struct option opts[] = {
@@ -290,12 +308,13 @@ static int parse_args(int argc, char *argv[], struct get_cfg *g)
 		{ "cipher", required_argument, NULL, 'C' },
 		{ "userspace", no_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "inject-bad-record", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "o:kc:t:C:uqh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:kc:t:C:uqBh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': g->out = optarg; break;
 		case 'k': g->insecure = true; break;
@@ -303,6 +322,7 @@ static int parse_args(int argc, char *argv[], struct get_cfg *g)
 		case 'C': g->tls.cipher = optarg; break;
 		case 'u': g->userspace = true; break;
 		case 'q': g->quiet = true; break;
+		case 'B': g->bad_record = g->userspace = true; break;
 		case 't':
 			if (parse_tls_version(optarg, &g->tls.version)) {
 				fprintf(stderr, "%s get: Invalid TLS version `%s': use 1.2 or 1.3.\n",
@@ -380,6 +400,8 @@ int get_main(int argc, char *argv[])
 		fprintf(stderr, "%s get: Out of memory.\n", PROG_NAME);
 		goto out;
 	}
+	if (g.bad_record && inject_bad_record(fd))
+		goto out;
 	if (fetch(&g, c, out, t0, &body) == 0) {
 		double dt = now_sec() - t0;
 

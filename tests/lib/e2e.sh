@@ -96,6 +96,11 @@ printf '\x16\x03\x01\x00' >&7
 check "serves while a client hangs mid-handshake" get_cmp f16385 1.3 TLS_AES_128_GCM_SHA256
 exec 7>&-
 
+# A corrupted record: that connection ends with a clear error, others go on.
+check "corrupted record refused" sh -c "! '$KTLS' get $url/f1 --insecure --inject-bad-record -o /dev/null 2>/dev/null"
+check "corrupted record logged" grep -q "bad record mac\|EBADMSG" "$work/serve.log"
+check "serves after a corrupted record" get_cmp f16384 1.3 TLS_AES_128_GCM_SHA256
+
 # Concurrent clients.
 cpids=()
 for i in $(seq 8); do

@@ -37,9 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 3 bad input
-# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 2 stat + 1 hang = 70
-echo "1..70"
+# 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 4 bad input
+# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 2 stat + 1 hang = 71
+echo "1..71"
 
 tap() { # tap STATUS NAME
 	N=$((N + 1))
@@ -176,7 +176,15 @@ raw() { # request -> first response line
 t "malformed request -> 400" test "$(raw 'HELLO\r\n\r\n')" = "HTTP/1.1 400 Bad Request"
 t "path traversal -> 400" \
 	test "$(raw 'GET /../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "HTTP/1.1 400 Bad Request"
-t "server still serving after bad input" alive "$SPID"
+bad_record() {
+	if "$KTLS" get "$URL/f1" --insecure --inject-bad-record -o /dev/null; then
+		return 1
+	fi
+	grep "EBADMSG\|bad record mac" "$W/serve.log" | tail -n 1
+	grep -q "EBADMSG\|bad record mac" "$W/serve.log"
+}
+tv "corrupted record: connection closed with a clear error" bad_record
+t "server still serving after bad input" get_one 1.3 TLS_AES_128_GCM_SHA256 16385
 
 # --- interop with openssl s_server / s_client (OPENSSL_CONF Options = KTLS)
 cat > "$W/ossl.cnf" <<'CNF'
