@@ -123,6 +123,8 @@ static void msg_cb(int write_p, int version, int type, const void *buf,
 			st->rec[d] = 0;
 		} else if (b[0] == HS_KEY_UPDATE) {
 			st->key_update_seen = true;
+			if (!write_p && len >= 5 && b[4] == 1)
+				st->peer_update_requests++;
 		}
 	}
 	if (ch && ch->msg)

@@ -78,6 +78,8 @@ struct ktls_ssl_state {
 	uint64_t rec[2];			/* [0] read, [1] write */
 	bool fin[2];
 	bool key_update_seen;
+	uint64_t peer_update_requests;		/* KeyUpdate(update_requested)
+						 * read by OpenSSL */
 };
 struct ktls_ssl_state *ktls_ssl_state(SSL *ssl);
 
@@ -92,6 +94,7 @@ struct ktls_conn {
 	size_t secret_len;
 	uint8_t tx_secret[KTLS_MAX_SECRET], rx_secret[KTLS_MAX_SECRET];
 	uint64_t tx_since_key, rekey_after;
+	uint64_t updates_answered;	/* of peer_update_requests */
 	uint8_t *pend;			/* plaintext drained from OpenSSL */
 	size_t pend_len, pend_off;
 	uint8_t *rbuf;			/* KTLS_REC_MAX + 256 */

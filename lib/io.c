@@ -446,12 +446,30 @@ static ssize_t kernel_recv(struct ktls_conn *c, void *buf, size_t len)
 	}
 }
 
+/*
+ * RX in OpenSSL, TX in the kernel: OpenSSL read a KeyUpdate asking us to
+ * update, but it cannot write; answer through kernel TX before more data
+ * (RFC 8446 4.6.3).
+ */
+static int answer_update_request(struct ktls_conn *c)
+{
+	struct ktls_ssl_state *st = ktls_ssl_state(c->ssl);
+
+	if (!st || !(c->kdirs & KTLS_TX) ||
+	    st->peer_update_requests == c->updates_answered)
+		return 0;
+	c->updates_answered = st->peer_update_requests;
+	return ktls_key_update(c, false);
+}
+
 static ssize_t user_recv(struct ktls_conn *c, void *buf, size_t len)
 {
 	int n, e;
 
 	ERR_clear_error();
 	n = SSL_read(c->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
+	if (answer_update_request(c) < 0)
+		return -1;
 	if (n > 0) {
 		c->st.rx_records++;
 		return n;

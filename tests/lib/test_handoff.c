@@ -197,6 +197,47 @@ static void test_fallback(void)
 	tlsfix_close(&f);
 }
 
+static void test_one_direction(void)
+{
+	struct tlsfix f;
+	struct fakek k;
+	struct ktls_opts o = { 0 };
+	struct ktls_conn *c;
+
+	open13(&f, &k, &o);
+	o.dirs = KTLS_TX;
+	c = ktls_conn_new(f.s, &o);
+	CHECK(c && ktls_conn_kernel_dirs(c) == KTLS_TX && k.tx.set && !k.rx.set,
+	      "TX only: %s", c ? ktls_conn_status(c) : "");
+	CHECK(c && h_to_p(c, f.c, 20000) && p_to_h(f.c, c, 20000),
+	      "TX only: kernel TX, OpenSSL RX");
+	/* OpenSSL reads the KeyUpdate; the answer must go out through the
+	 * kernel, never with OpenSSL's stale TX state. */
+	k.allow_rekey = true;
+	SSL_key_update(f.c, SSL_KEY_UPDATE_REQUESTED);
+	CHECK(c && p_to_h(f.c, c, 10) && h_to_p(c, f.c, 1000),
+	      "TX only: update_requested answered via kernel TX: %s",
+	      c ? ktls_conn_error(c) : "");
+	CHECK(c && k.tx.installs == 2, "TX only: new TX key installed");
+	ktls_conn_free(c);
+	tlsfix_close(&f);
+
+	open13(&f, &k, &o);
+	o.dirs = KTLS_RX;
+	c = ktls_conn_new(f.s, &o);
+	CHECK(c && ktls_conn_kernel_dirs(c) == KTLS_RX && !k.tx.set && k.rx.set,
+	      "RX only: %s", c ? ktls_conn_status(c) : "");
+	CHECK(c && h_to_p(c, f.c, 20000) && p_to_h(f.c, c, 20000),
+	      "RX only: OpenSSL TX, kernel RX");
+	k.allow_rekey = true;
+	SSL_key_update(f.c, SSL_KEY_UPDATE_REQUESTED);
+	CHECK(c && p_to_h(f.c, c, 100) && h_to_p(c, f.c, 100),
+	      "RX only: peer KeyUpdate answered by OpenSSL TX: %s",
+	      c ? ktls_conn_error(c) : "");
+	ktls_conn_free(c);
+	tlsfix_close(&f);
+}
+
 static void test_rekey_refused(void)
 {
 	struct tlsfix f;
@@ -414,6 +455,7 @@ int main(void)
 		run_case(&cases[i], false);
 	}
 	test_fallback();
+	test_one_direction();
 	test_rekey_refused();
 	test_corrupt();
 	test_drain();
