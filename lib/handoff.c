@@ -315,8 +315,10 @@ static const char *session_unsuitable(struct ktls_conn *c,
 		return "a max_fragment_length was negotiated, which kTLS ignores";
 	if (!st)
 		return "ktls_ctx_prepare() was not called before the handshake";
+	if (!st->fin[0] && !st->fin[1])
+		return "no handshake records were seen: call ktls_ctx_prepare() before SSL_new()";
 	if (!st->fin[0] || !st->fin[1])
-		return "the handshake has not finished";
+		return "the handshake has not finished in both directions";
 	if (st->key_update_seen)
 		return "a KeyUpdate happened before the hand-off";
 	if (c->version == TLS_1_3_VERSION) {
