@@ -176,12 +176,19 @@ static int read_sockets(struct tls_sock *out, int max)
 	return n;
 }
 
-static void print_text(const struct counter *c, int nc, const struct tls_sock *s, int ns)
+/* prev: the previous sample (watch mode) for per-interval deltas, or NULL. */
+static void print_text(const struct counter *c, int nc, const struct counter *prev,
+		       int nprev, const struct tls_sock *s, int ns)
 {
 	if (nc < 0)
 		printf("counters: /proc/net/tls_stat is absent: load ktls.ko or tls.ko\n");
-	for (int i = 0; i < nc; i++)
-		printf("%-28s %llu\n", c[i].name, c[i].v);
+	for (int i = 0; i < nc; i++) {
+		printf("%-28s %llu", c[i].name, c[i].v);
+		if (prev && i < nprev && !strcmp(prev[i].name, c[i].name) &&
+		    c[i].v != prev[i].v)
+			printf("  (%+lld)", (long long)(c[i].v - prev[i].v));
+		printf("\n");
+	}
 	if (ns == -ENOENT || ns == -EOPNOTSUPP)
 		printf("sockets: sock_diag has no TCP handler (%s): load it with `modprobe tcp_diag'\n",
 		       strerror(-ns));
@@ -228,7 +235,8 @@ int stat_main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static struct counter c[MAX_COUNTERS];
+	static struct counter c[MAX_COUNTERS], prev[MAX_COUNTERS];
+	int nprev = -1;
 	static struct tls_sock s[256];
 	bool json = false, watch = false;
 	int ch, interval = 1, count = -1;
@@ -253,18 +261,22 @@ int stat_main(int argc, char *argv[])
 	if (!watch)
 		count = 1;
 	for (int i = 0; count < 0 || i < count; i++) {
-		int nc = read_counters(c, MAX_COUNTERS);
-		int ns = read_sockets(s, 256);
+		int nc, ns;
 
 		if (i)
 			sleep((unsigned int)interval);
+		nc = read_counters(c, MAX_COUNTERS);
+		ns = read_sockets(s, 256);
 		if (watch && !json && isatty(STDOUT_FILENO))
 			printf("\033[H\033[2J");
 		if (json)
 			print_json(c, nc, s, ns);
 		else
-			print_text(c, nc, s, ns);
+			print_text(c, nc, nprev >= 0 ? prev : NULL, nprev, s, ns);
 		fflush(stdout);
+		if (nc > 0)
+			memcpy(prev, c, sizeof(c[0]) * (size_t)nc);
+		nprev = nc;
 		if (!watch)
 			return nc < 0 && ns <= 0 ? 1 : 0;
 	}
