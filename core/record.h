@@ -20,6 +20,9 @@ enum ktls_content_type {
 	KTLS_CT_APPLICATION_DATA = 23,
 };
 
+/* TLS 1.3 handshake message type of KeyUpdate (RFC 8446 B.3) */
+#define KTLS_HS_KEY_UPDATE	24
+
 #define KTLS_VER_1_2		0x0303
 #define KTLS_VER_1_3		0x0304
 

@@ -50,6 +50,7 @@ struct ktls_rx {
 	bool ready;			/* a whole record waits in TCP */
 	bool stopped;			/* framing or crypto error: parse no more */
 	bool reader;			/* a reader owns the record stream */
+	bool key_pending;		/* KeyUpdate read: wait for the next key */
 	wait_queue_head_t readers;	/* waiting for @reader */
 };
 
@@ -121,8 +122,10 @@ static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 	u8 type;
 	int err;
 
-	if (rx->stopped)
+	if (rx->stopped || rx->key_pending) {
+		WRITE_ONCE(rx->ready, false);
 		return false;
+	}
 	if (inq >= KTLS_REC_HDR_LEN && !ktls_rx_copy_bits(sk, hdr, sizeof(hdr))) {
 		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
 		if (err) {
@@ -155,10 +158,12 @@ static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec,
 
 	ktls_nonce_build(p, rx->iv, rx->c.salt_iv, rx->c.seq,
 			 rec->data + KTLS_REC_HDR_LEN);
-	if (p->version == KTLS_VER_1_3)
-		memcpy(rx->aad, rec->data, KTLS_REC_HDR_LEN);
-	else
-		ktls_aad_build(p, rx->aad, rx->c.seq, rec->data[0], plain);
+	/*
+	 * TLS 1.3 authenticates the header it should have (type 23), not the
+	 * one received, as upstream: a changed outer type is not an error.
+	 */
+	ktls_aad_build(p, rx->aad, rx->c.seq, rec->data[0],
+		       plain - p->tail_len);
 }
 
 /*
@@ -211,6 +216,23 @@ static void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx)
 }
 
 /*
+ * TLS 1.3 KeyUpdate (a handshake record starting with message type 24):
+ * later records use a key userspace has yet to give, so decryption pauses
+ * until TLS_RX is set again; reads that need a new record get EKEYEXPIRED
+ * meanwhile, and poll says nothing is readable.
+ */
+static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
+				     const struct ktls_rx_rec *rec)
+{
+	if (rx->c.prot.version != KTLS_VER_1_3 ||
+	    rec->type != KTLS_CT_HANDSHAKE || !rec->len ||
+	    rec->data[rec->start] != KTLS_HS_KEY_UPDATE)
+		return;
+	rx->key_pending = true;
+	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
+}
+
+/*
  * Take the whole record at copied_seq (rx->rec_len bytes, checked by
  * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs.
  * Called with lock_sock held. Return: 0 or a negative errno.
@@ -238,6 +260,7 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 		return rx->err;
 	}
 	list_add_tail(&rec->list, &rx->recs);
+	ktls_rx_check_key_update(sk, rx, rec);
 	if (ktls_seq_inc(rx->c.seq))
 		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
 	else
@@ -295,6 +318,8 @@ static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
 
 	if (rx->err)
 		return rx->err;
+	if (rx->key_pending)
+		return -EKEYEXPIRED;
 	if (wait)
 		ret = ktls_rx_wait(sk, rx, timeo, have_data);
 	else
@@ -705,11 +730,21 @@ void ktls_rx_free(struct ktls_ctx *ctx)
  * @ctx: context with RX configured
  * @c: new keyed state; on return it holds the old one, for the caller
  *
+ * Records decrypted before stay queued as they are; decryption resumes
+ * with the new key if it was paused by a KeyUpdate.
+ *
  * Return: 0.
  */
 int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 			struct ktls_crypto *c)
 {
-	swap(ctx->rx->c, *c);
+	struct ktls_rx *rx = ctx->rx;
+
+	swap(rx->c, *c);
+	if (rx->key_pending) {
+		rx->key_pending = false;
+		/* wake readers and poll if a record waits already */
+		sk->sk_data_ready(sk);
+	}
 	return 0;
 }

@@ -327,10 +327,10 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 				break;
 		}
 	}
-	/* A send of nothing without MSG_MORE ends a held-back record. */
-	if (empty && !more && tx->open.len)
-		err = ktls_tx_close_rec(sk, tx, flags);
-	/* Empty control records are records too. */
+	/*
+	 * A send of nothing leaves a record held back by MSG_MORE open, as
+	 * upstream does; an empty control record is sent as a record.
+	 */
 	if (empty && !err && type != KTLS_CT_APPLICATION_DATA && !tx->open.len)
 		err = ktls_tx_close_rec(sk, tx, flags);
 out:

@@ -90,7 +90,7 @@ if [ -z "$KNOWN" ]; then
 	*) KNOWN=$VMDIR/known-failures-$SERIES.txt ;;
 	esac
 fi
-[ -f "$KNOWN" ] || die "known-failures list \`$KNOWN' not found"
+[ -e "$KNOWN" ] || die "known-failures list \`$KNOWN' not found"
 
 # ------------------------------------------------------------ build parts
 if [ "$MODULE" = ktls ]; then
