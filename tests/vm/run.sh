@@ -98,7 +98,7 @@ if [ "$MODULE" = ktls ]; then
 		{ cat "$RUN/build.log"; die "module build for $SERIES failed"; }
 fi
 [ -z "$KO" ] || [ -f "$KO" ] || die "module \`$KO' not found"
-"$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
+bash "$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
 	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
 
 # ----------------------------------------------------------- initramfs
@@ -132,7 +132,7 @@ for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
 	want "$n" || [ "$s" = "$EXTRA_SUITE" ] || continue
 	add_suite "$n" "$s"
 	if [ -f "${s%.sh}.files" ]; then
-		"$VMDIR/stage-files.sh" "$STAGE" < "${s%.sh}.files" ||
+		bash "$VMDIR/stage-files.sh" "$STAGE" < "${s%.sh}.files" ||
 			die "staging files for suite $n failed"
 	fi
 done
@@ -144,7 +144,7 @@ printf '%s\n' "${FILTER//,/ }" > "$STAGE/etc/ktls-filter"
 # known failures of the selftest suite, plain names (others are suite:name)
 awk '$1 !~ /^#/ && $1 !~ /:/ { print $1 }' "$KNOWN" > "$STAGE/etc/ktls-known"
 
-"$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
+bash "$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
 	> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging modules failed"; }
 {
 	echo "MODARGS='$MODARGS'"
@@ -180,4 +180,4 @@ set -e
 sed -i 's/\r$//' "$RUN/console.log" "$RUN/results.log"
 
 # --------------------------------------------------------------- verdict
-"$VMDIR/parse.sh" "$RUN" "$KNOWN" "$QRC"
+bash "$VMDIR/parse.sh" "$RUN" "$KNOWN" "$QRC"
