@@ -19,6 +19,7 @@
 #define ALERT_BAD_RECORD_MAC	20
 #define ALERT_DECODE_ERROR	50
 #define ALERT_INTERNAL		80
+#define ALERT_USER_CANCELED	90
 
 ssize_t ktls_send_record(struct ktls_conn *c, uint8_t type, const void *buf,
 			 size_t len, int flags)
@@ -290,6 +291,10 @@ static int on_alert(struct ktls_conn *c, const uint8_t *a, size_t n)
 		c->eof = c->closed_notify = true;
 		return 0;
 	}
+	/* TLS 1.2 warnings (and user_canceled) are not fatal. */
+	if (a[1] == ALERT_USER_CANCELED ||
+	    (c->version == TLS_1_2_VERSION && a[0] == ALERT_WARNING))
+		return 0;
 	ktls_set_err(c, EPROTO, "The peer sent alert %s (%u).",
 		     SSL_alert_desc_string_long(a[1]), a[1]);
 	return fail(c, EPROTO);

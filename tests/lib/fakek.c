@@ -333,6 +333,10 @@ static ssize_t f_sendmsg(void *priv, int fd, const struct msghdr *msg,
 			size_t n = left < 16384 ? left : 16384;
 			int r = ref_seal(&k->tx, type, p, n, rec);
 
+			if (r > 0 && k->corrupt_tx_next) {
+				rec[r - 1] ^= 1;
+				k->corrupt_tx_next = false;
+			}
 			if (r < 0 || write_all(fd, rec, (size_t)r)) {
 				errno = EIO;
 				return -1;

@@ -26,6 +26,7 @@ struct fakek {
 	bool allow_rekey;	/* second TLS_TX/TLS_RX accepted (6.14+) */
 	bool refuse_cipher;	/* TLS_TX/TLS_RX -> EINVAL */
 	bool corrupt_next;	/* flip a ciphertext bit on the next RX */
+	bool corrupt_tx_next;	/* flip a ciphertext bit on the next TX */
 	bool ulp;
 	struct ref_dir tx, rx;
 	uint8_t pend[16384 + 256];	/* decrypted data not yet returned */

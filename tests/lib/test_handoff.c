@@ -277,6 +277,25 @@ static void test_corrupt(void)
 	tlsfix_close(&f);
 }
 
+static void test_peer_alert(void)
+{
+	struct tlsfix f;
+	struct fakek k;
+	struct ktls_opts o = { 0 };
+	struct ktls_conn *c;
+
+	open13(&f, &k, &o);
+	c = ktls_conn_new(f.s, &o);
+	k.corrupt_tx_next = true;
+	CHECK(ktls_send(c, "x", 1) == 1 && SSL_read(f.c, b, 1) <= 0,
+	      "peer rejects a corrupted record");
+	CHECK(ktls_recv(c, b, 10) == -1 && errno == EPROTO &&
+	      strstr(ktls_conn_error(c), "bad record mac"),
+	      "peer's fatal alert becomes a clean error: %s", ktls_conn_error(c));
+	ktls_conn_free(c);
+	tlsfix_close(&f);
+}
+
 static void test_drain(void)
 {
 	struct tlsfix f;
@@ -458,6 +477,7 @@ int main(void)
 	test_one_direction();
 	test_rekey_refused();
 	test_corrupt();
+	test_peer_alert();
 	test_drain();
 	test_tx_rekey_after();
 	test_sendfile();
