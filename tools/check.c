@@ -285,12 +285,10 @@ static void probe_extras(void)
 static void print_tls_stat(void)
 {
 	char line[256];
-	FILE *f = fopen("/proc/net/tls_stat", "r");
+	FILE *f = fopen(tls_stat_path(), "r");
 	int n = 0;
 
-	if (!f)
-		f = fopen("/proc/net/ktls_stat", "r");
-	printf("\n/proc/net/tls_stat:");
+	printf("\n%s:", tls_stat_path());
 	if (!f) {
 		printf(" absent: it appears once ktls.ko or tls.ko is loaded\n");
 		return;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
@@ -131,4 +132,19 @@ const char *ssl_err_string(void)
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
 
 	return r ? r : "connection failed";
+}
+
+const char *tls_stat_path(void)
+{
+	static char path[64];
+	const char *ulp = getenv("KTLS_ULP");
+
+	if (ulp && *ulp && strlen(ulp) < 32) {
+		snprintf(path, sizeof(path), "/proc/net/%s_stat", ulp);
+		if (!access(path, R_OK))
+			return path;
+	}
+	if (access("/proc/net/tls_stat", R_OK) && !access("/proc/net/ktls_stat", R_OK))
+		return "/proc/net/ktls_stat";
+	return "/proc/net/tls_stat";
 }

@@ -34,6 +34,8 @@ int use_selfsigned_cert(SSL_CTX *ctx);
 int parse_port(const char *s, uint16_t *port);
 /* Monotonic seconds. */
 double now_sec(void);
+/* The kTLS counters file: /proc/net/<KTLS_ULP>_stat, tls_stat or ktls_stat. */
+const char *tls_stat_path(void);
 /* Last OpenSSL error as text, or fallback. */
 const char *ssl_err_string(void);
 

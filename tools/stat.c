@@ -28,12 +28,10 @@ struct counter {
 
 static int read_counters(struct counter *c, int max)
 {
-	FILE *f = fopen("/proc/net/tls_stat", "r");
+	FILE *f = fopen(tls_stat_path(), "r");
 	char line[256];
 	int n = 0;
 
-	if (!f)
-		f = fopen("/proc/net/ktls_stat", "r");
 	if (!f)
 		return -errno;
 	while (n < max && fgets(line, sizeof(line), f))

@@ -19,6 +19,11 @@ EXPECT=${CLI_EXPECT:-kernel}
 BIG_MB=${CLI_BIG_MB:-8}
 OPENSSL=${OPENSSL:-/usr/bin/openssl}
 W=$(mktemp -d "${TMPDIR:-/tmp}/cli.XXXXXX")
+# ktls.ko loaded beside the in-tree module registers as ULP "ktls": test it.
+if [ -z "${KTLS_ULP:-}" ] && grep -qw ktls /proc/sys/net/ipv4/tcp_available_ulp 2>/dev/null; then
+	KTLS_ULP=ktls
+	export KTLS_ULP
+fi
 N=0
 PIDS=""
 
