@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <linux/tls.h>
 #include <openssl/rand.h>
 
@@ -86,21 +87,20 @@ static int probe_one(int fd, unsigned int dir, uint16_t version,
 				 k->key, d->key_len, k->iv, ivl, 0);
 }
 
-/* Send a record through kernel TX on a, read it through kernel RX on b. */
-static int round_trip(int a, int b)
+static const char rt_msg[] = "ktls check round trip";
+
+/* Read one record through kernel RX; 0 when it is rt_msg, else -errno. */
+static int rt_receive(int b)
 {
-	static const char msg[] = "ktls check round trip";
-	struct timeval tv = { .tv_sec = 2 };
+	struct timeval tv = { .tv_sec = 3 };
 	char buf[64];
 	ssize_t n;
 
 	setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (send(a, msg, sizeof(msg), 0) != (ssize_t)sizeof(msg))
-		return -errno;
 	n = recv(b, buf, sizeof(buf), 0);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(msg) && !memcmp(buf, msg, sizeof(msg)) ?
+	return n == (ssize_t)sizeof(rt_msg) && !memcmp(buf, rt_msg, sizeof(rt_msg)) ?
 	       0 : -EPROTO;
 }
 
@@ -164,17 +164,48 @@ struct probe_result {
 	int tx[2], rx[2], rt[2];	/* [0] TLS 1.2, [1] TLS 1.3 */
 };
 
+/*
+ * One version x cipher: a child process installs RX on its end and reads,
+ * the parent installs TX and sends, with the same key material: the
+ * kernel's record layer end to end, between two processes.
+ */
 static void probe_cell(const struct ktls_cipher_desc *d, uint16_t version,
 		       int *tx, int *rx, int *rt)
 {
 	struct probe_keys k;
 	struct pair p;
-	int err = loopback_pair(&p);
+	int res[2] = { -EIO, -EIO }, fds[2];
+	pid_t pid;
 
+	*tx = *rx = *rt = loopback_pair(&p);
+	if (*tx)
+		return;
 	RAND_bytes((unsigned char *)&k, sizeof(k));
-	*tx = err ? err : probe_one(p.a, KTLS_TX, version, d, &k);
-	*rx = err ? err : probe_one(p.b, KTLS_RX, version, d, &k);
-	*rt = *tx ? *tx : *rx ? *rx : round_trip(p.a, p.b);
+	if (pipe(fds)) {
+		*tx = *rx = *rt = -errno;
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		res[0] = probe_one(p.b, KTLS_RX, version, d, &k);
+		res[1] = res[0] ? res[0] : rt_receive(p.b);
+		_exit(write(fds[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(fds[1]);
+	*tx = probe_one(p.a, KTLS_TX, version, d, &k);
+	if (!*tx && send(p.a, rt_msg, sizeof(rt_msg), 0) != (ssize_t)sizeof(rt_msg))
+		*tx = -errno;
+	if (*tx)
+		shutdown(p.a, SHUT_WR);	/* the child's read ends now */
+	if (pid < 0 || read(fds[0], res, sizeof(res)) != sizeof(res))
+		res[0] = res[1] = -EIO;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	*rx = res[0];
+	*rt = *tx ? *tx : res[1];
+out:
 	explicit_bzero(&k, sizeof(k));
 	pair_close(&p);
 }
