@@ -30,6 +30,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <linux/tls.h>
 
 #include "kselftest_harness.h"
@@ -1035,6 +1036,400 @@ TEST(ref_sm4_rfc8998_vectors)
 	ASSERT_EQ(ref_aead(ccm, key, nonce, aad, 20, pt, 64, out, t, 1), 0);
 	EXPECT_EQ(memcmp(out, ct, 64), 0);
 	EXPECT_EQ(memcmp(t, tag, 16), 0);
+}
+
+/* ------------------------------ TLS 1.3 KeyUpdate with the reference */
+
+/* key_update message, update_not_requested (RFC 8446 4.6.3) */
+static const uint8_t key_update_msg[] = { 0x18, 0, 0, 1, 0 };
+
+/* A fresh key for D and its crypto_info in CI, record numbers from 0. */
+static size_t next_key(struct ref_dir *d, uint8_t *ci)
+{
+	size_t len = dir_init(d, d->version, d->c, ci);
+
+	memset(ci + len - 8, 0, 8);
+	d->seq = 0;
+	return len;
+}
+
+/* Counter NAME from /proc/net/tls_stat (or ktls_stat), -1 if absent. */
+static long tls_stat(const char *name)
+{
+	const char *files[] = { "/proc/net/tls_stat", "/proc/net/ktls_stat" };
+	char key[64];
+	long v;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < 2; i++) {
+		f = fopen(files[i], "r");
+		if (!f)
+			continue;
+		while (fscanf(f, "%63s %ld", key, &v) == 2)
+			if (!strcmp(key, name)) {
+				fclose(f);
+				return v;
+			}
+		fclose(f);
+	}
+	return -1;
+}
+
+FIXTURE(peer_rekey) {
+	struct peer p;
+};
+
+FIXTURE_VARIANT(peer_rekey) {
+	uint16_t version;
+	uint16_t cipher;
+	int ipv6;
+};
+
+V(peer_rekey, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer_rekey, 13_aes_gcm_256, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 0);
+V(peer_rekey, 13_aes_ccm, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 0);
+V(peer_rekey, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+V(peer_rekey, 13_sm4_gcm, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM, 0);
+
+FIXTURE_SETUP(peer_rekey)
+{
+	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
+		   variant->ipv6);
+}
+
+FIXTURE_TEARDOWN(peer_rekey)
+{
+	conn_teardown(&self->p);
+}
+
+/*
+ * The reference sends data, a KeyUpdate and data under its next key: the
+ * kernel delivers the first data and the KeyUpdate, then refuses to go on
+ * (EKEYEXPIRED for recv, peek and splice; poll not readable) until the
+ * next RX key is set, then delivers the rest.
+ */
+TEST_F(peer_rekey, rx_key_update_midstream)
+{
+	uint8_t a[3000], b[5000], buf[8192], ci[64];
+	long received = tls_stat("TlsRxRekeyReceived");
+	long ok = tls_stat("TlsRxRekeyOk");
+	struct pollfd pfd = { .fd = self->p.kfd, .events = POLLIN };
+	size_t cil;
+	int type, pip[2];
+
+	rnd(a, sizeof(a));
+	rnd(b, sizeof(b));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, a, sizeof(a), 0);
+	ref_send(_metadata, &self->p, REF_TYPE_HS, key_update_msg,
+		 sizeof(key_update_msg), 0);
+	cil = next_key(&self->p.rx, ci);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, b, sizeof(b), 0);
+
+	EXPECT_EQ(recv_type(self->p.kfd, buf, sizeof(buf), MSG_WAITALL, &type),
+		  sizeof(a));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(buf, a, sizeof(a)), 0);
+	EXPECT_EQ(recv_type(self->p.kfd, buf, sizeof(buf), 0, &type),
+		  sizeof(key_update_msg));
+	EXPECT_EQ(type, REF_TYPE_HS);
+
+	EXPECT_EQ(recv(self->p.kfd, buf, sizeof(buf), 0), -1);
+	EXPECT_EQ(errno, EKEYEXPIRED);
+	EXPECT_EQ(recv(self->p.kfd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT), -1);
+	EXPECT_EQ(errno, EKEYEXPIRED);
+	EXPECT_EQ(poll(&pfd, 1, 100), 0);
+	ASSERT_EQ(pipe(pip), 0);
+	EXPECT_EQ(splice(self->p.kfd, NULL, pip[1], NULL, sizeof(buf),
+			 SPLICE_F_NONBLOCK), -1);
+	EXPECT_EQ(errno, EKEYEXPIRED);
+	close(pip[0]);
+	close(pip[1]);
+
+	ASSERT_EQ(setsockopt(self->p.kfd, SOL_TLS, TLS_RX, ci, cil), 0);
+	explicit_bzero(ci, sizeof(ci));
+	EXPECT_EQ(poll(&pfd, 1, 5000), 1);
+	EXPECT_EQ(recv(self->p.kfd, buf, sizeof(buf), MSG_WAITALL), sizeof(b));
+	EXPECT_EQ(memcmp(buf, b, sizeof(b)), 0);
+	if (received >= 0) {
+		EXPECT_EQ(tls_stat("TlsRxRekeyReceived"), received + 1);
+		EXPECT_EQ(tls_stat("TlsRxRekeyOk"), ok + 1);
+	}
+}
+
+/*
+ * The kernel sends data, a KeyUpdate (cmsg) and switches TX keys: the
+ * reference opens the first part with the old key and the rest with the
+ * new one. Pending MSG_MORE data after the KeyUpdate goes out under the
+ * new key.
+ */
+TEST_F(peer_rekey, tx_key_update_midstream)
+{
+	uint8_t a[2000], b[20000], out[REC_BUF], ci[64];
+	struct ref_dir next = self->p.tx;
+	size_t cil, off = 0;
+	uint8_t type;
+	ssize_t n;
+
+	rnd(a, sizeof(a));
+	rnd(b, sizeof(b));
+	EXPECT_EQ(send(self->p.kfd, a, sizeof(a), 0), sizeof(a));
+	EXPECT_EQ(send_type(self->p.kfd, REF_TYPE_HS, key_update_msg,
+			    sizeof(key_update_msg)), sizeof(key_update_msg));
+	EXPECT_EQ(send(self->p.kfd, b, 100, MSG_MORE), 100);
+	cil = next_key(&next, ci);
+	ASSERT_EQ(setsockopt(self->p.kfd, SOL_TLS, TLS_TX, ci, cil), 0);
+	explicit_bzero(ci, sizeof(ci));
+	EXPECT_EQ(send(self->p.kfd, b + 100, sizeof(b) - 100, 0),
+		  sizeof(b) - 100);
+
+	n = ref_recv(_metadata, &self->p, &type, out);
+	EXPECT_EQ(n, sizeof(a));
+	EXPECT_EQ(memcmp(out, a, sizeof(a)), 0);
+	n = ref_recv(_metadata, &self->p, &type, out);
+	EXPECT_EQ(type, REF_TYPE_HS);
+	EXPECT_EQ(n, sizeof(key_update_msg));
+	self->p.tx = next;
+	while (off < sizeof(b)) {
+		n = ref_recv(_metadata, &self->p, &type, out);
+		ASSERT_GT(n, 0);
+		EXPECT_EQ(type, REF_TYPE_DATA);
+		EXPECT_EQ(memcmp(out, b + off, n), 0);
+		off += n;
+	}
+}
+
+/*
+ * Under load: a child streams 1 MiB in records, a KeyUpdate, and 1 MiB
+ * under the next key while the kernel side reads; every byte is checked.
+ */
+TEST_F(peer_rekey, rx_key_update_under_load)
+{
+	static uint8_t data[2 << 20], buf[65536];
+	size_t cil, off = 0, half = sizeof(data) / 2;
+	struct ref_dir next;
+	uint8_t ci[64];
+	int type, status;
+	ssize_t n;
+	pid_t pid;
+
+	rnd(data, sizeof(data));
+	next = self->p.rx;
+	cil = next_key(&next, ci);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		size_t o;
+
+		for (o = 0; o < half; o += 10000)
+			ref_send(_metadata, &self->p, REF_TYPE_DATA, data + o,
+				 half - o < 10000 ? half - o : 10000, 0);
+		ref_send(_metadata, &self->p, REF_TYPE_HS, key_update_msg,
+			 sizeof(key_update_msg), 0);
+		self->p.rx = next;
+		for (o = half; o < sizeof(data); o += 10000)
+			ref_send(_metadata, &self->p, REF_TYPE_DATA, data + o,
+				 sizeof(data) - o < 10000 ?
+				 sizeof(data) - o : 10000, 0);
+		_exit(0);
+	}
+	while (off < half) {
+		n = recv(self->p.kfd, buf, sizeof(buf), 0);
+		ASSERT_GT(n, 0);
+		ASSERT_EQ(memcmp(buf, data + off, n), 0);
+		off += n;
+	}
+	EXPECT_EQ(recv_type(self->p.kfd, buf, sizeof(buf), 0, &type),
+		  sizeof(key_update_msg));
+	EXPECT_EQ(type, REF_TYPE_HS);
+	EXPECT_EQ(recv(self->p.kfd, buf, sizeof(buf), 0), -1);
+	EXPECT_EQ(errno, EKEYEXPIRED);
+	ASSERT_EQ(setsockopt(self->p.kfd, SOL_TLS, TLS_RX, ci, cil), 0);
+	while (off < sizeof(data)) {
+		n = recv(self->p.kfd, buf, sizeof(buf), 0);
+		ASSERT_GT(n, 0);
+		ASSERT_EQ(memcmp(buf, data + off, n), 0);
+		off += n;
+	}
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(status, 0);
+}
+
+/*
+ * Under load, TX: a child reads with the reference while the kernel
+ * sendfile()s 1 MiB, sends a KeyUpdate, switches keys and sendfile()s
+ * another 1 MiB; the child switches keys at the KeyUpdate.
+ */
+TEST_F(peer_rekey, tx_key_update_during_sendfile)
+{
+	static uint8_t data[2 << 20], out[REC_BUF];
+	size_t cil, half = sizeof(data) / 2;
+	struct ref_dir next = self->p.tx;
+	uint8_t ci[64];
+	int fd, status;
+	off_t fo = 0;
+	pid_t pid;
+
+	rnd(data, sizeof(data));
+	cil = next_key(&next, ci);
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, data, sizeof(data)), sizeof(data));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		size_t off = 0;
+		uint8_t type;
+		ssize_t n;
+
+		while (off < sizeof(data)) {
+			n = ref_recv(_metadata, &self->p, &type, out);
+			if (n < 0)
+				_exit(2);
+			if (type == REF_TYPE_HS) {
+				if (off != half || n != sizeof(key_update_msg))
+					_exit(3);
+				self->p.tx = next;
+				continue;
+			}
+			if (memcmp(out, data + off, n))
+				_exit(4);
+			off += n;
+		}
+		_exit(0);
+	}
+	EXPECT_EQ(sendfile(self->p.kfd, fd, &fo, half), half);
+	EXPECT_EQ(send_type(self->p.kfd, REF_TYPE_HS, key_update_msg,
+			    sizeof(key_update_msg)), sizeof(key_update_msg));
+	ASSERT_EQ(setsockopt(self->p.kfd, SOL_TLS, TLS_TX, ci, cil), 0);
+	EXPECT_EQ(sendfile(self->p.kfd, fd, &fo, half), half);
+	close(fd);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+/* --------------------------------- TLS_TX_MAX_PAYLOAD_LEN (RFC 8449) */
+
+#ifndef TLS_TX_MAX_PAYLOAD_LEN
+#define TLS_TX_MAX_PAYLOAD_LEN 5
+#endif
+
+FIXTURE(peer_maxlen) {
+	struct peer p;
+};
+
+FIXTURE_VARIANT(peer_maxlen) {
+	uint16_t version;
+	uint16_t cipher;
+	int ipv6;
+};
+
+V(peer_maxlen, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer_maxlen, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
+V(peer_maxlen, 12_chacha, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+V(peer_maxlen, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
+
+FIXTURE_SETUP(peer_maxlen)
+{
+	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
+		   variant->ipv6);
+}
+
+FIXTURE_TEARDOWN(peer_maxlen)
+{
+	conn_teardown(&self->p);
+}
+
+static int set_max(int fd, uint16_t v)
+{
+	return setsockopt(fd, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, sizeof(v));
+}
+
+/* Read records until LEN payload bytes arrived; each at most MAX. */
+static void rx_limited(struct __test_metadata *_metadata, struct peer *p,
+		       const uint8_t *in, size_t len, size_t max)
+{
+	static uint8_t out[REC_BUF];
+	size_t off = 0;
+	uint8_t type;
+	ssize_t n;
+
+	while (off < len) {
+		n = ref_recv(_metadata, p, &type, out);
+		ASSERT_GT(n, 0);
+		ASSERT_LE(n, max);
+		EXPECT_EQ(type, REF_TYPE_DATA);
+		ASSERT_EQ(memcmp(out, in + off, n), 0);
+		off += n;
+	}
+}
+
+TEST_F(peer_maxlen, get_default_and_set)
+{
+	uint16_t v = 0;
+	socklen_t l = sizeof(v);
+
+	EXPECT_EQ(getsockopt(self->p.kfd, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, &l), 0);
+	EXPECT_EQ(v, REF_MAX_PT);
+	EXPECT_EQ(l, sizeof(v));
+	EXPECT_EQ(set_max(self->p.kfd, 128), 0);
+	EXPECT_EQ(getsockopt(self->p.kfd, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, &l), 0);
+	EXPECT_EQ(v, 128);
+}
+
+TEST_F(peer_maxlen, range)
+{
+	uint16_t min = variant->version == TLS_1_3_VERSION ? 63 : 64;
+
+	EXPECT_EQ(set_max(self->p.kfd, min - 1), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(set_max(self->p.kfd, REF_MAX_PT + 1), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(set_max(self->p.kfd, min), 0);
+	EXPECT_EQ(set_max(self->p.kfd, REF_MAX_PT), 0);
+}
+
+TEST_F(peer_maxlen, send_is_split)
+{
+	uint8_t in[5000];
+
+	rnd(in, sizeof(in));
+	ASSERT_EQ(set_max(self->p.kfd, 128), 0);
+	EXPECT_EQ(send(self->p.kfd, in, sizeof(in), 0), sizeof(in));
+	rx_limited(_metadata, &self->p, in, sizeof(in), 128);
+}
+
+TEST_F(peer_maxlen, msg_more_fills_to_limit)
+{
+	static uint8_t out[REC_BUF];
+	uint8_t in[300], type;
+
+	rnd(in, sizeof(in));
+	ASSERT_EQ(set_max(self->p.kfd, 200), 0);
+	EXPECT_EQ(send(self->p.kfd, in, 150, MSG_MORE), 150);
+	EXPECT_EQ(set_max(self->p.kfd, 100), -1);
+	EXPECT_EQ(errno, EBUSY);
+	EXPECT_EQ(send(self->p.kfd, in + 150, 150, 0), 150);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 200);
+	EXPECT_EQ(memcmp(out, in, 200), 0);
+	EXPECT_EQ(ref_recv(_metadata, &self->p, &type, out), 100);
+	EXPECT_EQ(memcmp(out, in + 200, 100), 0);
+}
+
+TEST_F(peer_maxlen, sendfile_is_split)
+{
+	static uint8_t in[40000];
+	off_t fo = 0;
+	int fd;
+
+	rnd(in, sizeof(in));
+	ASSERT_EQ(set_max(self->p.kfd, 1000), 0);
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, in, sizeof(in)), sizeof(in));
+	EXPECT_EQ(sendfile(self->p.kfd, fd, &fo, sizeof(in)), sizeof(in));
+	close(fd);
+	rx_limited(_metadata, &self->p, in, sizeof(in), 1000);
 }
 
 TEST_HARNESS_MAIN
