@@ -118,6 +118,15 @@ check "invalid URL exits 2" sh -c "'$KTLS' get http://x/ 2>/dev/null; [ \$? = 2 
 check "bad cert exits 1 with reason" sh -c "'$KTLS' get $url/f1 -o /dev/null 2>&1 | grep -q 'certificate.*rejected'"
 check "unknown cipher exits 2 or 1" sh -c "'$KTLS' get $url/f1 --insecure --cipher NOPE 2>&1 | grep -q \"Unknown cipher \\\`NOPE'\""
 check "usage exits 2" sh -c "'$KTLS' bogus 2>/dev/null; [ \$? = 2 ]"
+check "serve without DIR exits 2" sh -c "'$KTLS' serve 2>/dev/null; [ \$? = 2 ]"
+check "serve with a missing cert names it, exits 1" sh -c "'$KTLS' serve --cert /nonexistent.pem --key /nonexistent.key '$work/root' 2>&1 | grep -q \"Unable to load certificate \\\`/nonexistent.pem'\""
+check "serve with a missing DIR quotes it" sh -c "'$KTLS' serve /nonexistent-dir 2>&1 | grep -q \"Unable to open \\\`/nonexistent-dir'\""
+check "ktls check runs" sh -c "'$KTLS' check > '$work/check.out'; [ \$? -le 1 ]"
+check "ktls check explains every failure or works" sh -c "grep -q 'Verdict' '$work/check.out'"
+if command -v python3 >/dev/null; then
+	check "ktls stat --json is JSON" sh -c "'$KTLS' stat --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"sockets\" in d'"
+fi
+check "ktls stat --watch --count 2" sh -c "[ \$('$KTLS' stat --watch --count 2 --interval 1 | grep -c 'TLS socket') = 2 ]"
 check "server still alive" kill -0 "${pids[0]}"
 
 echo "e2e: $pass passed, $fail failed"
