@@ -120,7 +120,7 @@ const char *ktls_explain_errno(int err, bool ulp)
 	case EBUSY:
 		return "the kernel already has keys for this direction and cannot rekey: it needs Linux 6.14+ or ktls.ko with rekey support";
 	case EINVAL:
-		return "the kernel rejected this TLS version or cipher: it needs a newer kernel or ktls.ko";
+		return "the loaded TLS module does not accept this TLS version with this cipher (a newer kernel or ktls.ko may)";
 	case ENOSYS:
 	case EOPNOTSUPP:
 		return "the kernel lacks the crypto algorithm for this cipher: load its crypto module or ktls.ko";
