@@ -392,6 +392,10 @@ static void handoff(struct ktls_conn *c, unsigned int dirs)
 	}
 	if (c->kdirs & KTLS_TX)
 		ssl_block_writes(c->ssl);
+	if (st) {	/* the connection keeps what rekeying needs */
+		OPENSSL_cleanse(st->secret, sizeof(st->secret));
+		memset(st->secret_len, 0, sizeof(st->secret_len));
+	}
 	status_line(c, bad);
 	if (bad && c->version == TLS_1_3_VERSION && (c->kdirs & KTLS_TX))
 		c->rekey_after = UINT64_MAX;	/* half in OpenSSL: no rekey */

@@ -76,7 +76,8 @@ const char *ktls_conn_status(const struct ktls_conn *c);
 const char *ktls_conn_error(const struct ktls_conn *c);
 
 /*
- * Data path.  Both paths behave alike: ktls_send() sends all of len or
+ * Data path, for blocking sockets (SO_RCVTIMEO/SO_SNDTIMEO are honoured:
+ * a timeout returns -1 with EAGAIN).  Both paths behave alike: ktls_send() sends all of len or
  * fails; ktls_recv() returns >0 bytes, 0 on close_notify/EOF, -1 on error
  * (errno: EPROTO peer alert or bad record, EBADMSG authentication failure,
  * EOPNOTSUPP KeyUpdate the kernel can't follow, else the syscall's).
