@@ -12,6 +12,9 @@
 
 #include "ktls.h"
 
+/* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
+#define KTLS_RX_MAX_REC		(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 16 + 1)
+
 /* pages one record's content can need when spliced */
 #define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
 
@@ -46,6 +49,8 @@ struct ktls_rx {
 	u8 iv[KTLS_MAX_NONCE];
 	struct list_head recs;		/* decrypted, not fully read */
 	u32 rec_len;			/* length of the record at copied_seq */
+	struct ktls_rx_rec *part;	/* its start, taken out of TCP early */
+	u32 part_got;			/* bytes of it in @part */
 	int err;			/* sticky: -EBADMSG after a bad record */
 	bool ready;			/* a whole record waits in TCP */
 	bool stopped;			/* framing or crypto error: parse no more */
@@ -107,6 +112,61 @@ static void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
 	sk_error_report(sk);
 }
 
+/* Move @n bytes from the TCP queue to the end of rx->part. */
+static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
+{
+	int err = ktls_rx_copy_bits(sk, rx->part->data + rx->part_got, n);
+
+	if (err)
+		return err;
+	tcp_read_done(sk, n);
+	rx->part_got += n;
+	return 0;
+}
+
+/*
+ * A record is incomplete but TCP's receive window has collapsed or its
+ * buffer is under pressure (with loopback's 64 KiB MSS that happens early):
+ * waiting for the rest would stall the connection, so take what is there
+ * out of TCP, which reopens the window. As upstream's parser does.
+ * Called with the socket locked, possibly from softirq.
+ */
+static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
+				 int inq)
+{
+	u32 want = rx->rec_len ? rx->rec_len : KTLS_REC_HDR_LEN;
+
+	if (inq <= 0 || !tcp_epollin_ready(sk, INT_MAX))
+		return;
+	if (!rx->part) {
+		rx->part = kmalloc(struct_size(rx->part, data, KTLS_RX_MAX_REC),
+				   GFP_ATOMIC | __GFP_NOWARN);
+		if (!rx->part)
+			return;		/* retried on the next segment */
+		rx->part_got = 0;
+	}
+	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
+}
+
+/* The record header: from rx->part when it holds one, else from TCP. */
+static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
+			    int inq)
+{
+	if (rx->part && rx->part_got < KTLS_REC_HDR_LEN &&
+	    ktls_rx_pull(sk, rx, min_t(u32, inq, KTLS_REC_HDR_LEN -
+					      rx->part_got)))
+		return -EAGAIN;
+	if (rx->part) {
+		if (rx->part_got < KTLS_REC_HDR_LEN)
+			return -EAGAIN;
+		memcpy(hdr, rx->part->data, KTLS_REC_HDR_LEN);
+		return 0;
+	}
+	if (inq < KTLS_REC_HDR_LEN)
+		return -EAGAIN;
+	return ktls_rx_copy_bits(sk, hdr, KTLS_REC_HDR_LEN);
+}
+
 /*
  * Look at the header at copied_seq. A bad header stops the parser for good
  * and sets sk_err (EMSGSIZE, EBADMSG or EINVAL). Called with the socket
@@ -126,14 +186,20 @@ static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 		WRITE_ONCE(rx->ready, false);
 		return false;
 	}
-	if (inq >= KTLS_REC_HDR_LEN && !ktls_rx_copy_bits(sk, hdr, sizeof(hdr))) {
+	rx->rec_len = 0;
+	if (!ktls_rx_peek_hdr(sk, rx, hdr, inq)) {
 		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
 		if (err) {
 			ktls_rx_abort(sk, rx, err);
 			return false;
 		}
 		rx->rec_len = len;
-		ready = inq >= len;
+		inq = tcp_inq(sk);
+		ready = (rx->part ? rx->part_got : 0) + inq >= len;
+	}
+	if (!ready) {
+		ktls_rx_pull_partial(sk, rx, tcp_inq(sk));
+		ready = rx->rec_len && rx->part && rx->part_got == rx->rec_len;
 	}
 	WRITE_ONCE(rx->ready, ready);
 	return ready;
@@ -243,15 +309,25 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	struct ktls_rx_rec *rec;
 	int err;
 
-	rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
-	if (!rec)
-		return -ENOMEM;
-	err = ktls_rx_copy_bits(sk, rec->data, len);
-	if (WARN_ON_ONCE(err)) {
-		kfree(rec);
-		return err;
+	if (rx->part) {
+		/* started early by ktls_rx_pull_partial(): finish it */
+		err = ktls_rx_pull(sk, rx, len - rx->part_got);
+		if (WARN_ON_ONCE(err))
+			return err;
+		rec = rx->part;
+		rx->part = NULL;
+		rx->part_got = 0;
+	} else {
+		rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
+		if (!rec)
+			return -ENOMEM;
+		err = ktls_rx_copy_bits(sk, rec->data, len);
+		if (WARN_ON_ONCE(err)) {
+			kfree(rec);
+			return err;
+		}
+		tcp_read_done(sk, len);
 	}
-	tcp_read_done(sk, len);
 
 	err = ktls_rx_decrypt(sk, rx, rec, len);
 	if (err) {
@@ -718,6 +794,7 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 		list_del(&rec->list);
 		kfree(rec);
 	}
+	kfree(rx->part);
 	kfree_sensitive(rx->req);
 	ktls_crypto_free(&rx->c);
 	kfree_sensitive(rx);
