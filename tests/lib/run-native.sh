@@ -24,22 +24,25 @@ tally() { # name, command...
 	total_f=$((total_f + f))
 }
 
-fuzz() {
-	local dir
+fuzz() { # target seed...: bounded libFuzzer run
+	local t=$1 dir i=0
+	shift
 	if ! command -v clang >/dev/null; then
-		echo "fuzz_http: 0 passed, 0 failed"
+		echo "$t: 0 passed, 0 failed"
 		return
 	fi
-	make -s fuzz_http >/dev/null 2>&1 || { echo "fuzz_http: 0 passed, 1 failed"; return; }
+	make -s "$t" >/dev/null 2>&1 || { echo "$t: 0 passed, 1 failed"; return; }
 	dir=$(mktemp -d /tmp/ktls-fuzz.XXXXXX)
-	printf 'GET / HTTP/1.1\r\nHost: a\r\nRange: bytes=1-2\r\n\r\n' > "$dir/seed1"
-	printf 'HEAD /a%%20b?q HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' > "$dir/seed2"
-	if ./fuzz_http -max_total_time="${FUZZ_SECONDS:-12}" -max_len=4096 \
+	for seed in "$@"; do
+		printf "$seed" > "$dir/seed$i"
+		i=$((i + 1))
+	done
+	if ./"$t" -max_total_time="${FUZZ_SECONDS:-8}" -max_len=4096 \
 		-artifact_prefix="$dir/" "$dir" >"$dir/log" 2>&1; then
-		echo "fuzz_http: 1 passed, 0 failed"
+		echo "$t: 1 passed, 0 failed"
 	else
 		tail -n 20 "$dir/log"
-		echo "fuzz_http: 0 passed, 1 failed"
+		echo "$t: 0 passed, 1 failed"
 	fi
 	rm -rf "$dir"
 }
@@ -49,6 +52,9 @@ tally handoff timeout 120 ./test_handoff
 tally http timeout 60 ./test_http
 tally abi timeout 60 ./test_abi
 tally e2e timeout 180 ./e2e.sh
-tally fuzz fuzz
+tally fuzz_http fuzz fuzz_http 'GET / HTTP/1.1\r\nHost: a\r\nRange: bytes=1-2\r\n\r\n' \
+	'HEAD /a%%20b?q HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
+tally fuzz_ctrl fuzz fuzz_ctrl '\000\026\000\005\030\000\000\001\001\027\000\003abc\025\000\002\001\000' \
+	'\001\026\000\010\004\000\000\004abcd\025\000\002\002\024'
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ]
