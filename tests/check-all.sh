@@ -30,7 +30,7 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm)
 	[ -n "$line" ] || { p=0; f=1; }
 	if [ "$kind" = vm ]; then
 		grep -E '^(suite |  |\[vm\] (RED|verdict|logs))' "$log"
-		k=$(grep -c '^XFAIL ' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$log")/tests.txt" 2>/dev/null || echo 0)
+		k=$(grep -cE '^(XFAIL|FLAKY-FAIL) ' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$log")/tests.txt" 2>/dev/null || echo 0)
 	else
 		tail -n 3 "$log"
 		k=0

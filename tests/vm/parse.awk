@@ -1,10 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # parse.awk - per-test status and per-suite counts from a VM results log.
 # Input: results.log; -v known=FILE -v out=tests.txt; prints summary lines.
+# A known-failures line whose reason starts with FLAKY marks a test that
+# passes or fails by timing (FLAKY-PASS / FLAKY-FAIL, neither is red).
 BEGIN {
 	while ((getline l < known) > 0) {
-		split(l, a, /[ \t]+/)
-		if (a[1] != "" && a[1] !~ /^#/) k[a[1]] = 1
+		split(l, a, /\t+/)
+		sub(/[ \t].*$/, "", a[1])
+		if (a[1] == "" || a[1] ~ /^#/)
+			continue
+		k[a[1]] = 1
+		if (a[3] ~ /^FLAKY/)
+			flaky[a[1]] = 1
 	}
 }
 { sub(/\r$/, "") }
@@ -25,6 +32,7 @@ BEGIN {
 	full = (suite == "selftest") ? name : suite ":" name
 	n[suite]++
 	if (skip) st = "SKIP"
+	else if (full in flaky) st = ok ? "FLAKY-PASS" : "FLAKY-FAIL"
 	else if (ok) st = (full in k) ? "XPASS" : "PASS"
 	else st = (full in k) ? "XFAIL" : "FAIL"
 	print st, full > out
@@ -33,10 +41,13 @@ BEGIN {
 END {
 	for (i = 1; i <= ns; i++) {
 		s = order[i]
-		printf "suite %s: plan %d, ran %d: %d passed, %d failed (%d known), %d skipped, %d known-but-passed\n", \
-			s, plan[s], n[s], cnt[s, "PASS"] + cnt[s, "XPASS"], \
-			cnt[s, "FAIL"] + cnt[s, "XFAIL"], cnt[s, "XFAIL"], \
-			cnt[s, "SKIP"], cnt[s, "XPASS"]
+		printf "suite %s: plan %d, ran %d: %d passed, %d failed (%d known), %d skipped, %d known-but-passed, %d flaky (%d failed)\n", \
+			s, plan[s], n[s], \
+			cnt[s, "PASS"] + cnt[s, "XPASS"] + cnt[s, "FLAKY-PASS"], \
+			cnt[s, "FAIL"] + cnt[s, "XFAIL"] + cnt[s, "FLAKY-FAIL"], \
+			cnt[s, "XFAIL"] + cnt[s, "FLAKY-FAIL"], \
+			cnt[s, "SKIP"], cnt[s, "XPASS"], \
+			cnt[s, "FLAKY-PASS"] + cnt[s, "FLAKY-FAIL"], cnt[s, "FLAKY-FAIL"]
 		if (!ended[s]) print "PROBLEM suite " s " did not finish"
 		if (plan[s] < 0) print "PROBLEM suite " s " printed no TAP plan"
 		else if (n[s] < plan[s]) print "PROBLEM suite " s ": " n[s] " results for a plan of " plan[s]

@@ -40,7 +40,7 @@ while IFS= read -r l; do
 	esac
 done < "$RUN/summary.txt"
 
-grep -E '^(FAIL|SKIP|XPASS|XFAIL) ' "$RUN/tests.txt" | sort | awk '
+grep -E '^(FAIL|SKIP|XPASS|XFAIL|FLAKY-FAIL) ' "$RUN/tests.txt" | sort | awk '
 	$1 == "XFAIL" { xf++; next }
 	{ print "  " $0 }
 	END { if (xf) print "  (" xf " known failures, listed in tests.txt)" }'
@@ -51,8 +51,8 @@ nx=$(grep -c '^XPASS ' "$RUN/tests.txt")
 [ "$ns" = 0 ] || problem "$ns test(s) skipped: a skip is a failure here"
 [ "$nx" = 0 ] || problem "$nx listed known failure(s) passed: remove them from $(basename "$KNOWN")"
 
-npass=$(grep -cE '^(PASS|XPASS) ' "$RUN/tests.txt")
-nfail=$(grep -cE '^(FAIL|XFAIL|SKIP) ' "$RUN/tests.txt")
+npass=$(grep -cE '^(PASS|XPASS|FLAKY-PASS) ' "$RUN/tests.txt")
+nfail=$(grep -cE '^(FAIL|XFAIL|SKIP|FLAKY-FAIL) ' "$RUN/tests.txt")
 echo "[vm] logs: $RUN (console.log, results.log, tests.txt)"
 if [ ${#PROBLEMS[@]} -gt 0 ]; then
 	for p in "${PROBLEMS[@]}"; do echo "[vm] RED: $p"; done

@@ -27,6 +27,7 @@ expect() {	# expect green|red NAME RC
 
 # ---- part 1: parse.sh on synthetic logs
 printf 'tls.a.listed\t4\tknown gap for the test\n' > "$TMP/known"
+printf 'tls.a.flaky\t5\tFLAKY: timing under TCG\n' >> "$TMP/known"
 good_tap() {
 	echo "KTLS-BOOTED 6.1"
 	echo "KTLS-SUITE-BEGIN selftest"
@@ -55,6 +56,8 @@ parse_case red no-verdict 0 < <(good_tap)
 parse_case red verdict-fail 0 < <({ good_tap; echo "KTLS-VERDICT FAIL; kernel reported problems: WARNING: x"; })
 parse_case red unfinished 0 < <({ good_tap | sed '/SUITE-END/d'; echo "KTLS-VERDICT PASS"; })
 parse_case red qemu-timeout 124 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
+parse_case green flaky-passes 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
+parse_case green flaky-fails 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/not ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case red verdict-not-last 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; echo "KTLS-SUITE-BEGIN late"; })
 
 # ---- part 2: real VMs
