@@ -15,7 +15,10 @@ step_mount() {
 	mount -t proc proc /proc
 	mount -t sysfs sys /sys
 	mount -t devtmpfs dev /dev
+	# files staged under /tmp (a clone under /tmp) survive the tmpfs
+	mkdir -p /.tmp-staged && mv /tmp/* /.tmp-staged/ 2>/dev/null
 	mount -t tmpfs tmp /tmp
+	mv /.tmp-staged/* /tmp/ 2>/dev/null
 	ip link set lo up
 	echo 1 > /proc/sys/kernel/panic_on_warn
 }
