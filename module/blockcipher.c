@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
+#include <crypto/internal/skcipher.h>
 
 #include "blockcipher.h"
 #include "core/aria.h"
@@ -104,6 +105,135 @@ static struct crypto_alg ktls_aria_alg = {
 	},
 };
 
+/*
+ * ctr(sm4) and ctr(aria) as multi-block skciphers: the ctr template would
+ * call the single-block cipher (and the SIMD path's FPU section) once per
+ * 16 bytes; these hand whole walk chunks to the batched core CTR, so
+ * gcm(...) and ccm(...)'s CTR half pick them (priority above the template
+ * instance). Registered only together with our single-block cipher.
+ */
+#define KTLS_BC_CTR_PRIORITY	200
+
+typedef void (*ktls_bc_ctr_fn)(const void *ctx, u8 *out, const u8 *in,
+			       size_t len, u8 ctr[16]);
+
+static int ktls_bc_ctr_walk(struct skcipher_request *req, ktls_bc_ctr_fn fn)
+{
+	const void *ctx = crypto_skcipher_ctx(crypto_skcipher_reqtfm(req));
+	struct skcipher_walk walk;
+	int err = skcipher_walk_virt(&walk, req, false);
+
+	while (walk.nbytes) {
+		unsigned int n = walk.nbytes;
+
+		/* a partial block only at the very end */
+		if (n < walk.total)
+			n = round_down(n, 16);
+		fn(ctx, walk.dst.virt.addr, walk.src.virt.addr, n, walk.iv);
+		err = skcipher_walk_done(&walk, walk.nbytes - n);
+	}
+	return err;
+}
+
+static void ktls_sm4_ctr_fn(const void *ctx, u8 *out, const u8 *in,
+			    size_t len, u8 ctr[16])
+{
+	ktls_sm4_ctr(ctx, out, in, len, ctr);
+}
+
+static void ktls_aria_ctr_fn(const void *ctx, u8 *out, const u8 *in,
+			     size_t len, u8 ctr[16])
+{
+	ktls_aria_ctr(ctx, out, in, len, ctr);
+}
+
+static int ktls_sm4_ctr_crypt(struct skcipher_request *req)
+{
+	return ktls_bc_ctr_walk(req, ktls_sm4_ctr_fn);
+}
+
+static int ktls_aria_ctr_crypt(struct skcipher_request *req)
+{
+	return ktls_bc_ctr_walk(req, ktls_aria_ctr_fn);
+}
+
+static int ktls_sm4_ctr_setkey(struct crypto_skcipher *tfm, const u8 *key,
+			       unsigned int len)
+{
+	if (len != KTLS_SM4_KEY_SIZE)
+		return -EINVAL;
+	return ktls_sm4_setkey(crypto_skcipher_ctx(tfm), key);
+}
+
+static int ktls_aria_ctr_setkey(struct crypto_skcipher *tfm, const u8 *key,
+				unsigned int len)
+{
+	return ktls_aria_setkey(crypto_skcipher_ctx(tfm), key, len);
+}
+
+static void ktls_sm4_ctr_exit(struct crypto_skcipher *tfm)
+{
+	ktls_sm4_clear(crypto_skcipher_ctx(tfm));
+}
+
+static void ktls_aria_ctr_exit(struct crypto_skcipher *tfm)
+{
+	ktls_aria_clear(crypto_skcipher_ctx(tfm));
+}
+
+static struct skcipher_alg ktls_sm4_ctr_alg = {
+	.base.cra_name		= "ctr(sm4)",
+	.base.cra_driver_name	= "ctr-sm4-ktls",
+	.base.cra_priority	= KTLS_BC_CTR_PRIORITY,
+	.base.cra_blocksize	= 1,
+	.base.cra_ctxsize	= sizeof(struct ktls_sm4_ctx),
+	.base.cra_module	= THIS_MODULE,
+	.min_keysize		= KTLS_SM4_KEY_SIZE,
+	.max_keysize		= KTLS_SM4_KEY_SIZE,
+	.ivsize			= 16,
+	.chunksize		= 16,
+	.setkey			= ktls_sm4_ctr_setkey,
+	.encrypt		= ktls_sm4_ctr_crypt,
+	.decrypt		= ktls_sm4_ctr_crypt,
+	.exit			= ktls_sm4_ctr_exit,
+};
+
+static struct skcipher_alg ktls_aria_ctr_alg = {
+	.base.cra_name		= "ctr(aria)",
+	.base.cra_driver_name	= "ctr-aria-ktls",
+	.base.cra_priority	= KTLS_BC_CTR_PRIORITY,
+	.base.cra_blocksize	= 1,
+	.base.cra_ctxsize	= sizeof(struct ktls_aria_ctx),
+	.base.cra_module	= THIS_MODULE,
+	.min_keysize		= 16,
+	.max_keysize		= KTLS_ARIA_MAX_KEY_SIZE,
+	.ivsize			= 16,
+	.chunksize		= 16,
+	.setkey			= ktls_aria_ctr_setkey,
+	.encrypt		= ktls_aria_ctr_crypt,
+	.decrypt		= ktls_aria_ctr_crypt,
+	.exit			= ktls_aria_ctr_exit,
+};
+
+static bool ktls_sm4_ctr_registered;
+static bool ktls_aria_ctr_registered;
+
+/* The CTR skcipher next to a single-block cipher we registered. */
+static void ktls_bc_register_ctr(struct skcipher_alg *alg, bool base,
+				 bool *registered)
+{
+	int err;
+
+	if (!base)
+		return;
+	err = crypto_register_skcipher(alg);
+	if (err)	/* the ctr template over our cipher still works */
+		pr_warn("cannot register %s: %d\n", alg->base.cra_driver_name,
+			err);
+	else
+		*registered = true;
+}
+
 /* Register @alg unless the kernel (or a module it can load) provides @name. */
 static int ktls_bc_register(struct crypto_alg *alg, bool *registered)
 {
@@ -145,6 +275,10 @@ int ktls_blockciphers_init(void)
 	err = ktls_bc_register(&ktls_aria_alg, &ktls_aria_registered);
 	if (err)
 		goto err_sm4;
+	ktls_bc_register_ctr(&ktls_sm4_ctr_alg, ktls_sm4_registered,
+			     &ktls_sm4_ctr_registered);
+	ktls_bc_register_ctr(&ktls_aria_ctr_alg, ktls_aria_registered,
+			     &ktls_aria_ctr_registered);
 	if (ktls_sm4_registered || ktls_aria_registered)
 		pr_info("block ciphers: %s%s(%s path)\n",
 			ktls_sm4_registered ? "sm4 " : "",
@@ -169,6 +303,12 @@ err_sm4:
  */
 void ktls_blockciphers_exit(void)
 {
+	if (ktls_aria_ctr_registered)
+		crypto_unregister_skcipher(&ktls_aria_ctr_alg);
+	if (ktls_sm4_ctr_registered)
+		crypto_unregister_skcipher(&ktls_sm4_ctr_alg);
+	ktls_aria_ctr_registered = false;
+	ktls_sm4_ctr_registered = false;
 	if (ktls_aria_registered)
 		crypto_unregister_alg(&ktls_aria_alg);
 	if (ktls_sm4_registered)
