@@ -48,6 +48,7 @@ step_suites() {
 		# shellcheck disable=SC2046
 		KTLS_FILTER="$(cat /etc/ktls-filter)" \
 		KTLS_KNOWN_FILE=/etc/ktls-known \
+		KTLS_EXCLUDE_FILE=/etc/ktls-exclude \
 		KTLS_KNOWN_TIMEOUT=$KNOWN_TIMEOUT \
 		KTLS_TEST_TIMEOUT=$TEST_TIMEOUT timeout -s KILL "$GTIMEOUT" \
 			"$s" > "$OUT" 2>&1

@@ -4,10 +4,11 @@
  * the tests selected by $KTLS_FILTER and adapts the 6.1 tls.c to its helper.
  *
  * KTLS_FILTER holds space-separated fnmatch() globs over
- * "fixture.variant.test" ("fixture.test" without variants). A variant is
- * kept if it matches with some test, a test if it matches with some
- * variant; the harness then runs kept variants x kept tests, so its TAP
- * plan stays exact.
+ * "fixture.variant.test" ("fixture.test" without variants); names listed
+ * in $KTLS_EXCLUDE_FILE are not run. Each fixture is split into one copy
+ * per variant holding copies of just its selected tests, so selection and
+ * time limits are exact per fixture.variant.test and the harness's TAP
+ * plan stays right.
  */
 #define _GNU_SOURCE
 #include <fnmatch.h>
@@ -51,172 +52,150 @@ static void ktls_ksft_init4(uint16_t version, uint16_t cipher,
 }
 #endif
 
-static char **ktls_globs;
+static char *ktls_globs[256];
 static int ktls_nglobs;
 
-static int ktls_match(const char *f, const char *v, const char *t)
+struct ktls_names {
+	char **v;
+	int n;
+};
+
+static struct ktls_names ktls_excl, ktls_known;
+
+/* Names from FILE, first word of each line, # comments skipped. */
+static void ktls_read_names(const char *file, struct ktls_names *out)
 {
-	char name[512];
+	char line[512];
+	FILE *fp;
+
+	if (!file || !(fp = fopen(file, "r")))
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, " \t\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = strdup(line);
+	}
+	fclose(fp);
+}
+
+static int ktls_in(const struct ktls_names *l, const char *name)
+{
 	int i;
 
-	snprintf(name, sizeof(name), "%s%s%s.%s", f, v[0] ? "." : "", v, t);
-	for (i = 0; i < ktls_nglobs; i++)
-		if (!fnmatch(ktls_globs[i], name, 0))
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
 			return 1;
 	return 0;
 }
 
-/* Unlink from a harness list: head->prev is the tail, tail->next NULL. */
-#define KTLS_UNLINK(head, item) do {					\
-	if ((head) == (item)) {						\
-		(head) = (item)->next;					\
-		if (head)						\
-			(head)->prev = (item)->prev;			\
+static int ktls_selected(const char *name)
+{
+	int i, hit = !ktls_nglobs;
+
+	for (i = 0; i < ktls_nglobs && !hit; i++)
+		if (!fnmatch(ktls_globs[i], name, 0))
+			hit = 1;
+	return hit && !ktls_in(&ktls_excl, name);
+}
+
+/* Append to a harness list: head->prev is the tail, tail->next NULL. */
+#define KTLS_APPEND(head, item) do {					\
+	(item)->next = NULL;						\
+	if (!(head)) {							\
+		(head) = (item);					\
+		(item)->prev = (item);					\
 	} else {							\
-		(item)->prev->next = (item)->next;			\
-		if ((item)->next)					\
-			(item)->next->prev = (item)->prev;		\
-		else							\
-			(head)->prev = (item)->prev;			\
+		(item)->prev = (head)->prev;				\
+		(head)->prev->next = (item);				\
+		(head)->prev = (item);					\
 	}								\
 } while (0)
 
-static int ktls_keep_test(struct __fixture_metadata *f,
-			  struct __test_metadata *t)
+static int ktls_known_limit, ktls_floor;
+
+/* A copy of @f with variant @v (or none) and its selected tests. */
+static struct __fixture_metadata *
+ktls_fixture_copy(struct __fixture_metadata *f,
+		  struct __fixture_variant_metadata *v)
 {
-	struct __fixture_variant_metadata *v;
-
-	if (!f->variant)
-		return ktls_match(f->name, "", t->name);
-	for (v = f->variant; v; v = v->next)
-		if (ktls_match(f->name, v->name, t->name))
-			return 1;
-	return 0;
-}
-
-static int ktls_keep_variant(struct __fixture_metadata *f,
-			     struct __fixture_variant_metadata *v)
-{
-	struct __test_metadata *t;
-
-	for (t = f->tests; t; t = t->next)
-		if (ktls_match(f->name, v->name, t->name))
-			return 1;
-	return 0;
-}
-
-static void ktls_prune_fixture(struct __fixture_metadata *f)
-{
-	struct __fixture_variant_metadata *v, *vnext, *vdrop[256];
-	struct __test_metadata *t, *tdrop[1024];
-	int nv = 0, nt = 0, i;
-
-	/* decide on everything first: each decision looks at both lists */
-	for (t = f->tests; t && nt < 1024; t = t->next)
-		if (!ktls_keep_test(f, t))
-			tdrop[nt++] = t;
-	for (v = f->variant; v && nv < 256; v = vnext) {
-		vnext = v->next;
-		if (!ktls_keep_variant(f, v))
-			vdrop[nv++] = v;
-	}
-	for (i = 0; i < nt; i++) {
-		t = tdrop[i];
-		KTLS_UNLINK(f->tests, t);
-	}
-	for (i = 0; i < nv; i++) {
-		v = vdrop[i];
-		KTLS_UNLINK(f->variant, v);
-	}
-}
-
-static void ktls_prune(void)
-{
-	struct __fixture_metadata *f, *fnext;
-
-	for (f = __fixture_list; f; f = fnext) {
-		int had_variants = f->variant != NULL;
-
-		fnext = f->next;
-		ktls_prune_fixture(f);
-		if (!f->tests || (had_variants && !f->variant))
-			KTLS_UNLINK(__fixture_list, f);
-	}
-}
-
-static int ktls_is_known(char **known, int nknown, const char *f,
-			 const char *v, const char *t)
-{
+	struct __fixture_metadata *nf = malloc(sizeof(*nf));
+	struct __test_metadata *t, *nt;
 	char name[512];
-	int i;
 
-	snprintf(name, sizeof(name), "%s%s%s.%s", f, v[0] ? "." : "", v, t);
-	for (i = 0; i < nknown; i++)
-		if (!strcmp(known[i], name))
-			return 1;
-	return 0;
+	*nf = *f;
+	nf->tests = NULL;
+	if (v) {
+		struct __fixture_variant_metadata *nv = malloc(sizeof(*nv));
+
+		*nv = *v;
+		nv->prev = nv;
+		nv->next = NULL;
+		nf->variant = nv;
+	}
+	for (t = f->tests; t; t = t->next) {
+		snprintf(name, sizeof(name), "%s%s%s.%s", f->name,
+			 v ? "." : "", v ? v->name : "", t->name);
+		if (!ktls_selected(name))
+			continue;
+		nt = malloc(sizeof(*nt));
+		*nt = *t;
+		if (nt->timeout < ktls_floor)
+			nt->timeout = ktls_floor;
+		if (ktls_known_limit > 0 && nt->timeout > ktls_known_limit &&
+		    ktls_in(&ktls_known, name))
+			nt->timeout = ktls_known_limit;
+		KTLS_APPEND(nf->tests, nt);
+	}
+	return nf;
 }
 
 /*
- * Known failures (names in $KTLS_KNOWN_FILE) often fail by hanging until
- * the harness timeout. Tests with a listed variant get $KTLS_KNOWN_TIMEOUT
- * seconds instead of upstream's 30, so the list doesn't cost minutes.
- * All others get at least $KTLS_TEST_TIMEOUT: under TCG emulation the
- * multi-process tests need more than upstream's 30 s on a busy host.
+ * Known failures ($KTLS_KNOWN_FILE) often fail by hanging until the
+ * harness timeout: they get $KTLS_KNOWN_TIMEOUT seconds instead of
+ * upstream's 30. All others get at least $KTLS_TEST_TIMEOUT: under TCG
+ * the multi-process tests need more than 30 s on a busy host.
  */
-static void ktls_set_timeouts(const char *file, const char *env,
-			      const char *slow)
+static void ktls_split(void)
 {
-	static char *known[4096];
-	struct __fixture_variant_metadata no_variant = { .name = "" };
+	struct __fixture_metadata *f, *nf, *list = NULL;
 	struct __fixture_variant_metadata *v;
-	struct __fixture_metadata *f;
-	struct __test_metadata *t;
-	int limit = env ? atoi(env) : 0;
-	int floor = slow ? atoi(slow) : 0;
-	char line[512];
-	int nknown = 0;
-	FILE *fp;
 
-	for (f = __fixture_list; f; f = f->next)
-		for (t = f->tests; t; t = t->next)
-			if (t->timeout < floor)
-				t->timeout = floor;
-	if (limit <= 0 || !file || !(fp = fopen(file, "r")))
-		return;
-	while (nknown < 4096 && fgets(line, sizeof(line), fp)) {
-		line[strcspn(line, " \t\n")] = 0;
-		if (line[0] && line[0] != '#')
-			known[nknown++] = strdup(line);
+	for (f = __fixture_list; f; f = f->next) {
+		if (!f->variant) {
+			nf = ktls_fixture_copy(f, NULL);
+			if (nf->tests)
+				KTLS_APPEND(list, nf);
+			continue;
+		}
+		for (v = f->variant; v; v = v->next) {
+			nf = ktls_fixture_copy(f, v);
+			if (nf->tests)
+				KTLS_APPEND(list, nf);
+		}
 	}
-	fclose(fp);
-	for (f = __fixture_list; f; f = f->next)
-		for (t = f->tests; t; t = t->next)
-			for (v = f->variant ?: &no_variant; v; v = v->next)
-				if (t->timeout > limit &&
-				    ktls_is_known(known, nknown, f->name,
-						  v->name, t->name))
-					t->timeout = limit;
+	__fixture_list = list;
 }
 
 int main(int argc, char **argv)
 {
-	static char *globs[256];
 	char *filter = getenv("KTLS_FILTER");
 	char *tok, *save = NULL;
+	char *env;
 
-	ktls_set_timeouts(getenv("KTLS_KNOWN_FILE"),
-			  getenv("KTLS_KNOWN_TIMEOUT"),
-			  getenv("KTLS_TEST_TIMEOUT"));
 	if (filter) {
 		filter = strdup(filter);
 		for (tok = strtok_r(filter, " ,\n", &save); tok &&
 		     ktls_nglobs < 256; tok = strtok_r(NULL, " ,\n", &save))
-			globs[ktls_nglobs++] = tok;
+			ktls_globs[ktls_nglobs++] = tok;
 	}
-	if (ktls_nglobs) {
-		ktls_globs = globs;
-		ktls_prune();
-	}
+	ktls_read_names(getenv("KTLS_EXCLUDE_FILE"), &ktls_excl);
+	ktls_read_names(getenv("KTLS_KNOWN_FILE"), &ktls_known);
+	env = getenv("KTLS_KNOWN_TIMEOUT");
+	ktls_known_limit = env ? atoi(env) : 0;
+	env = getenv("KTLS_TEST_TIMEOUT");
+	ktls_floor = env ? atoi(env) : 0;
+	ktls_split();
 	return ktls_ksft_main(argc, argv);
 }
