@@ -47,12 +47,6 @@
 #include <ktls/ktls.h>
 #include "ktls-tool.h"
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
 #ifndef SOL_ALG
 #define SOL_ALG 279
 #endif

@@ -18,13 +18,6 @@
 #include "ktls-tool.h"
 #include "ktls/ktls.h"
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
-
 struct pair {
 	int a, b;
 };

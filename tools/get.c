@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "fdio.h"
 #include "ktls-tool.h"
 #include "ktls/ktls.h"
 
@@ -194,21 +195,6 @@ static void progress(unsigned long long got, long long total, double t0)
 		dt > 0 ? got / dt / 1e6 : 0.0);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int fetch(const struct get_cfg *g, struct ktls_conn *c, int out,
 		 double t0, unsigned long long *body)
 {
@@ -246,7 +232,7 @@ static int fetch(const struct get_cfg *g, struct ktls_conn *c, int out,
 	}
 	clen = header_ll(buf, "Content-Length");
 	got = have - (size_t)hl;
-	if (got && write_all(out, buf + hl, got))
+	if (got && fd_write_all(out, buf + hl, got))
 		goto werr;
 	while (clen < 0 || got < (unsigned long long)clen) {
 		ssize_t r = ktls_recv(c, buf, sizeof(buf));
@@ -258,7 +244,7 @@ static int fetch(const struct get_cfg *g, struct ktls_conn *c, int out,
 		}
 		if (r == 0)
 			break;
-		if (write_all(out, buf, (size_t)r))
+		if (fd_write_all(out, buf, (size_t)r))
 			goto werr;
 		got += (unsigned long long)r;
 		if (tty && now_sec() - last > 0.1) {

@@ -11,13 +11,7 @@
 #include <openssl/evp.h>
 
 #include "fakek.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "fdio.h"
 
 /* Parse with the uapi structs directly, independent of lib/cipher.c. */
 #define TAKE(ST, KL, SL, IL)						\
@@ -280,36 +274,6 @@ static int f_getsockopt(void *priv, int fd, int level, int name, void *val,
 	return -1;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 ? 0 : -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 1;
-}
-
 static ssize_t f_sendmsg(void *priv, int fd, const struct msghdr *msg,
 			 int flags)
 {
@@ -337,7 +301,7 @@ static ssize_t f_sendmsg(void *priv, int fd, const struct msghdr *msg,
 				rec[r - 1] ^= 1;
 				k->corrupt_tx_next = false;
 			}
-			if (r < 0 || write_all(fd, rec, (size_t)r)) {
+			if (r < 0 || fd_write_all(fd, rec, (size_t)r)) {
 				errno = EIO;
 				return -1;
 			}
@@ -355,7 +319,7 @@ static int fill_record(struct fakek *k, int fd)
 	size_t len;
 	int r;
 
-	r = read_all(fd, rec, 5);
+	r = fd_read_all(fd, rec, 5);
 	if (r <= 0)
 		return r;
 	len = (size_t)rec[3] << 8 | rec[4];
@@ -363,7 +327,7 @@ static int fill_record(struct fakek *k, int fd)
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (read_all(fd, rec + 5, len) <= 0) {
+	if (fd_read_all(fd, rec + 5, len) <= 0) {
 		errno = EIO;
 		return -1;
 	}

@@ -11,7 +11,7 @@ tally() { # name, command...
 	shift
 	out=$("$@" 2>&1)
 	line=$(printf '%s\n' "$out" | grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	printf '%s\n' "$out" | grep -E '^FAIL' || true
+	printf '%s\n' "$out" | grep -E '^(FAIL|# )' || true
 	if [ -z "$line" ]; then
 		echo "$name: crashed or timed out"
 		total_f=$((total_f + 1))
@@ -24,21 +24,18 @@ tally() { # name, command...
 	total_f=$((total_f + f))
 }
 
-fuzz() { # target seed...: bounded libFuzzer run
-	local t=$1 dir i=0
-	shift
+fuzz() { # target: bounded libFuzzer run from corpus/<target>
+	local t=$1 dir
 	if ! command -v clang >/dev/null; then
 		echo "$t: 0 passed, 0 failed"
 		return
 	fi
 	make -s "$t" >/dev/null 2>&1 || { echo "$t: 0 passed, 1 failed"; return; }
 	dir=$(mktemp -d /tmp/ktls-fuzz.XXXXXX)
-	for seed in "$@"; do
-		printf "$seed" > "$dir/seed$i"
-		i=$((i + 1))
-	done
+	cp "corpus/$t"/* "$dir/"
 	if ./"$t" -max_total_time="${FUZZ_SECONDS:-8}" -max_len=4096 \
-		-artifact_prefix="$dir/" "$dir" >"$dir/log" 2>&1; then
+		-print_final_stats=1 -artifact_prefix="$dir/" "$dir" >"$dir/log" 2>&1; then
+		echo "# $t: $(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log") runs"
 		echo "$t: 1 passed, 0 failed"
 	else
 		tail -n 20 "$dir/log"
@@ -52,9 +49,8 @@ tally handoff timeout 120 ./test_handoff
 tally http timeout 60 ./test_http
 tally abi timeout 60 ./test_abi
 tally e2e timeout 180 ./e2e.sh
-tally fuzz_http fuzz fuzz_http 'GET / HTTP/1.1\r\nHost: a\r\nRange: bytes=1-2\r\n\r\n' \
-	'HEAD /a%%20b?q HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
-tally fuzz_ctrl fuzz fuzz_ctrl '\000\026\000\005\030\000\000\001\001\027\000\003abc\025\000\002\001\000' \
-	'\001\026\000\010\004\000\000\004abcd\025\000\002\002\024'
+tally fuzz_http fuzz fuzz_http
+tally fuzz_ctrl fuzz fuzz_ctrl
+tally fuzz_handoff fuzz fuzz_handoff
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ]

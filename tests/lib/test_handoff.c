@@ -5,32 +5,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <linux/tls.h>
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 #include "ktls/ktls.h"
 #include "check.h"
+#include "kdf_ref.h"
 #include "fakek.h"
 #include "tlsfix.h"
-
-struct tcase {
-	int ver;
-	const char *cipher;
-	uint16_t ktype;
-};
-
-static const struct tcase cases[] = {
-	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256", TLS_CIPHER_AES_GCM_128 },
-	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES256-GCM-SHA384", TLS_CIPHER_AES_GCM_256 },
-	{ TLS1_2_VERSION, "ECDHE-ECDSA-CHACHA20-POLY1305", TLS_CIPHER_CHACHA20_POLY1305 },
-	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES128-CCM", TLS_CIPHER_AES_CCM_128 },
-	{ TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", TLS_CIPHER_AES_GCM_128 },
-	{ TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", TLS_CIPHER_AES_GCM_256 },
-	{ TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", TLS_CIPHER_CHACHA20_POLY1305 },
-	{ TLS1_3_VERSION, "TLS_AES_128_CCM_SHA256", TLS_CIPHER_AES_CCM_128 },
-};
 
 static unsigned char a[65536], b[65536];
 
@@ -83,7 +65,7 @@ static void keyupdates(const char *tag, struct ktls_conn *c, SSL *p)
 	CHECK(p_to_h(p, c, 100), "%s: RX unaffected by our update", tag);
 }
 
-static void run_case(const struct tcase *tc, bool server)
+static void run_case(const struct tlsfix_case *tc, bool server)
 {
 	struct tlsfix f;
 	struct fakek k;
@@ -139,219 +121,204 @@ out:
 	tlsfix_close(&f);
 }
 
-static struct ktls_conn *open13(struct tlsfix *f, struct fakek *k,
-				struct ktls_opts *o)
+/* A TLS 1.3 connection whose server end goes through the fake kernel. */
+struct sess {
+	struct tlsfix f;
+	struct fakek k;
+	struct ktls_opts o;
+	struct ktls_conn *c;
+};
+
+/* Handshake; knobs of s->k and s->o are set between this and sess_handoff. */
+static void sess_open(struct sess *s)
 {
-	if (tlsfix_open(f, TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256"))
-		return NULL;
-	fakek_init(k, f->sfd);
-	o->sys = &k->sys;
-	return NULL;
+	memset(s, 0, sizeof(*s));
+	if (tlsfix_open(&s->f, TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256"))
+		CHECK(0, "TLS 1.3 handshake");
+	fakek_init(&s->k, s->f.sfd);
+	s->o.sys = &s->k.sys;
 }
 
+static struct ktls_conn *sess_handoff(struct sess *s)
+{
+	s->c = ktls_conn_new(s->f.s, &s->o);
+	return s->c;
+}
+
+static void sess_close(struct sess *s)
+{
+	ktls_conn_free(s->c);
+	tlsfix_close(&s->f);
+}
+
+/* The kernel refuses, or is not asked: the connection stays in OpenSSL. */
 static void test_fallback(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	enum { NO_ULP, NOT_ESTABLISHED, REFUSE_CIPHER, USERSPACE };
+	static const struct {
+		int knob;
+		const char *name, *status;
+		bool detached;		/* the ULP must not be attached */
+		size_t data;		/* bytes each way through OpenSSL */
+	} fb[] = {
+		{ NO_ULP, "no ULP", "no TLS ULP", false, 20000 },
+		{ NOT_ESTABLISHED, "not established", "established", true, 0 },
+		{ REFUSE_CIPHER, "cipher refused", "TLS_TX refused", false, 100 },
+		{ USERSPACE, "userspace_only", "disabled", true, 0 },
+	};
+	struct sess s;
 	struct ktls_conn *c;
 
-	open13(&f, &k, &o);
-	k.no_ulp = true;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == 0 &&
-	      strstr(ktls_conn_status(c), "no TLS ULP"),
-	      "no ULP: fallback said out loud: %s", c ? ktls_conn_status(c) : "");
-	CHECK(c && h_to_p(c, f.c, 20000) && p_to_h(f.c, c, 20000),
-	      "no ULP: data flows through OpenSSL");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
-
-	open13(&f, &k, &o);
-	k.not_established = true;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == 0 && !k.ulp &&
-	      strstr(ktls_conn_status(c), "established"),
-	      "not established: no ULP attached: %s", c ? ktls_conn_status(c) : "");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
-
-	open13(&f, &k, &o);
-	k.refuse_cipher = true;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == 0 &&
-	      strstr(ktls_conn_status(c), "TLS_TX refused"),
-	      "cipher refused: %s", c ? ktls_conn_status(c) : "");
-	CHECK(c && h_to_p(c, f.c, 100) && p_to_h(f.c, c, 100),
-	      "cipher refused: data flows through OpenSSL");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
-
-	open13(&f, &k, &o);
-	o.userspace_only = true;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == 0 && !k.ulp &&
-	      strstr(ktls_conn_status(c), "disabled"),
-	      "userspace_only: %s", c ? ktls_conn_status(c) : "");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	for (size_t i = 0; i < sizeof(fb) / sizeof(fb[0]); i++) {
+		sess_open(&s);
+		s.k.no_ulp = fb[i].knob == NO_ULP;
+		s.k.not_established = fb[i].knob == NOT_ESTABLISHED;
+		s.k.refuse_cipher = fb[i].knob == REFUSE_CIPHER;
+		s.o.userspace_only = fb[i].knob == USERSPACE;
+		c = sess_handoff(&s);
+		CHECK(c && ktls_conn_kernel_dirs(c) == 0 &&
+		      (!fb[i].detached || !s.k.ulp) &&
+		      strstr(ktls_conn_status(c), fb[i].status),
+		      "%s: fallback said out loud: %s", fb[i].name,
+		      c ? ktls_conn_status(c) : "");
+		if (fb[i].data)
+			CHECK(c && h_to_p(c, s.f.c, fb[i].data) &&
+			      p_to_h(s.f.c, c, fb[i].data),
+			      "%s: data flows through OpenSSL", fb[i].name);
+		sess_close(&s);
+	}
 }
 
+/* One direction in the kernel, the other in OpenSSL, through a KeyUpdate. */
 static void test_one_direction(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	static const unsigned int dirs[] = { KTLS_TX, KTLS_RX };
+	struct sess s;
 	struct ktls_conn *c;
 
-	open13(&f, &k, &o);
-	o.dirs = KTLS_TX;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == KTLS_TX && k.tx.set && !k.rx.set,
-	      "TX only: %s", c ? ktls_conn_status(c) : "");
-	CHECK(c && h_to_p(c, f.c, 20000) && p_to_h(f.c, c, 20000),
-	      "TX only: kernel TX, OpenSSL RX");
-	/* OpenSSL reads the KeyUpdate; the answer must go out through the
-	 * kernel, never with OpenSSL's stale TX state. */
-	k.allow_rekey = true;
-	SSL_key_update(f.c, SSL_KEY_UPDATE_REQUESTED);
-	CHECK(c && p_to_h(f.c, c, 10) && h_to_p(c, f.c, 1000),
-	      "TX only: update_requested answered via kernel TX: %s",
-	      c ? ktls_conn_error(c) : "");
-	CHECK(c && k.tx.installs == 2, "TX only: new TX key installed");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	for (size_t i = 0; i < 2; i++) {
+		unsigned int d = dirs[i];
+		const char *tag = d == KTLS_TX ? "TX only" : "RX only";
 
-	open13(&f, &k, &o);
-	o.dirs = KTLS_RX;
-	c = ktls_conn_new(f.s, &o);
-	CHECK(c && ktls_conn_kernel_dirs(c) == KTLS_RX && !k.tx.set && k.rx.set,
-	      "RX only: %s", c ? ktls_conn_status(c) : "");
-	CHECK(c && h_to_p(c, f.c, 20000) && p_to_h(f.c, c, 20000),
-	      "RX only: OpenSSL TX, kernel RX");
-	k.allow_rekey = true;
-	SSL_key_update(f.c, SSL_KEY_UPDATE_REQUESTED);
-	CHECK(c && p_to_h(f.c, c, 100) && h_to_p(c, f.c, 100),
-	      "RX only: peer KeyUpdate answered by OpenSSL TX: %s",
-	      c ? ktls_conn_error(c) : "");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+		sess_open(&s);
+		s.o.dirs = d;
+		c = sess_handoff(&s);
+		CHECK(c && ktls_conn_kernel_dirs(c) == d &&
+		      s.k.tx.set == (d == KTLS_TX) && s.k.rx.set == (d == KTLS_RX),
+		      "%s: %s", tag, c ? ktls_conn_status(c) : "");
+		CHECK(c && h_to_p(c, s.f.c, 20000) && p_to_h(s.f.c, c, 20000),
+		      "%s: data both ways", tag);
+		/* The answer to the peer's update_requested goes out where TX
+		 * is: through the kernel with a new key (never with OpenSSL's
+		 * stale TX state), or through OpenSSL. */
+		s.k.allow_rekey = true;
+		SSL_key_update(s.f.c, SSL_KEY_UPDATE_REQUESTED);
+		CHECK(c && p_to_h(s.f.c, c, 10) && h_to_p(c, s.f.c, 1000),
+		      "%s: update_requested answered: %s", tag,
+		      c ? ktls_conn_error(c) : "");
+		CHECK(c && s.k.tx.installs == (d == KTLS_TX ? 2 : 0),
+		      "%s: TX keys installed: %d", tag, s.k.tx.installs);
+		sess_close(&s);
+	}
 }
 
 static void test_rekey_refused(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 
-	open13(&f, &k, &o);
-	c = ktls_conn_new(f.s, &o);
-	SSL_key_update(f.c, SSL_KEY_UPDATE_NOT_REQUESTED);
+	sess_open(&s);
+	c = sess_handoff(&s);
+	SSL_key_update(s.f.c, SSL_KEY_UPDATE_NOT_REQUESTED);
 	RAND_bytes(a, 10);
-	SSL_write(f.c, a, 10);
+	SSL_write(s.f.c, a, 10);
 	CHECK(ktls_recv(c, b, 10) == -1 && errno == EOPNOTSUPP &&
 	      strstr(ktls_conn_error(c), "refused the new RX key"),
 	      "no kernel rekey: clean failure: %s", ktls_conn_error(c));
 	CHECK(ktls_recv(c, b, 10) == -1 && errno == EOPNOTSUPP,
 	      "no kernel rekey: failure is sticky");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	sess_close(&s);
 }
 
 static void test_corrupt(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 
-	open13(&f, &k, &o);
-	c = ktls_conn_new(f.s, &o);
-	k.corrupt_next = true;
-	SSL_write(f.c, a, 100);
+	sess_open(&s);
+	c = sess_handoff(&s);
+	s.k.corrupt_next = true;
+	SSL_write(s.f.c, a, 100);
 	CHECK(ktls_recv(c, b, 100) == -1 && errno == EBADMSG &&
 	      strstr(ktls_conn_error(c), "EBADMSG"),
 	      "corrupt record: EBADMSG: %s", ktls_conn_error(c));
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	sess_close(&s);
 }
 
 static void test_peer_alert(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 
-	open13(&f, &k, &o);
-	c = ktls_conn_new(f.s, &o);
-	k.corrupt_tx_next = true;
-	CHECK(ktls_send(c, "x", 1) == 1 && SSL_read(f.c, b, 1) <= 0,
+	sess_open(&s);
+	c = sess_handoff(&s);
+	s.k.corrupt_tx_next = true;
+	CHECK(ktls_send(c, "x", 1) == 1 && SSL_read(s.f.c, b, 1) <= 0,
 	      "peer rejects a corrupted record");
 	CHECK(ktls_recv(c, b, 10) == -1 && errno == EPROTO &&
 	      strstr(ktls_conn_error(c), "bad record mac"),
 	      "peer's fatal alert becomes a clean error: %s", ktls_conn_error(c));
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	sess_close(&s);
 }
 
 static void test_drain(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 	unsigned char buf[16];
 
-	open13(&f, &k, &o);
-	SSL_write(f.c, "0123456789", 10);
-	CHECK(SSL_read(f.s, buf, 3) == 3, "drain: partial read before");
-	c = ktls_conn_new(f.s, &o);
+	sess_open(&s);
+	SSL_write(s.f.c, "0123456789", 10);
+	CHECK(SSL_read(s.f.s, buf, 3) == 3, "drain: partial read before");
+	c = sess_handoff(&s);
 	CHECK(c && ktls_conn_kernel_dirs(c) == KTLS_BOTH, "drain: handed off");
 	CHECK(recv_n(c, buf, 7) == 7 && !memcmp(buf, "3456789", 7),
 	      "drain: buffered plaintext returned first");
-	CHECK(p_to_h(f.c, c, 5000), "drain: then kernel records");
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	CHECK(p_to_h(s.f.c, c, 5000), "drain: then kernel records");
+	sess_close(&s);
 }
 
 static void test_tx_rekey_after(void)
 {
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 	struct ktls_conn_stats st;
 	bool ok = true;
 
-	open13(&f, &k, &o);
-	k.allow_rekey = true;
-	o.tx_rekey_records = 2;
-	c = ktls_conn_new(f.s, &o);
+	sess_open(&s);
+	s.k.allow_rekey = true;
+	s.o.tx_rekey_records = 2;
+	c = sess_handoff(&s);
 	for (int i = 0; i < 6; i++)
-		ok = ok && h_to_p(c, f.c, 100);
+		ok = ok && h_to_p(c, s.f.c, 100);
 	ktls_conn_get_stats(c, &st);
-	CHECK(ok && st.tx_rekeys == 2 && k.tx.installs == 3,
+	CHECK(ok && st.tx_rekeys == 2 && s.k.tx.installs == 3,
 	      "TX KeyUpdate every 2 records: %llu rekeys",
 	      (unsigned long long)st.tx_rekeys);
 	/* One large send is split so no key covers more than 2 records. */
-	CHECK(h_to_p(c, f.c, 3 * 16384 + 1), "large send across rekeys");
+	CHECK(h_to_p(c, s.f.c, 3 * 16384 + 1), "large send across rekeys");
 	ktls_conn_get_stats(c, &st);
-	CHECK(st.tx_rekeys == 4 && k.tx.installs == 5,
+	CHECK(st.tx_rekeys == 4 && s.k.tx.installs == 5,
 	      "large send: KeyUpdate every 2 records: %llu rekeys",
 	      (unsigned long long)st.tx_rekeys);
-	ktls_conn_free(c);
-	tlsfix_close(&f);
+	sess_close(&s);
 }
 
 static void test_sendfile(void)
 {
 	char path[] = "/tmp/ktls-test-XXXXXX";
 	int fd = mkstemp(path);
-	struct tlsfix f;
-	struct fakek k;
-	struct ktls_opts o = { 0 };
+	struct sess s;
 	struct ktls_conn *c;
 	off_t off = 0;
 
@@ -359,43 +326,17 @@ static void test_sendfile(void)
 	RAND_bytes(a, 50000);
 	CHECK(write(fd, a, 50000) == 50000, "sendfile: temp file");
 	for (int user = 0; user < 2; user++) {
-		open13(&f, &k, &o);
-		o.userspace_only = user;
-		c = ktls_conn_new(f.s, &o);
+		sess_open(&s);
+		s.o.userspace_only = user;
+		c = sess_handoff(&s);
 		off = 0;
 		CHECK(ktls_sendfile(c, fd, &off, 50000) == 50000 &&
-		      off == 50000 && tlsfix_read_n(f.c, b, 50000) == 50000 &&
+		      off == 50000 && tlsfix_read_n(s.f.c, b, 50000) == 50000 &&
 		      !memcmp(a, b, 50000), "sendfile %s path",
 		      user ? "userspace" : "kernel");
-		ktls_conn_free(c);
-		tlsfix_close(&f);
+		sess_close(&s);
 	}
 	close(fd);
-}
-
-static int tls13_expand(const char *md, const uint8_t *sec, size_t sl,
-			const char *label, uint8_t *out, size_t ol)
-{
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS13-KDF", NULL);
-	EVP_KDF_CTX *kc = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY, ok;
-	OSSL_PARAM p[7], *q = p;
-
-	*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-						(char *)md, 0);
-	*q++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-						 (void *)sec, sl);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PREFIX,
-						 "tls13 ", 6);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_LABEL,
-						 (void *)label, strlen(label));
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_DATA, "", 0);
-	*q = OSSL_PARAM_construct_end();
-	ok = kc && EVP_KDF_derive(kc, out, ol, p) == 1;
-	EVP_KDF_CTX_free(kc);
-	EVP_KDF_free(kdf);
-	return ok ? 0 : -1;
 }
 
 static void test_raw(void)
@@ -415,14 +356,14 @@ static void test_raw(void)
 		socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
 		fakek_init(&k, fds[0]);
 		RAND_bytes(sec, sizeof(sec));
-		tls13_expand(rs[i].md, sec, rs[i].sl, "key", key, k.tx.key_len ?: 32);
-		tls13_expand(rs[i].md, sec, rs[i].sl, "iv", iv, 12);
+		ref_tls13_expand(rs[i].md, sec, rs[i].sl, "key", key, k.tx.key_len ?: 32);
+		ref_tls13_expand(rs[i].md, sec, rs[i].sl, "iv", iv, 12);
 		CHECK(ktls_install_tls13(&k.sys, fds[0], KTLS_TX, rs[i].suite,
 					 sec, rs[i].sl, 5) == 0 &&
 		      ktls_install_tls13(&k.sys, fds[0], KTLS_RX, rs[i].suite,
 					 sec, rs[i].sl, 9) == 0,
 		      "raw 1.3 suite %04x installs", rs[i].suite);
-		tls13_expand(rs[i].md, sec, rs[i].sl, "key", key, k.tx.key_len);
+		ref_tls13_expand(rs[i].md, sec, rs[i].sl, "key", key, k.tx.key_len);
 		CHECK(k.tx.type == rs[i].type && k.tx.version == TLS_1_3_VERSION &&
 		      !memcmp(k.tx.key, key, k.tx.key_len) &&
 		      !memcmp(k.tx.nonce, iv, 12) && k.tx.seq == 5 &&
@@ -469,9 +410,9 @@ static void test_table(void)
 
 int main(void)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		run_case(&cases[i], true);
-		run_case(&cases[i], false);
+	for (size_t i = 0; i < TLSFIX_NCASES; i++) {
+		run_case(&tlsfix_cases[i], true);
+		run_case(&tlsfix_cases[i], false);
 	}
 	test_fallback();
 	test_one_direction();

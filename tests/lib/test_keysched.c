@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 /* core/keysched against RFC 8448 section 3 and libcrypto's own TLS13-KDF. */
 #include <errno.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
 
 #include "../../core/keysched.h"
 #include "check.h"
+#include "kdf_ref.h"
 
 struct vec {
 	const char *what, *secret, *label, *ctx, *out;
@@ -77,32 +75,6 @@ static void test_traffic_keys(void)
 	      "traffic keys from client_application_traffic_secret_0");
 }
 
-/* Independent check: libcrypto's TLS13-KDF in EXPAND_ONLY mode. */
-static int ossl_expand(const char *md, const unsigned char *sec, size_t sl,
-		       const char *label, unsigned char *out, size_t ol)
-{
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS13-KDF", NULL);
-	EVP_KDF_CTX *kc = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY, ok;
-	OSSL_PARAM p[7], *q = p;
-
-	*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-						(char *)md, 0);
-	*q++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-						 (void *)sec, sl);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PREFIX,
-						 "tls13 ", 6);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_LABEL,
-						 (void *)label, strlen(label));
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_DATA, "", 0);
-	*q = OSSL_PARAM_construct_end();
-	ok = kc && EVP_KDF_derive(kc, out, ol, p) == 1;
-	EVP_KDF_CTX_free(kc);
-	EVP_KDF_free(kdf);
-	return ok ? 0 : -1;
-}
-
 static void test_update_and_hashes(void)
 {
 	static const char *mds[] = { "SHA256", "SHA384", "SM3" };
@@ -114,11 +86,11 @@ static void test_update_and_hashes(void)
 		for (size_t j = 0; j < sizeof(sec); j++)
 			sec[j] = (unsigned char)(j * 7 + i);
 		CHECK(sl == 32 || sl == 48, "%s length %zu", mds[i], sl);
-		CHECK(ossl_expand(mds[i], sec, sl, "traffic upd", want, sl) == 0,
+		CHECK(ref_tls13_expand(mds[i], sec, sl, "traffic upd", want, sl) == 0,
 		      "TLS13-KDF %s", mds[i]);
 		CHECK(ktls_ks_update_secret(mds[i], sec, sl) == 0 &&
 		      !memcmp(sec, want, sl), "traffic upd over %s", mds[i]);
-		CHECK(ossl_expand(mds[i], sec, sl, "key", wkey, 16) == 0 &&
+		CHECK(ref_tls13_expand(mds[i], sec, sl, "key", wkey, 16) == 0 &&
 		      ktls_ks_expand_label(mds[i], sec, sl, "key", NULL, 0,
 					   key, 16) == 0 &&
 		      !memcmp(key, wkey, 16), "key over %s", mds[i]);

@@ -4,11 +4,23 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <linux/tls.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "ktls/ktls.h"
 #include "tlsfix.h"
+
+const struct tlsfix_case tlsfix_cases[TLSFIX_NCASES] = {
+	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256", TLS_CIPHER_AES_GCM_128 },
+	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES256-GCM-SHA384", TLS_CIPHER_AES_GCM_256 },
+	{ TLS1_2_VERSION, "ECDHE-ECDSA-CHACHA20-POLY1305", TLS_CIPHER_CHACHA20_POLY1305 },
+	{ TLS1_2_VERSION, "ECDHE-ECDSA-AES128-CCM", TLS_CIPHER_AES_CCM_128 },
+	{ TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", TLS_CIPHER_AES_GCM_128 },
+	{ TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", TLS_CIPHER_AES_GCM_256 },
+	{ TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", TLS_CIPHER_CHACHA20_POLY1305 },
+	{ TLS1_3_VERSION, "TLS_AES_128_CCM_SHA256", TLS_CIPHER_AES_CCM_128 },
+};
 
 static EVP_PKEY *fix_key;
 static X509 *fix_cert;

@@ -4,6 +4,7 @@
 #define KTLS_TESTS_TLSFIX_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <openssl/ssl.h>
 
 struct tlsfix {
@@ -11,6 +12,15 @@ struct tlsfix {
 	SSL *s, *c;
 	int sfd, cfd;
 };
+
+/* What OpenSSL 3.0 negotiates with a kernel cipher: 1.2 rows, then 1.3. */
+struct tlsfix_case {
+	int ver;		/* TLS1_2_VERSION or TLS1_3_VERSION */
+	const char *cipher;	/* cipher list (1.2) or suite (1.3) name */
+	uint16_t ktype;		/* TLS_CIPHER_* */
+};
+#define TLSFIX_NCASES	8
+extern const struct tlsfix_case tlsfix_cases[TLSFIX_NCASES];
 
 /* version: TLS1_2_VERSION or TLS1_3_VERSION; cipher: suite or list name. */
 int tlsfix_open(struct tlsfix *f, int version, const char *cipher);
