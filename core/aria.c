@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* ARIA (RFC 5794): key schedule and constant-time generic path. */
 #include "aria.h"
-
-#ifdef __KERNEL__
-#include <linux/string.h>
-#define ktls_wipe(p, n)	memzero_explicit(p, n)
-#else
-#define ktls_wipe(p, n)	explicit_bzero(p, n)
-#endif
+#include "sm4.h"	/* path selection is shared */
+#include "bc_ctr.h"
 
 /*
  * ARIA's S-boxes over the AES field (tests/ciphers/gen_sbox.py):
@@ -91,28 +86,9 @@ static void aria_sl(u8 s[16], unsigned int t1)
 /* Diffusion layer A (an involution), RFC 5794 section 2.4.3. */
 static void aria_a(u8 y[16], const u8 x[16])
 {
-	u8 t0 = x[0] ^ x[7] ^ x[10] ^ x[13];
-	u8 t1 = x[1] ^ x[6] ^ x[11] ^ x[12];
-	u8 t2 = x[2] ^ x[5] ^ x[8] ^ x[15];
-	u8 t3 = x[3] ^ x[4] ^ x[9] ^ x[14];
 	u8 r[16];
 
-	r[0] = t3 ^ x[6] ^ x[8] ^ x[13];
-	r[1] = t2 ^ x[7] ^ x[9] ^ x[12];
-	r[2] = t1 ^ x[4] ^ x[10] ^ x[15];
-	r[3] = t0 ^ x[5] ^ x[11] ^ x[14];
-	r[4] = t2 ^ x[0] ^ x[11] ^ x[14];
-	r[5] = t3 ^ x[1] ^ x[10] ^ x[15];
-	r[6] = t0 ^ x[2] ^ x[9] ^ x[12];
-	r[7] = t1 ^ x[3] ^ x[8] ^ x[13];
-	r[8] = t0 ^ x[1] ^ x[4] ^ x[15];
-	r[9] = t1 ^ x[0] ^ x[5] ^ x[14];
-	r[10] = t2 ^ x[3] ^ x[6] ^ x[13];
-	r[11] = t3 ^ x[2] ^ x[7] ^ x[12];
-	r[12] = t1 ^ x[2] ^ x[7] ^ x[9];
-	r[13] = t0 ^ x[3] ^ x[6] ^ x[8];
-	r[14] = t3 ^ x[0] ^ x[5] ^ x[11];
-	r[15] = t2 ^ x[1] ^ x[4] ^ x[10];
+	KTLS_ARIA_A(u8, r, x);
 	memcpy(y, r, 16);
 }
 
@@ -229,6 +205,11 @@ static void aria_crypt1(const u8 (*rk)[16], unsigned int n, u8 out[16],
 static void aria_crypt(const u8 (*rk)[16], unsigned int n, u8 *out,
 		       const u8 *in, size_t nblocks)
 {
+	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+
+	if (impl != KTLS_BC_GENERIC &&
+	    ktls_aria_x86_crypt(impl, rk[0], n, out, in, nblocks) == 0)
+		return;
 	for (; nblocks; nblocks--, in += 16, out += 16)
 		aria_crypt1(rk, n, out, in);
 }
@@ -281,15 +262,10 @@ void ktls_aria_decrypt_ecb(const struct ktls_aria_ctx *ctx, u8 *out,
 	aria_crypt(ctx->dk, ctx->rounds, out, in, nblocks);
 }
 
-static void aria_ctr_inc(u8 ctr[16])
+static void aria_ecb_enc(const struct ktls_aria_ctx *ctx, u8 *out,
+			 const u8 *in, size_t nblocks)
 {
-	unsigned int i, c = 1;
-
-	for (i = 16; i-- > 0;) {
-		c += ctr[i];
-		ctr[i] = (u8)c;
-		c >>= 8;
-	}
+	aria_crypt(ctx->ek, ctx->rounds, out, in, nblocks);
 }
 
 /**
@@ -303,24 +279,5 @@ static void aria_ctr_inc(u8 ctr[16])
 void ktls_aria_ctr(const struct ktls_aria_ctx *ctx, u8 *out, const u8 *in,
 		   size_t len, u8 ctr[16])
 {
-	u8 ks[16 * 16];
-
-	while (len) {
-		size_t nb = (len + 15) / 16, n, i;
-
-		if (nb > 16)
-			nb = 16;
-		for (i = 0; i < nb; i++) {
-			memcpy(ks + 16 * i, ctr, 16);
-			aria_ctr_inc(ctr);
-		}
-		aria_crypt(ctx->ek, ctx->rounds, ks, ks, nb);
-		n = nb * 16 < len ? nb * 16 : len;
-		for (i = 0; i < n; i++)
-			out[i] = in[i] ^ ks[i];
-		in += n;
-		out += n;
-		len -= n;
-	}
-	ktls_wipe(ks, sizeof(ks));
+	KTLS_CTR_CRYPT(aria_ecb_enc, ctx, out, in, len, ctr);
 }

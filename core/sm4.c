@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* SM4 (GB/T 32907-2016): key schedule, constant-time generic path, dispatch. */
 #include "sm4.h"
-
-#ifdef __KERNEL__
-#include <linux/export.h>
-#include <linux/string.h>
-#define ktls_wipe(p, n)	memzero_explicit(p, n)
-#else
-#define ktls_wipe(p, n)	explicit_bzero(p, n)
-#endif
+#include "bc_ctr.h"
 
 /*
  * S(x) = Mo * inv(Mi * x ^ ci) ^ co over the AES field.  SM4 defines its
@@ -29,24 +22,6 @@ static const u32 sm4_fk[4] = {
 
 static enum ktls_bc_impl sm4_impl;	/* KTLS_BC_AUTO until resolved */
 
-static inline u32 rol32c(u32 x, unsigned int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static inline u32 load_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline void store_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /* The S-box on all eight bytes of @x. */
 static inline u64 sm4_tau64(u64 x)
 {
@@ -56,12 +31,12 @@ static inline u64 sm4_tau64(u64 x)
 
 static inline u32 sm4_l(u32 b)
 {
-	return b ^ rol32c(b, 2) ^ rol32c(b, 10) ^ rol32c(b, 18) ^ rol32c(b, 24);
+	return b ^ ktls_rol32(b, 2) ^ ktls_rol32(b, 10) ^ ktls_rol32(b, 18) ^ ktls_rol32(b, 24);
 }
 
 static inline u32 sm4_l_key(u32 b)
 {
-	return b ^ rol32c(b, 13) ^ rol32c(b, 23);
+	return b ^ ktls_rol32(b, 13) ^ ktls_rol32(b, 23);
 }
 
 static u32 sm4_ck(unsigned int i)
@@ -89,7 +64,7 @@ int ktls_sm4_setkey(struct ktls_sm4_ctx *ctx, const u8 key[KTLS_SM4_KEY_SIZE])
 	unsigned int i;
 
 	for (i = 0; i < 4; i++)
-		k[i] = load_be32(key + 4 * i) ^ sm4_fk[i];
+		k[i] = ktls_load_be32(key + 4 * i) ^ sm4_fk[i];
 	for (i = 0; i < KTLS_SM4_ROUNDS; i++) {
 		u32 t = k[1] ^ k[2] ^ k[3] ^ sm4_ck(i);
 
@@ -123,9 +98,9 @@ static void sm4_crypt2_generic(const u32 *rk, u8 *out, const u8 *in,
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
-		a[i] = load_be32(in + 4 * i);
+		a[i] = ktls_load_be32(in + 4 * i);
 		if (n == 2)
-			b[i] = load_be32(in + 16 + 4 * i);
+			b[i] = ktls_load_be32(in + 16 + 4 * i);
 	}
 	for (i = 0; i < KTLS_SM4_ROUNDS; i++) {
 		u64 t = (u64)(a[1] ^ a[2] ^ a[3] ^ rk[i]) |
@@ -139,9 +114,9 @@ static void sm4_crypt2_generic(const u32 *rk, u8 *out, const u8 *in,
 		b[0] = b[1]; b[1] = b[2]; b[2] = b[3]; b[3] = nb;
 	}
 	for (i = 0; i < 4; i++) {
-		store_be32(out + 4 * i, a[3 - i]);
+		ktls_store_be32(out + 4 * i, a[3 - i]);
 		if (n == 2)
-			store_be32(out + 16 + 4 * i, b[3 - i]);
+			ktls_store_be32(out + 16 + 4 * i, b[3 - i]);
 	}
 }
 
@@ -296,19 +271,6 @@ void ktls_sm4_decrypt_ecb(const struct ktls_sm4_ctx *ctx, u8 *out,
 	sm4_crypt(ctx->rk_dec, out, in, nblocks);
 }
 
-static void ctr128_inc(u8 ctr[16])
-{
-	unsigned int i, c = 1;
-
-	for (i = 16; i-- > 0;) {
-		c += ctr[i];
-		ctr[i] = c;
-		c >>= 8;
-	}
-}
-
-#define SM4_CTR_BATCH	16
-
 /**
  * ktls_sm4_ctr() - CTR-mode en/decryption with a 128-bit counter
  * @ctx: expanded key (encryption schedule is used)
@@ -320,24 +282,28 @@ static void ctr128_inc(u8 ctr[16])
 void ktls_sm4_ctr(const struct ktls_sm4_ctx *ctx, u8 *out, const u8 *in,
 		  size_t len, u8 ctr[16])
 {
-	u8 ks[SM4_CTR_BATCH * 16];
+	KTLS_CTR_CRYPT(sm4_crypt, ctx->rk_enc, out, in, len, ctr);
+}
 
-	while (len) {
-		size_t nb = (len + 15) / 16, n, i;
+/**
+ * ktls_sm4_cbcmac() - CBC-MAC over whole blocks
+ * @ctx: expanded key (encryption schedule is used)
+ * @mac: running MAC, updated: mac = E(mac ^ block) for each block
+ * @in: input
+ * @nblocks: number of 16-byte blocks
+ */
+void ktls_sm4_cbcmac(const struct ktls_sm4_ctx *ctx, u8 mac[16],
+		     const u8 *in, size_t nblocks)
+{
+	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+	unsigned int i;
 
-		if (nb > SM4_CTR_BATCH)
-			nb = SM4_CTR_BATCH;
-		for (i = 0; i < nb; i++) {
-			memcpy(ks + 16 * i, ctr, 16);
-			ctr128_inc(ctr);
-		}
-		sm4_crypt(ctx->rk_enc, ks, ks, nb);
-		n = nb * 16 < len ? nb * 16 : len;
-		for (i = 0; i < n; i++)
-			out[i] = in[i] ^ ks[i];
-		in += n;
-		out += n;
-		len -= n;
+	if (impl != KTLS_BC_GENERIC &&
+	    ktls_sm4_x86_cbcmac(impl, ctx->rk_enc, mac, in, nblocks) == 0)
+		return;
+	for (; nblocks; nblocks--, in += 16) {
+		for (i = 0; i < 16; i++)
+			mac[i] ^= in[i];
+		sm4_crypt2_generic(ctx->rk_enc, mac, mac, 1);
 	}
-	ktls_wipe(ks, sizeof(ks));
 }

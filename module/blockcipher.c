@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
+#include <crypto/internal/hash.h>
 #include <crypto/internal/skcipher.h>
 
 #include "blockcipher.h"
@@ -114,6 +115,16 @@ static struct crypto_alg ktls_aria_alg = {
  */
 #define KTLS_BC_CTR_PRIORITY	200
 
+/* crypto_alg fields shared by our ctr() skciphers and cbcmac() shash */
+#define KTLS_BC_MODE_BASE(name, driver, ctx) {				\
+	.cra_name		= name,					\
+	.cra_driver_name	= driver,				\
+	.cra_priority		= KTLS_BC_CTR_PRIORITY,			\
+	.cra_blocksize		= 1,					\
+	.cra_ctxsize		= sizeof(ctx),				\
+	.cra_module		= THIS_MODULE,				\
+}
+
 typedef void (*ktls_bc_ctr_fn)(const void *ctx, u8 *out, const u8 *in,
 			       size_t len, u8 ctr[16]);
 
@@ -182,12 +193,8 @@ static void ktls_aria_ctr_exit(struct crypto_skcipher *tfm)
 }
 
 static struct skcipher_alg ktls_sm4_ctr_alg = {
-	.base.cra_name		= "ctr(sm4)",
-	.base.cra_driver_name	= "ctr-sm4-ktls",
-	.base.cra_priority	= KTLS_BC_CTR_PRIORITY,
-	.base.cra_blocksize	= 1,
-	.base.cra_ctxsize	= sizeof(struct ktls_sm4_ctx),
-	.base.cra_module	= THIS_MODULE,
+	.base = KTLS_BC_MODE_BASE("ctr(sm4)", "ctr-sm4-ktls",
+				  struct ktls_sm4_ctx),
 	.min_keysize		= KTLS_SM4_KEY_SIZE,
 	.max_keysize		= KTLS_SM4_KEY_SIZE,
 	.ivsize			= 16,
@@ -199,12 +206,8 @@ static struct skcipher_alg ktls_sm4_ctr_alg = {
 };
 
 static struct skcipher_alg ktls_aria_ctr_alg = {
-	.base.cra_name		= "ctr(aria)",
-	.base.cra_driver_name	= "ctr-aria-ktls",
-	.base.cra_priority	= KTLS_BC_CTR_PRIORITY,
-	.base.cra_blocksize	= 1,
-	.base.cra_ctxsize	= sizeof(struct ktls_aria_ctx),
-	.base.cra_module	= THIS_MODULE,
+	.base = KTLS_BC_MODE_BASE("ctr(aria)", "ctr-aria-ktls",
+				  struct ktls_aria_ctx),
 	.min_keysize		= 16,
 	.max_keysize		= KTLS_ARIA_MAX_KEY_SIZE,
 	.ivsize			= 16,
@@ -218,18 +221,104 @@ static struct skcipher_alg ktls_aria_ctr_alg = {
 static bool ktls_sm4_ctr_registered;
 static bool ktls_aria_ctr_registered;
 
-/* The CTR skcipher next to a single-block cipher we registered. */
-static void ktls_bc_register_ctr(struct skcipher_alg *alg, bool base,
-				 bool *registered)
-{
-	int err;
+/*
+ * cbcmac(sm4) as an shash: the ccm template asks for "cbcmac(sm4)", and
+ * the cbcmac template over our single-block cipher would run one block
+ * (and one FPU section) per call.  Same contract as the template: the
+ * running MAC absorbs bytes, a block is encrypted as soon as it is full,
+ * final() encrypts a pending partial block.
+ */
+struct ktls_cbcmac_desc {
+	u8 dg[KTLS_SM4_BLOCK_SIZE];
+	unsigned int len;	/* bytes absorbed into dg since the last block */
+};
 
-	if (!base)
-		return;
-	err = crypto_register_skcipher(alg);
-	if (err)	/* the ctr template over our cipher still works */
-		pr_warn("cannot register %s: %d\n", alg->base.cra_driver_name,
-			err);
+static int ktls_sm4_cbcmac_setkey(struct crypto_shash *tfm, const u8 *key,
+				  unsigned int len)
+{
+	if (len != KTLS_SM4_KEY_SIZE)
+		return -EINVAL;
+	return ktls_sm4_setkey(crypto_shash_ctx(tfm), key);
+}
+
+static int ktls_sm4_cbcmac_init(struct shash_desc *desc)
+{
+	struct ktls_cbcmac_desc *d = shash_desc_ctx(desc);
+
+	memset(d, 0, sizeof(*d));
+	return 0;
+}
+
+static int ktls_sm4_cbcmac_update(struct shash_desc *desc, const u8 *p,
+				  unsigned int len)
+{
+	const struct ktls_sm4_ctx *ctx = crypto_shash_ctx(desc->tfm);
+	struct ktls_cbcmac_desc *d = shash_desc_ctx(desc);
+	unsigned int n;
+
+	if (d->len) {
+		n = min(len, KTLS_SM4_BLOCK_SIZE - d->len);
+		crypto_xor(d->dg + d->len, p, n);
+		d->len += n;
+		p += n;
+		len -= n;
+		if (d->len < KTLS_SM4_BLOCK_SIZE)
+			return 0;
+		ktls_sm4_encrypt(ctx, d->dg, d->dg);
+		d->len = 0;
+	}
+	n = len / KTLS_SM4_BLOCK_SIZE;
+	if (n)
+		ktls_sm4_cbcmac(ctx, d->dg, p, n);
+	p += n * KTLS_SM4_BLOCK_SIZE;
+	len -= n * KTLS_SM4_BLOCK_SIZE;
+	if (len) {
+		crypto_xor(d->dg, p, len);
+		d->len = len;
+	}
+	return 0;
+}
+
+static int ktls_sm4_cbcmac_final(struct shash_desc *desc, u8 *out)
+{
+	const struct ktls_sm4_ctx *ctx = crypto_shash_ctx(desc->tfm);
+	struct ktls_cbcmac_desc *d = shash_desc_ctx(desc);
+
+	if (d->len)
+		ktls_sm4_encrypt(ctx, d->dg, d->dg);
+	memcpy(out, d->dg, KTLS_SM4_BLOCK_SIZE);
+	memzero_explicit(d, sizeof(*d));
+	return 0;
+}
+
+static void ktls_sm4_cbcmac_exit(struct crypto_shash *tfm)
+{
+	ktls_sm4_clear(crypto_shash_ctx(tfm));
+}
+
+static struct shash_alg ktls_sm4_cbcmac_alg = {
+	.base = KTLS_BC_MODE_BASE("cbcmac(sm4)", "cbcmac-sm4-ktls",
+				  struct ktls_sm4_ctx),
+	.digestsize		= KTLS_SM4_BLOCK_SIZE,
+	.descsize		= sizeof(struct ktls_cbcmac_desc),
+	.setkey			= ktls_sm4_cbcmac_setkey,
+	.init			= ktls_sm4_cbcmac_init,
+	.update			= ktls_sm4_cbcmac_update,
+	.final			= ktls_sm4_cbcmac_final,
+	.exit_tfm		= ktls_sm4_cbcmac_exit,
+};
+
+static bool ktls_sm4_cbcmac_registered;
+
+/*
+ * A mode (ctr, cbcmac) next to a single-block cipher we registered: on
+ * failure the kernel's template over our cipher still works, so warn only.
+ */
+static void ktls_bc_mode_registered(int err, const struct crypto_alg *base,
+				    bool *registered)
+{
+	if (err)
+		pr_warn("cannot register %s: %d\n", base->cra_driver_name, err);
 	else
 		*registered = true;
 }
@@ -275,10 +364,18 @@ int ktls_blockciphers_init(void)
 	err = ktls_bc_register(&ktls_aria_alg, &ktls_aria_registered);
 	if (err)
 		goto err_sm4;
-	ktls_bc_register_ctr(&ktls_sm4_ctr_alg, ktls_sm4_registered,
-			     &ktls_sm4_ctr_registered);
-	ktls_bc_register_ctr(&ktls_aria_ctr_alg, ktls_aria_registered,
-			     &ktls_aria_ctr_registered);
+	if (ktls_sm4_registered) {
+		ktls_bc_mode_registered(crypto_register_skcipher(&ktls_sm4_ctr_alg),
+					&ktls_sm4_ctr_alg.base,
+					&ktls_sm4_ctr_registered);
+		ktls_bc_mode_registered(crypto_register_shash(&ktls_sm4_cbcmac_alg),
+					&ktls_sm4_cbcmac_alg.base,
+					&ktls_sm4_cbcmac_registered);
+	}
+	if (ktls_aria_registered)
+		ktls_bc_mode_registered(crypto_register_skcipher(&ktls_aria_ctr_alg),
+					&ktls_aria_ctr_alg.base,
+					&ktls_aria_ctr_registered);
 	if (ktls_sm4_registered || ktls_aria_registered)
 		pr_info("block ciphers: %s%s(%s path)\n",
 			ktls_sm4_registered ? "sm4 " : "",
@@ -303,6 +400,9 @@ err_sm4:
  */
 void ktls_blockciphers_exit(void)
 {
+	if (ktls_sm4_cbcmac_registered)
+		crypto_unregister_shash(&ktls_sm4_cbcmac_alg);
+	ktls_sm4_cbcmac_registered = false;
 	if (ktls_aria_ctr_registered)
 		crypto_unregister_skcipher(&ktls_aria_ctr_alg);
 	if (ktls_sm4_ctr_registered)

@@ -6,12 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A block cipher as the harness sees it: batch ECB encryption and CTR. */
+/*
+ * A block cipher as the harness sees it: batch ECB encryption, CTR and
+ * optionally a batched CBC-MAC (mac = E(mac ^ block) per block; NULL: the
+ * harness chains ecb() itself).
+ */
 struct bc {
 	const void *ctx;
 	void (*ecb)(const void *ctx, uint8_t *out, const uint8_t *in, size_t n);
 	void (*ctr)(const void *ctx, uint8_t *out, const uint8_t *in,
 		    size_t len, uint8_t ctr[16]);
+	void (*cbcmac)(const void *ctx, uint8_t mac[16], const uint8_t *in,
+		       size_t nblocks);
 };
 
 /*

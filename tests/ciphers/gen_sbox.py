@@ -169,7 +169,22 @@ maps = {
     # AES-NI: AESENCLAST gives AES_AFF(inv(x)) ^ 0x63; undo it then SM4_OUT
     'SM4_OUT_AESNI': (compose(sm4['mo'], mat_inv(AES_AFF)),
                       apply(compose(sm4['mo'], mat_inv(AES_AFF)), AES_C) ^ sm4['co']),
+    # ARIA on AES-NI: SB2 = ARIA_S2_AESNI(AESENCLAST output);
+    # SB4 = AESDECLAST(ARIA_S4_AESNI_IN(x)) (AESDECLAST = AES_AFF_INV, inv)
+    'ARIA_S2_AESNI': (compose(BF, mat_inv(AES_AFF)),
+                      apply(compose(BF, mat_inv(AES_AFF)), AES_C) ^ 0xE2),
+    'ARIA_S4_AESNI_IN': (compose(AES_AFF, mat_inv(BF)),
+                         apply(compose(AES_AFF, mat_inv(BF)), 0xE2) ^ AES_C),
+    'IDENTITY': (IDENT, 0),
 }
+# the AES-NI forms of ARIA's S-boxes give SB2 and SB4
+AES_SINV = [0] * 256
+for x in range(256):
+    AES_SINV[S1[x]] = x
+m2, c2 = maps['ARIA_S2_AESNI']
+assert all(apply(m2, S1[x]) ^ c2 == S2[x] for x in range(256))
+m4, c4 = maps['ARIA_S4_AESNI_IN']
+assert all(AES_SINV[apply(m4, x) ^ c4] == S2I[x] for x in range(256))
 
 
 def gfni_qword(cols):

@@ -6,9 +6,7 @@
 #include <openssl/evp.h>
 #include <gcrypt.h>
 
-#include "../../core/sm4.h"
-#include "../../core/aria.h"
-#include "aead.h"
+#include "bc.h"
 
 static unsigned int passed, failed;
 
@@ -48,29 +46,6 @@ static void rnd_bytes(uint8_t *p, size_t n)
 {
 	while (n--)
 		*p++ = (uint8_t)rnd();
-}
-
-/* struct bc adapters */
-static void sm4_ecb_cb(const void *c, uint8_t *o, const uint8_t *i, size_t n)
-{
-	ktls_sm4_encrypt_ecb(c, o, i, n);
-}
-
-static void sm4_ctr_cb(const void *c, uint8_t *o, const uint8_t *i, size_t l,
-		       uint8_t ctr[16])
-{
-	ktls_sm4_ctr(c, o, i, l, ctr);
-}
-
-static void aria_ecb_cb(const void *c, uint8_t *o, const uint8_t *i, size_t n)
-{
-	ktls_aria_encrypt_ecb(c, o, i, n);
-}
-
-static void aria_ctr_cb(const void *c, uint8_t *o, const uint8_t *i, size_t l,
-			uint8_t ctr[16])
-{
-	ktls_aria_ctr(c, o, i, l, ctr);
 }
 
 static const enum ktls_bc_impl impls[] = {
@@ -122,19 +97,26 @@ static void test_aria_vectors(void)
 	};
 	uint8_t key[32], pt[16], ct[16], out[16], ek1[16];
 	struct ktls_aria_ctx c;
-	unsigned int i, k;
+	unsigned int i, k, im;
 
 	unhex(key, "000102030405060708090a0b0c0d0e0f"
 		   "101112131415161718191a1b1c1d1e1f");
 	unhex(pt, "00112233445566778899aabbccddeeff");
-	for (k = 0; k < 3; k++) {
-		CHECK(ktls_aria_setkey(&c, key, 16 + 8 * k) == 0, "ARIA setkey");
-		unhex(ct, cts[k]);
-		ktls_aria_encrypt(&c, out, pt);
-		CHECK(!memcmp(out, ct, 16), "RFC 5794 ARIA-%u encrypt", 128 + 64 * k);
-		ktls_aria_decrypt(&c, out, ct);
-		CHECK(!memcmp(out, pt, 16), "RFC 5794 ARIA-%u decrypt", 128 + 64 * k);
+	for (im = 0; im < 3; im++) {
+		if (ktls_sm4_set_impl(impls[im]))
+			continue;
+		for (k = 0; k < 3; k++) {
+			CHECK(ktls_aria_setkey(&c, key, 16 + 8 * k) == 0, "ARIA setkey");
+			unhex(ct, cts[k]);
+			ktls_aria_encrypt(&c, out, pt);
+			CHECK(!memcmp(out, ct, 16), "RFC 5794 ARIA-%u encrypt (%s)",
+			      128 + 64 * k, ktls_bc_impl_name(impls[im]));
+			ktls_aria_decrypt(&c, out, ct);
+			CHECK(!memcmp(out, pt, 16), "RFC 5794 ARIA-%u decrypt (%s)",
+			      128 + 64 * k, ktls_bc_impl_name(impls[im]));
+		}
 	}
+	ktls_sm4_set_impl(KTLS_BC_AUTO);
 	ktls_aria_setkey(&c, key, 16);
 	unhex(ek1, "d415a75c794b85c5e0d2a0b3cb793bf6");
 	CHECK(!memcmp(c.ek[0], ek1, 16), "RFC 5794 A.1 round key e1");
@@ -150,9 +132,8 @@ static void test_rfc8998(void)
 {
 	uint8_t key[16], iv[12], aad[20], pt[64], ct[64], tag[16], out[64], t[16];
 	struct ktls_sm4_ctx c;
-	struct bc bc = { &c, sm4_ecb_cb, sm4_ctr_cb };
+	struct bc bc = bc_sm4(&c);
 	static struct ghash g;
-	uint8_t h[16] = { 0 };
 	int i;
 
 	unhex(key, "0123456789ABCDEFFEDCBA9876543210");
@@ -164,9 +145,7 @@ static void test_rfc8998(void)
 		if (ktls_sm4_set_impl(impls[i]))
 			continue;
 		ktls_sm4_setkey(&c, key);
-		memset(h, 0, 16);
-		ktls_sm4_encrypt(&c, h, h);
-		ghash_init(&g, h);
+		bc_ghash_init(&bc, &g);
 		gcm_seal(&bc, &g, iv, aad, 20, pt, 64, out, t);
 		unhex(ct, "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
 			  "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D");
@@ -259,33 +238,80 @@ static void test_aria_random_ecb(int rounds)
 	};
 	uint8_t key[32], in[MAXB * 16], a[MAXB * 16], b[MAXB * 16];
 	struct ktls_aria_ctx c;
-	int i, k, bad[3] = { 0 };
+	int i, k, im, bad[3][3] = { { 0 } }, n[3] = { 0 };
 
 	for (i = 0; i < rounds; i++) {
-		size_t nb = 1 + rnd() % 8;
+		size_t nb = 1 + rnd() % MAXB;
 
 		k = i % 3;
 		rnd_bytes(key, 32);
 		rnd_bytes(in, nb * 16);
 		ossl_ecb(names[k], key, in, nb * 16, b, 1);
-		ktls_aria_setkey(&c, key, 16 + 8 * k);
-		ktls_aria_encrypt_ecb(&c, a, in, nb);
-		bad[k] += !!memcmp(a, b, nb * 16);
-		ktls_aria_decrypt_ecb(&c, a, a, nb);
-		bad[k] += !!memcmp(a, in, nb * 16);
+		for (im = 0; im < 3; im++) {
+			if (ktls_sm4_set_impl(impls[im]))
+				continue;
+			n[im] += k == 0;
+			ktls_aria_setkey(&c, key, 16 + 8 * k);
+			ktls_aria_encrypt_ecb(&c, a, in, nb);
+			bad[im][k] += !!memcmp(a, b, nb * 16);
+			ktls_aria_decrypt_ecb(&c, a, a, nb);
+			bad[im][k] += !!memcmp(a, in, nb * 16);
+		}
 	}
-	for (k = 0; k < 3; k++)
-		CHECK(bad[k] == 0, "%s vs OpenSSL, %d random keys: %d bad",
-		      names[k], (rounds + 2 - k) / 3, bad[k]);
+	for (im = 0; im < 3; im++)
+		for (k = 0; n[im] && k < 3; k++)
+			CHECK(bad[im][k] == 0, "%s vs OpenSSL, %d random keys (%s): %d bad",
+			      names[k], (rounds + 2 - k) / 3,
+			      ktls_bc_impl_name(impls[im]), bad[im][k]);
+	ktls_sm4_set_impl(KTLS_BC_AUTO);
+}
+
+/* ktls_sm4_cbcmac() on every path against chained single-block ECB. */
+static void test_sm4_cbcmac(int rounds)
+{
+	uint8_t key[16], in[MAXB * 16], m0[16], ma[16], mb[16];
+	struct ktls_sm4_ctx c;
+	int i, im, bad[3] = { 0 }, n[3] = { 0 };
+	size_t nb, j, k;
+
+	for (i = 0; i < rounds; i++) {
+		nb = rnd() % MAXB;
+		rnd_bytes(key, 16);
+		rnd_bytes(m0, 16);
+		rnd_bytes(in, nb * 16);
+		ktls_sm4_set_impl(KTLS_BC_GENERIC);
+		ktls_sm4_setkey(&c, key);
+		memcpy(mb, m0, 16);
+		for (j = 0; j < nb; j++) {
+			for (k = 0; k < 16; k++)
+				mb[k] ^= in[16 * j + k];
+			ktls_sm4_encrypt(&c, mb, mb);
+		}
+		for (im = 0; im < 3; im++) {
+			if (ktls_sm4_set_impl(impls[im]))
+				continue;
+			memcpy(ma, m0, 16);
+			/* in two calls, split at a random block */
+			j = nb ? rnd() % (nb + 1) : 0;
+			ktls_sm4_cbcmac(&c, ma, in, j);
+			ktls_sm4_cbcmac(&c, ma, in + 16 * j, nb - j);
+			n[im]++;
+			bad[im] += !!memcmp(ma, mb, 16);
+		}
+	}
+	for (im = 0; im < 3; im++)
+		if (n[im])
+			CHECK(bad[im] == 0, "SM4 CBC-MAC vs chained ECB, %d cases (%s): %d bad",
+			      n[im], ktls_bc_impl_name(impls[im]), bad[im]);
+	ktls_sm4_set_impl(KTLS_BC_AUTO);
 }
 
 /* SM4-GCM and SM4-CCM on our cipher against libgcrypt. */
 static void test_sm4_aead_random(int rounds)
 {
 	uint8_t key[16], iv[13], aad[80], pt[700], a[700], b[700], ta[16], tb[16];
-	uint8_t h[16];
 	struct ktls_sm4_ctx c;
-	struct bc bc = { &c, sm4_ecb_cb, sm4_ctr_cb };
+	struct bc bc = bc_sm4(&c);
 	static struct ghash g;
 	int i, bad_gcm = 0, bad_ccm = 0, bad_open = 0;
 
@@ -302,9 +328,7 @@ static void test_sm4_aead_random(int rounds)
 		if (ktls_sm4_set_impl(impls[i % 3]))
 			ktls_sm4_set_impl(KTLS_BC_AUTO);
 		ktls_sm4_setkey(&c, key);
-		memset(h, 0, 16);
-		ktls_sm4_encrypt(&c, h, h);
-		ghash_init(&g, h);
+		bc_ghash_init(&bc, &g);
 		gcm_seal(&bc, &g, iv, aad, alen, pt, len, a, ta);
 
 		gcry_cipher_open(&hd, GCRY_CIPHER_SM4, GCRY_CIPHER_MODE_GCM, 0);
@@ -339,9 +363,8 @@ static void test_sm4_aead_random(int rounds)
 static void test_aria_gcm_random(int rounds)
 {
 	uint8_t key[32], iv[12], aad[40], pt[300], a[300], b[300], ta[16], tb[16];
-	uint8_t h[16];
 	struct ktls_aria_ctx c;
-	struct bc bc = { &c, aria_ecb_cb, aria_ctr_cb };
+	struct bc bc = bc_aria(&c);
 	static struct ghash g;
 	int i, bad = 0;
 
@@ -354,10 +377,10 @@ static void test_aria_gcm_random(int rounds)
 		rnd_bytes(iv, 12);
 		rnd_bytes(aad, alen);
 		rnd_bytes(pt, len);
+		if (ktls_sm4_set_impl(impls[i % 3]))
+			ktls_sm4_set_impl(KTLS_BC_AUTO);
 		ktls_aria_setkey(&c, key, k256 ? 32 : 16);
-		memset(h, 0, 16);
-		ktls_aria_encrypt(&c, h, h);
-		ghash_init(&g, h);
+		bc_ghash_init(&bc, &g);
 		gcm_seal(&bc, &g, iv, aad, alen, pt, len, a, ta);
 
 		EVP_EncryptInit_ex(x, k256 ? EVP_aria_256_gcm() : EVP_aria_128_gcm(),
@@ -369,6 +392,7 @@ static void test_aria_gcm_random(int rounds)
 		EVP_CIPHER_CTX_free(x);
 		bad += memcmp(a, b, len) || memcmp(ta, tb, 16);
 	}
+	ktls_sm4_set_impl(KTLS_BC_AUTO);
 	CHECK(!bad, "ARIA-GCM (128/256) vs OpenSSL, %d random cases: %d bad", rounds, bad);
 }
 
@@ -389,6 +413,7 @@ int main(int argc, char **argv)
 	test_rfc8998();
 	test_sm4_random_ecb(2000 / scale);
 	test_aria_random_ecb(3000 / scale);
+	test_sm4_cbcmac(1000 / scale);
 	test_sm4_aead_random(2000 / scale);
 	test_aria_gcm_random(1000 / scale);
 	printf("%u passed, %u failed\n", passed, failed);
