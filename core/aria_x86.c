@@ -26,9 +26,7 @@
  * is fixed shuffles.  The maps come from tests/ciphers/gen_sbox.py.
  */
 
-static const v16u8 aria_inv_shift_rows = {
-	0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3
-};
+/* AESDECLAST(x, 0) is InvShiftRows(InvSubBytes(x)): PSHUFB by this first */
 static const v16u8 aria_shift_rows = {
 	0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11
 };
@@ -50,7 +48,6 @@ static const v16u8 aria_s4_hi = {
 	0x00, 0xb6, 0x08, 0xbe, 0xd6, 0x60, 0xde, 0x68,
 	0x53, 0xe5, 0x5b, 0xed, 0x85, 0x33, 0x8d, 0x3b
 };
-static const v2di aria_zero = { 0, 0 };
 
 /* GF2P8AFFINE(INV)QB matrices (bc_x86.h). */
 #define ARIA_GFNI_AFF		0xf1e3c78f1f3e7cf8LL	/* AES affine, 0x63 */
@@ -65,11 +62,11 @@ static const v2di aria_gfni_bf_inv = { ARIA_GFNI_BF_INV, ARIA_GFNI_BF_INV };
 static const v2di aria_gfni_ident = { ARIA_GFNI_IDENT, ARIA_GFNI_IDENT };
 
 #define AESENCLAST(x)							\
-	((v16u8)__builtin_ia32_aesenclast128((v2di)(x), aria_zero))
+	((v16u8)__builtin_ia32_aesenclast128((v2di)(x), ktls_x86_zero))
 #define AESDECLAST(x)							\
-	((v16u8)__builtin_ia32_aesdeclast128((v2di)(x), aria_zero))
+	((v16u8)__builtin_ia32_aesdeclast128((v2di)(x), ktls_x86_zero))
 
-#define SB1_AESNI(x)	AESENCLAST(PSHUFB(x, aria_inv_shift_rows))
+#define SB1_AESNI(x)	AESENCLAST(PSHUFB(x, ktls_x86_inv_shift_rows))
 #define SB2_AESNI(x)	AFFINE_NIB(SB1_AESNI(x), aria_s2_lo, aria_s2_hi)
 #define SB3_AESNI(x)	AESDECLAST(PSHUFB(x, aria_shift_rows))
 #define SB4_AESNI(x)	SB3_AESNI(AFFINE_NIB(x, aria_s4_lo, aria_s4_hi))

@@ -31,6 +31,15 @@ typedef s64 v2di __attribute__((vector_size(16)));
 	(PSHUFB(lo, (x) & 0x0f) ^						\
 	 PSHUFB(hi, (v16u8)((v8u16)(x) >> 4) & 0x0f))
 
+/*
+ * AESENCLAST(x, 0) is ShiftRows(SubBytes(x)): PSHUFB by this first and the
+ * bytes come out where they went in.
+ */
+static const v16u8 ktls_x86_inv_shift_rows = {
+	0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3
+};
+static const v2di ktls_x86_zero = { 0, 0 };
+
 /* GF2P8AFFINEQB / GF2P8AFFINEINVQB: row i of the bit matrix is byte 7 - i. */
 #define GF_AFF(x, m, c)							\
 	((v16u8)__builtin_ia32_vgf2p8affineqb_v16qi(V16QI(x), V16QI(m), c))

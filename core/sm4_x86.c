@@ -40,9 +40,6 @@ static const v16u8 rol16_mask = {
 static const v16u8 rol24_mask = {
 	1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12
 };
-static const v16u8 inv_shift_rows = {
-	0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3
-};
 /* Mi with ci folded into the low-nibble table. */
 static const v16u8 sm4_in_lo = {
 	0x3e, 0xb2, 0x0e, 0x82, 0xbb, 0x37, 0x8b, 0x07,
@@ -68,14 +65,13 @@ static const v16u8 sm4_out_aesni_hi = {
 #define SM4_GFNI_OUT_C	0xd3
 static const v2di sm4_gfni_in = { SM4_GFNI_IN, SM4_GFNI_IN };
 static const v2di sm4_gfni_out = { SM4_GFNI_OUT, SM4_GFNI_OUT };
-static const v2di zero128 = { 0, 0 };
 
 #define ROTB(x, m)	((v4u32)PSHUFB(x, m))
 
 #define SBOX_AESNI(x) ({						\
 	v16u8 u_ = AFFINE_NIB((v16u8)(x), sm4_in_lo, sm4_in_hi);	\
-	u_ = PSHUFB(u_, inv_shift_rows);				\
-	u_ = (v16u8)__builtin_ia32_aesenclast128((v2di)u_, zero128);	\
+	u_ = PSHUFB(u_, ktls_x86_inv_shift_rows);				\
+	u_ = (v16u8)__builtin_ia32_aesenclast128((v2di)u_, ktls_x86_zero);	\
 	(v4u32)AFFINE_NIB(u_, sm4_out_aesni_lo, sm4_out_aesni_hi);	\
 })
 
@@ -279,7 +275,7 @@ static TGT_AESNI inline u32 sm4_tau1_aesni(u32 x)
 	v4u32 v = { x, x, x, x };
 	v16u8 u = AFFINE_NIB((v16u8)v, sm4_in_lo, sm4_in_hi);
 
-	u = (v16u8)__builtin_ia32_aesenclast128((v2di)u, zero128);
+	u = (v16u8)__builtin_ia32_aesenclast128((v2di)u, ktls_x86_zero);
 	return ((v4u32)AFFINE_NIB(u, sm4_out_aesni_lo, sm4_out_aesni_hi))[0];
 }
 
