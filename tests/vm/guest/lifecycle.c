@@ -35,9 +35,6 @@
 #include "peer_ref.h"
 #include "stress_util.h"
 
-static const struct ref_cipher lc_aes = {
-	TLS_CIPHER_AES_GCM_128, 16, 4, 8, REF_EVP_GCM, "AES-128-GCM" };
-
 struct mod {
 	char name[128], path[256], params[512], ulp[64];
 };
@@ -160,15 +157,16 @@ static int mod_load(const struct mod *m, const char *params)
 /* A loopback pair with TLS_TX and TLS_RX on both ends. */
 static int ktls_pair(struct srng *r, const char *ulp, uint16_t v, int fd[2])
 {
+	const struct ref_cipher *c = &guest_ciphers[GC_AES_GCM_128];
 	struct ref_dir ab, ba;
 	int rc;
 
-	if (tcp_pair_raw(&fd[0], &fd[1]))
+	if (loopback_pair(AF_INET, &fd[0], &fd[1]))
 		return -1;
 	rc = set_timeouts(fd[0], 5) || set_timeouts(fd[1], 5) ||
-	     ktls_attach(fd[0], ulp, TLS_TX, r, &ab, v, &lc_aes) ||
+	     ktls_attach(fd[0], ulp, TLS_TX, r, &ab, v, c) ||
 	     ktls_attach_same(fd[1], ulp, TLS_RX, &ab) ||
-	     ktls_attach(fd[1], NULL, TLS_TX, r, &ba, v, &lc_aes) ||
+	     ktls_attach(fd[1], NULL, TLS_TX, r, &ba, v, c) ||
 	     ktls_attach_same(fd[0], NULL, TLS_RX, &ba);
 	explicit_bzero(&ab, sizeof(ab));
 	explicit_bzero(&ba, sizeof(ba));
@@ -257,7 +255,7 @@ static void refused_with(struct __test_metadata *_metadata,
 	if (keys) {
 		ASSERT_EQ(ktls_pair(&self->r, self->m.ulp, TLS_1_3_VERSION, fd), 0);
 	} else {
-		ASSERT_EQ(tcp_pair_raw(&fd[0], &fd[1]), 0);
+		ASSERT_EQ(loopback_pair(AF_INET, &fd[0], &fd[1]), 0);
 		ASSERT_EQ(setsockopt(fd[0], IPPROTO_TCP, TCP_ULP, self->m.ulp,
 				     strlen(self->m.ulp) + 1), 0);
 	}

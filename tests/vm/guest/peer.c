@@ -35,27 +35,9 @@
 
 #include "kselftest_harness.h"
 #include "peer_ref.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "net_util.h"
 
 #define REC_BUF	(REF_MAX_PT + 512)
-
-static const struct ref_cipher ciphers[] = {
-	{ TLS_CIPHER_AES_GCM_128, 16, 4, 8, REF_EVP_GCM, "AES-128-GCM" },
-	{ TLS_CIPHER_AES_GCM_256, 32, 4, 8, REF_EVP_GCM, "AES-256-GCM" },
-	{ TLS_CIPHER_AES_CCM_128, 16, 4, 8, REF_EVP_CCM, "AES-128-CCM" },
-	{ TLS_CIPHER_CHACHA20_POLY1305, 32, 0, 12, REF_EVP_CHACHA,
-	  "ChaCha20-Poly1305" },
-	{ TLS_CIPHER_SM4_GCM, 16, 4, 8, REF_ECB_GCM, "SM4-ECB" },
-	{ TLS_CIPHER_SM4_CCM, 16, 4, 8, REF_ECB_CCM, "SM4-ECB" },
-	{ TLS_CIPHER_ARIA_GCM_128, 16, 4, 8, REF_EVP_GCM, "ARIA-128-GCM" },
-	{ TLS_CIPHER_ARIA_GCM_256, 32, 4, 8, REF_EVP_GCM, "ARIA-256-GCM" },
-};
 
 /* Our crypto_info byte layout must be the uapi one for every cipher. */
 _Static_assert(sizeof(struct tls12_crypto_info_aes_gcm_128) == 4 + 8 + 16 + 4 + 8, "layout");
@@ -89,22 +71,11 @@ static void rnd(void *p, size_t len)
 	}
 }
 
-static const struct ref_cipher *cipher_by_type(uint16_t type)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
-		if (ciphers[i].type == type)
-			return &ciphers[i];
-	return NULL;
-}
-
 /* Random keys for one direction; writes the matching crypto_info into CI. */
 static size_t dir_init(struct ref_dir *d, uint16_t version,
 		       const struct ref_cipher *c, uint8_t *ci)
 {
 	uint8_t seq[8];
-	size_t off = 4;
 
 	memset(d, 0, sizeof(*d));
 	d->version = version;
@@ -117,64 +88,22 @@ static size_t dir_init(struct ref_dir *d, uint16_t version,
 	d->seq = ref_get_be64(seq);
 	/* 1.2 TX: the kernel's explicit nonce starts at crypto_info.iv */
 	d->explicit_nonce = ref_get_be64(d->iv);
-	memcpy(ci, &version, 2);
-	memcpy(ci + 2, &c->type, 2);
-	memcpy(ci + off, d->iv, c->iv_len);
-	off += c->iv_len;
-	memcpy(ci + off, d->key, c->key_len);
-	off += c->key_len;
-	memcpy(ci + off, d->salt, c->salt_len);
-	off += c->salt_len;
-	memcpy(ci + off, seq, 8);
-	return off + 8;
-}
-
-static void tcp_pair(struct __test_metadata *_metadata, int ipv6,
-		     int *a, int *b)
-{
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl = sizeof(ss);
-	int l, one = 1;
-
-	if (ipv6) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	}
-	l = socket(ss.ss_family, SOCK_STREAM, 0);
-	ASSERT_GE(l, 0);
-	ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
-	ASSERT_EQ(bind(l, (void *)&ss, ipv6 ? sizeof(struct sockaddr_in6) :
-					    sizeof(struct sockaddr_in)), 0);
-	ASSERT_EQ(listen(l, 1), 0);
-	ASSERT_EQ(getsockname(l, (void *)&ss, &sl), 0);
-	*a = socket(ss.ss_family, SOCK_STREAM, 0);
-	ASSERT_GE(*a, 0);
-	ASSERT_EQ(connect(*a, (void *)&ss, sl), 0);
-	*b = accept(l, NULL, NULL);
-	ASSERT_GE(*b, 0);
-	close(l);
+	return ref_dir_crypto_info(d, ci);
 }
 
 static void conn_setup(struct __test_metadata *_metadata, struct peer *p,
 		       uint16_t version, uint16_t type, int ipv6)
 {
 	const struct ref_cipher *c = cipher_by_type(type);
-	struct timeval tv = { .tv_sec = 10 };
 	uint8_t ci[64];
 	size_t len;
 
 	p->kfd = p->pfd = -1;
 	ASSERT_NE(c, NULL);
-	tcp_pair(_metadata, ipv6, &p->kfd, &p->pfd);
-	ASSERT_EQ(setsockopt(p->kfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
-	ASSERT_EQ(setsockopt(p->pfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	ASSERT_EQ(loopback_pair(ipv6 ? AF_INET6 : AF_INET, &p->kfd, &p->pfd),
+		  0);
+	ASSERT_EQ(set_rcv_timeout(p->kfd, 10), 0);
+	ASSERT_EQ(set_rcv_timeout(p->pfd, 10), 0);
 	ASSERT_EQ(setsockopt(p->kfd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")), 0);
 
 	len = dir_init(&p->tx, version, c, ci);
@@ -263,47 +192,6 @@ static void ref_send(struct __test_metadata *_metadata, struct peer *p,
 	send_all(_metadata, p->pfd, rec, n);
 }
 
-/* recvmsg with room for a TLS_GET_RECORD_TYPE cmsg; *type = -1 if none. */
-static ssize_t recv_type(int fd, void *buf, size_t len, int flags, int *type)
-{
-	char cbuf[CMSG_SPACE(1)];
-	struct iovec iov = { buf, len };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*type = -1;
-	n = recvmsg(fd, &m, flags);
-	if (n < 0)
-		return n;
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == SOL_TLS &&
-		    c->cmsg_type == TLS_GET_RECORD_TYPE)
-			*type = *CMSG_DATA(c);
-	return n;
-}
-
-static ssize_t send_type(int fd, uint8_t type, const void *buf, size_t len)
-{
-	char cbuf[CMSG_SPACE(1)] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = CMSG_SPACE(1),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-
-	c->cmsg_level = SOL_TLS;
-	c->cmsg_type = TLS_SET_RECORD_TYPE;
-	c->cmsg_len = CMSG_LEN(1);
-	*CMSG_DATA(c) = type;
-	m.msg_controllen = c->cmsg_len;
-	return sendmsg(fd, &m, 0);
-}
-
 /* Largest record length field the kernel accepts for this direction. */
 static size_t max_rec_len(const struct ref_dir *d)
 {
@@ -312,21 +200,35 @@ static size_t max_rec_len(const struct ref_dir *d)
 
 /* ------------------------------------------------------------ fixtures */
 
-FIXTURE(peer) {
-	struct peer p;
-};
-
-FIXTURE_VARIANT(peer) {
-	uint16_t version;
-	uint16_t cipher;
-	int ipv6;
-};
+/*
+ * A fixture of one connection (conn_setup) per variant: version, cipher,
+ * IPv6. Variants are added with V().
+ */
+#define PEER_FIXTURE(fix)						\
+	FIXTURE(fix) {							\
+		struct peer p;						\
+	};								\
+	FIXTURE_VARIANT(fix) {						\
+		uint16_t version;					\
+		uint16_t cipher;					\
+		int ipv6;						\
+	};								\
+	FIXTURE_SETUP(fix)						\
+	{								\
+		conn_setup(_metadata, &self->p, variant->version,	\
+			   variant->cipher, variant->ipv6);		\
+	}								\
+	FIXTURE_TEARDOWN(fix)						\
+	{								\
+		conn_teardown(&self->p);				\
+	}
 
 #define V(fix, name, ver, ciph, v6)					\
 	FIXTURE_VARIANT_ADD(fix, name) {				\
 		.version = ver, .cipher = ciph, .ipv6 = v6,		\
 	}
 
+PEER_FIXTURE(peer)
 V(peer, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer, 12_aes_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256, 0);
@@ -342,27 +244,7 @@ V(peer, 13_sm4_ccm, TLS_1_3_VERSION, TLS_CIPHER_SM4_CCM, 0);
 V(peer, 12_aria_gcm_128, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_128, 0);
 V(peer, 12_aria_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_256, 0);
 
-FIXTURE_SETUP(peer)
-{
-	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
-		   variant->ipv6);
-}
-
-FIXTURE_TEARDOWN(peer)
-{
-	conn_teardown(&self->p);
-}
-
-FIXTURE(peer13) {
-	struct peer p;
-};
-
-FIXTURE_VARIANT(peer13) {
-	uint16_t version;
-	uint16_t cipher;
-	int ipv6;
-};
-
+PEER_FIXTURE(peer13)
 V(peer13, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer13, 13_aes_gcm_256, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 0);
 V(peer13, 13_aes_ccm, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 0);
@@ -370,43 +252,12 @@ V(peer13, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
 V(peer13, 13_sm4_gcm, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM, 0);
 V(peer13, 13_sm4_ccm, TLS_1_3_VERSION, TLS_CIPHER_SM4_CCM, 0);
 
-FIXTURE_SETUP(peer13)
-{
-	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
-		   variant->ipv6);
-}
-
-FIXTURE_TEARDOWN(peer13)
-{
-	conn_teardown(&self->p);
-}
-
-FIXTURE(peer12) {
-	struct peer p;
-};
-
-FIXTURE_VARIANT(peer12) {
-	uint16_t version;
-	uint16_t cipher;
-	int ipv6;
-};
-
+PEER_FIXTURE(peer12)
 V(peer12, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer12, 12_aes_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256, 0);
 V(peer12, 12_aes_ccm, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128, 0);
 V(peer12, 12_aria_gcm_128, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_128, 0);
 V(peer12, 12_aria_gcm_256, TLS_1_2_VERSION, TLS_CIPHER_ARIA_GCM_256, 0);
-
-FIXTURE_SETUP(peer12)
-{
-	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
-		   variant->ipv6);
-}
-
-FIXTURE_TEARDOWN(peer12)
-{
-	conn_teardown(&self->p);
-}
 
 /* ------------------------------------------- kernel TX -> reference RX */
 
@@ -1053,55 +904,12 @@ static size_t next_key(struct ref_dir *d, uint8_t *ci)
 	return len;
 }
 
-/* Counter NAME from /proc/net/tls_stat (or ktls_stat), -1 if absent. */
-static long tls_stat(const char *name)
-{
-	const char *files[] = { "/proc/net/tls_stat", "/proc/net/ktls_stat" };
-	char key[64];
-	long v;
-	size_t i;
-	FILE *f;
-
-	for (i = 0; i < 2; i++) {
-		f = fopen(files[i], "r");
-		if (!f)
-			continue;
-		while (fscanf(f, "%63s %ld", key, &v) == 2)
-			if (!strcmp(key, name)) {
-				fclose(f);
-				return v;
-			}
-		fclose(f);
-	}
-	return -1;
-}
-
-FIXTURE(peer_rekey) {
-	struct peer p;
-};
-
-FIXTURE_VARIANT(peer_rekey) {
-	uint16_t version;
-	uint16_t cipher;
-	int ipv6;
-};
-
+PEER_FIXTURE(peer_rekey)
 V(peer_rekey, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer_rekey, 13_aes_gcm_256, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 0);
 V(peer_rekey, 13_aes_ccm, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 0);
 V(peer_rekey, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
 V(peer_rekey, 13_sm4_gcm, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM, 0);
-
-FIXTURE_SETUP(peer_rekey)
-{
-	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
-		   variant->ipv6);
-}
-
-FIXTURE_TEARDOWN(peer_rekey)
-{
-	conn_teardown(&self->p);
-}
 
 /*
  * The reference sends data, a KeyUpdate and data under its next key: the
@@ -1112,8 +920,8 @@ FIXTURE_TEARDOWN(peer_rekey)
 TEST_F(peer_rekey, rx_key_update_midstream)
 {
 	uint8_t a[3000], b[5000], buf[8192], ci[64];
-	long received = tls_stat("TlsRxRekeyReceived");
-	long ok = tls_stat("TlsRxRekeyOk");
+	long received = stat_value("TlsRxRekeyReceived");
+	long ok = stat_value("TlsRxRekeyOk");
 	struct pollfd pfd = { .fd = self->p.kfd, .events = POLLIN };
 	size_t cil;
 	int type, pip[2];
@@ -1152,8 +960,8 @@ TEST_F(peer_rekey, rx_key_update_midstream)
 	EXPECT_EQ(recv(self->p.kfd, buf, sizeof(buf), MSG_WAITALL), sizeof(b));
 	EXPECT_EQ(memcmp(buf, b, sizeof(b)), 0);
 	if (received >= 0) {
-		EXPECT_EQ(tls_stat("TlsRxRekeyReceived"), received + 1);
-		EXPECT_EQ(tls_stat("TlsRxRekeyOk"), ok + 1);
+		EXPECT_EQ(stat_value("TlsRxRekeyReceived"), received + 1);
+		EXPECT_EQ(stat_value("TlsRxRekeyOk"), ok + 1);
 	}
 }
 
@@ -1314,31 +1122,11 @@ TEST_F(peer_rekey, tx_key_update_during_sendfile)
 #define TLS_TX_MAX_PAYLOAD_LEN 5
 #endif
 
-FIXTURE(peer_maxlen) {
-	struct peer p;
-};
-
-FIXTURE_VARIANT(peer_maxlen) {
-	uint16_t version;
-	uint16_t cipher;
-	int ipv6;
-};
-
+PEER_FIXTURE(peer_maxlen)
 V(peer_maxlen, 12_aes_gcm, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer_maxlen, 13_aes_gcm, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 0);
 V(peer_maxlen, 12_chacha, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
 V(peer_maxlen, 13_chacha, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 0);
-
-FIXTURE_SETUP(peer_maxlen)
-{
-	conn_setup(_metadata, &self->p, variant->version, variant->cipher,
-		   variant->ipv6);
-}
-
-FIXTURE_TEARDOWN(peer_maxlen)
-{
-	conn_teardown(&self->p);
-}
 
 static int set_max(int fd, uint16_t v)
 {

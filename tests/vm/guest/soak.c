@@ -45,14 +45,6 @@
 #define CHUNK_MAX	65536
 #define FILE_SPAN	(1 << 20)	/* sendfile source, reused in turn */
 
-static const struct ref_cipher soak_ciphers[] = {
-	{ TLS_CIPHER_AES_GCM_128, 16, 4, 8, REF_EVP_GCM, "AES-128-GCM" },
-	{ TLS_CIPHER_AES_GCM_256, 32, 4, 8, REF_EVP_GCM, "AES-256-GCM" },
-	{ TLS_CIPHER_AES_CCM_128, 16, 4, 8, REF_EVP_CCM, "AES-128-CCM" },
-	{ TLS_CIPHER_CHACHA20_POLY1305, 32, 0, 12, REF_EVP_CHACHA,
-	  "ChaCha20-Poly1305" },
-};
-
 /* One process's result, in shared memory. */
 struct proc_res {
 	unsigned long long bytes;	/* verified by the readers */
@@ -319,11 +311,11 @@ out:
 static int pair_setup(struct srng *r, const char *ulp, int *a, int *b,
 		      struct proc_res *res)
 {
-	const struct ref_cipher *c = &soak_ciphers[srng_below(r, 4)];
+	const struct ref_cipher *c = &guest_ciphers[srng_below(r, GC_STOCK)];
 	uint16_t v = srng_below(r, 2) ? TLS_1_3_VERSION : TLS_1_2_VERSION;
 	struct ref_dir ab, ba;
 
-	if (tcp_pair_raw(a, b) || set_timeouts(*a, 10) || set_timeouts(*b, 10) ||
+	if (loopback_pair(AF_INET, a, b) || set_timeouts(*a, 10) || set_timeouts(*b, 10) ||
 	    ktls_attach(*a, ulp, TLS_TX, r, &ab, v, c) ||
 	    ktls_attach_same(*b, ulp, TLS_RX, &ab) ||
 	    ktls_attach(*b, NULL, TLS_TX, r, &ba, v, c) ||

@@ -2,17 +2,17 @@
 /* stress_util.h - shared helpers of the fuzz, soak and lifecycle suites. */
 /*
  * Header-only on purpose: build-guest.sh turns every .c in this folder into
- * its own program. Include after kselftest_harness.h and peer_ref.h.
+ * its own program. Include after kselftest_harness.h and peer_ref.h; the
+ * socket helpers are net_util.h's.
  *
- *   seeded PRNG (splitmix64), env knobs, loopback TCP pairs, kTLS setup of
- *   one direction from a struct ref_dir, the module's counters file, and a
- *   harness time limit set at run time (the suites run for a time taken
- *   from the environment, which a compile-time TEST_F_TIMEOUT cannot know).
+ *   seeded PRNG (splitmix64), env knobs, kTLS setup of one direction with
+ *   seeded keys, the module's TlsCurr* gauges, and a harness time limit set
+ *   at run time (the suites run for a time taken from the environment,
+ *   which a compile-time TEST_F_TIMEOUT cannot know).
  */
 #ifndef KTLS_STRESS_UTIL_H
 #define KTLS_STRESS_UTIL_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,19 +20,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <linux/tls.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "net_util.h"
 
 /* ------------------------------------------------------------ PRNG */
 
@@ -124,48 +115,7 @@ static inline void harness_set_timeouts(int secs)
 			t->timeout = secs;
 }
 
-/* ---------------------------------------------------------- sockets */
-
-/* A connected loopback TCP pair; 0 or -1 with errno. */
-static inline int tcp_pair_raw(int *a, int *b)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int l, one = 1;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*a = *b = -1;
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0)
-		return -1;
-	if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(l, (void *)&sa, sizeof(sa)) || listen(l, 1) ||
-	    getsockname(l, (void *)&sa, &sl))
-		goto fail;
-	*a = socket(AF_INET, SOCK_STREAM, 0);
-	if (*a < 0 || connect(*a, (void *)&sa, sl))
-		goto fail;
-	*b = accept(l, NULL, NULL);
-	if (*b < 0)
-		goto fail;
-	close(l);
-	return 0;
-fail:
-	if (*a >= 0)
-		close(*a);
-	*a = -1;
-	close(l);
-	return -1;
-}
-
-static inline int set_timeouts(int fd, int secs)
-{
-	struct timeval tv = { .tv_sec = secs };
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
-		return -1;
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
+/* ---------------------------------------------------------- kTLS */
 
 /*
  * Fill D with keys from R for VERSION and cipher C, and the matching
@@ -176,7 +126,6 @@ static inline size_t stress_dir_init(struct srng *r, struct ref_dir *d,
 				     const struct ref_cipher *c, uint8_t *ci)
 {
 	uint8_t seq[8];
-	size_t off = 4;
 
 	memset(d, 0, sizeof(*d));
 	d->version = version;
@@ -188,41 +137,7 @@ static inline size_t stress_dir_init(struct srng *r, struct ref_dir *d,
 	seq[0] &= 0x7f;		/* far from the 2^64 wrap */
 	d->seq = ref_get_be64(seq);
 	d->explicit_nonce = srng_next(r);
-	memcpy(ci, &version, 2);
-	memcpy(ci + 2, &c->type, 2);
-	memcpy(ci + off, d->iv, c->iv_len);
-	off += c->iv_len;
-	memcpy(ci + off, d->key, c->key_len);
-	off += c->key_len;
-	memcpy(ci + off, d->salt, c->salt_len);
-	off += c->salt_len;
-	memcpy(ci + off, seq, 8);
-	return off + 8;
-}
-
-/* ULP name of the module under test: its ulp_name parameter, or "tls". */
-static inline void ulp_name(char *buf, size_t len)
-{
-	FILE *f = NULL;
-	DIR *d = opendir("/sys/module");
-	struct dirent *e;
-	char p[512];
-
-	snprintf(buf, len, "tls");
-	while (d && (e = readdir(d))) {
-		snprintf(p, sizeof(p), "/sys/module/%s/parameters/ulp_name",
-			 e->d_name);
-		f = fopen(p, "r");
-		if (f)
-			break;
-	}
-	if (d)
-		closedir(d);
-	if (!f)
-		return;
-	if (fgets(buf, len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	fclose(f);
+	return ref_dir_crypto_info(d, ci);
 }
 
 /* Attach the ULP and set TLS_TX or TLS_RX (OPT) from D; 0 or -1. */
@@ -247,39 +162,16 @@ static inline int ktls_attach_same(int fd, const char *ulp, int opt,
 				   const struct ref_dir *d)
 {
 	uint8_t ci[64];
-	size_t off = 4;
-	const struct ref_cipher *c = d->c;
-	uint8_t seq[8];
 	int rc;
 
 	if (ulp && setsockopt(fd, IPPROTO_TCP, TCP_ULP, ulp, strlen(ulp) + 1))
 		return -1;
-	memcpy(ci, &d->version, 2);
-	memcpy(ci + 2, &c->type, 2);
-	memcpy(ci + off, d->iv, c->iv_len);
-	off += c->iv_len;
-	memcpy(ci + off, d->key, c->key_len);
-	off += c->key_len;
-	memcpy(ci + off, d->salt, c->salt_len);
-	off += c->salt_len;
-	ref_be64(seq, d->seq);
-	memcpy(ci + off, seq, 8);
-	rc = setsockopt(fd, SOL_TLS, opt, ci, off + 8);
+	rc = setsockopt(fd, SOL_TLS, opt, ci, ref_dir_crypto_info(d, ci));
 	explicit_bzero(ci, sizeof(ci));
 	return rc;
 }
 
 /* ------------------------------------------------------- counters */
-
-/* Path of the counters file (/proc/net/<ulp>_stat); 0 or -1. */
-static inline int stat_path(char *buf, size_t len)
-{
-	char ulp[64];
-
-	ulp_name(ulp, sizeof(ulp));
-	snprintf(buf, len, "/proc/net/%s_stat", ulp);
-	return access(buf, R_OK);
-}
 
 /*
  * Sum of the TlsCurr* gauges; names and values of the non-zero ones go to
