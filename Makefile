@@ -18,7 +18,8 @@ deps:
 # The module builds out of a copy per series (sources only: never objects
 # someone built in module/ for another kernel), one build at a time.
 module:
-	@test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES)
+	@case $(SERIES) in *-debug) bash scripts/debug-kernel.sh ;; \
+	*) test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES) ;; esac
 	@mkdir -p build/$(SERIES)
 	@. $(KTLS_CACHE)/series-$(SERIES).env && \
 	flock build/$(SERIES)/.lock sh -c ' \
@@ -47,6 +48,15 @@ vm-check:
 		$(if $(T),--filter '$(T)') $(if $(SUITES),--suites '$(SUITES)') \
 		$(if $(MODARGS),--module-args '$(MODARGS)')
 
+# The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection; built
+# once by scripts/debug-kernel.sh): the CI-sized run of tests/check-all.sh,
+# or with T=/SUITES= what they select. docs/reliability.md.
+debug-kernel:
+	@bash scripts/debug-kernel.sh
+
+vm-debug:
+	@bash tests/vm/debug/run-ci.sh $(if $(T),--filter '$(T)') $(if $(SUITES),--suites '$(SUITES)')
+
 demo: deps
 	@bash scripts/demo.sh
 
@@ -67,7 +77,7 @@ clean:
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C lib clean
 
-.PHONY: all deps module modules tools vm-check demo check check-native style clean
+.PHONY: all deps module modules tools vm-check debug-kernel vm-debug demo check check-native style clean
 
 # Benchmarks (issue 8, docs/performance.md); not part of `make check`.
 # `make bench [BENCH_FULL=1] [BENCH_SERIES=6.1]`: VMs with tls.ko and ktls.ko side by side.

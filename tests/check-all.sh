@@ -60,6 +60,9 @@ if [ $NATIVE_ONLY = 0 ]; then
 	for s in 6.1 6.12; do
 		step "vm-$s-ktls" vm bash tests/vm/run.sh --series $s --module ktls
 	done
+	# KASAN/UBSAN/lockdep/kmemleak kernel, built once and cached
+	step debug-kernel native bash -c "bash scripts/debug-kernel.sh && echo '1 passed, 0 failed'"
+	step vm-6.12-debug vm bash tests/vm/debug/run-ci.sh
 fi
 
 echo

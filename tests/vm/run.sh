@@ -3,7 +3,11 @@
 # run.sh - boot a Debian kernel in qemu with a TLS module and run the tests.
 #
 # Usage: tests/vm/run.sh [options]
-#   --series S        6.1 or 6.12 (default 6.1)
+#   --series S        6.1, 6.12 or 6.12-debug (default 6.1); 6.12-debug is
+#                     our KASAN/lockdep/kmemleak build of Debian's 6.12
+#                     source (scripts/debug-kernel.sh, built once, cached):
+#                     every driver built in, ktls.ko the only module,
+#                     kmemleak scanned after the suites, fault suite added
 #   --module M        ktls (default: build module/ for the series), intree
 #                     (Debian's own tls.ko, the reference), or PATH.ko
 #   --module-args A   insmod arguments for the module under test
@@ -22,6 +26,8 @@
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
 #   --extra-ko F      also load module F before the one under test
 #   --extra-suite F   also run shell suite F (e.g. tests/vm/demo/demo.sh)
+#   --env 'K=V ...'   environment of every suite in the guest (e.g.
+#                     KTLS_SOAK_SECONDS=10; words without spaces)
 #
 # Exit: 0 when every test passed or is a listed known failure and nothing
 # else went wrong; 1 otherwise. The last line is `N passed, N failed` for
@@ -44,6 +50,7 @@ TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
 EXTRA_KO=""
 EXTRA_SUITE=""
+SUITE_ENV=""
 
 log() { printf '[vm] %s\n' "$*"; }
 die() { printf '[vm] error: %s\n' "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -62,12 +69,20 @@ while [ $# -gt 0 ]; do
 	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
-	-h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--env) SUITE_ENV=$2; shift ;;
+	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
 done
 
+DEBUG=0
+case "$SERIES" in
+*-debug)
+	DEBUG=1
+	bash "$TOP/scripts/debug-kernel.sh" || die "debug kernel build failed"
+	;;
+esac
 ENV=$CACHE/series-$SERIES.env
 [ -f "$ENV" ] || die "no $ENV: run scripts/deps.sh first (series \`$SERIES')"
 # shellcheck disable=SC1090
@@ -100,12 +115,23 @@ fi
 [ -z "$KO" ] || [ -f "$KO" ] || die "module \`$KO' not found"
 bash "$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
 	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
+# Suites that need the debug kernel (fault injection): tests/vm/debug/*.c.
+if [ $DEBUG = 1 ]; then
+	for c in "$VMDIR"/debug/*.c; do
+		[ -f "$c" ] || continue
+		n=$(basename "$c" .c)
+		gcc -static -O2 -g -Wall -pthread -I"$BUILD/guest/uapi" \
+			-I"$KSRC/tools/testing/selftests" \
+			-I"$TOP" -o "$BUILD/guest/debug-$n" "$c" >>"$RUN/guest-build.log" 2>&1 ||
+			{ cat "$RUN/guest-build.log"; die "guest test build of $c failed"; }
+	done
+fi
 
 # ----------------------------------------------------------- initramfs
 mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,etc,suites,lib/modules/test}
 cp /bin/busybox "$STAGE/bin/busybox"
 for a in sh mount insmod rmmod lsmod ip cat echo grep sed timeout poweroff \
-	sleep dmesg ls uname tr head tail sync mkdir rm cut wc awk dd cmp \
+	sleep dmesg ls uname tr head tail sync mkdir rm cut wc awk dd cmp reboot \
 	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "["; do
 	ln -sf busybox "$STAGE/bin/$a"
 done
@@ -125,6 +151,11 @@ for t in "$BUILD"/guest/ktls-*; do
 	[ -x "$t" ] || continue
 	n=${t##*/}
 	want "${n#ktls-}" && add_suite "${n#ktls-}" "$t"
+done
+for t in "$BUILD"/guest/debug-*; do
+	[ $DEBUG = 1 ] && [ -x "$t" ] || continue
+	n=${t##*/}
+	want "${n#debug-}" && add_suite "${n#debug-}" "$t"
 done
 for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
 	[ -f "$s" ] || continue
@@ -149,6 +180,7 @@ awk -F'\t' '$1 !~ /^#/ && $1 !~ /:/ && $3 !~ /^(FLAKY|SLOW)/ { print $1 }' \
 awk -F'\t' '$1 !~ /^#/ && $3 ~ /^SLOW/ { print $1 }' "$KNOWN" \
 	> "$STAGE/etc/ktls-exclude"
 
+KTLS_ALL_BUILTIN=$DEBUG \
 bash "$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
 	> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging modules failed"; }
 {
@@ -156,6 +188,8 @@ bash "$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
 	echo "GTIMEOUT=$GTIMEOUT"
 	echo "KNOWN_TIMEOUT=$KNOWN_TIMEOUT"
 	echo "TEST_TIMEOUT=$TEST_TIMEOUT"
+	echo "DEBUG=$DEBUG"
+	echo "SUITE_ENV='$SUITE_ENV'"
 } > "$STAGE/etc/ktls-run.conf"
 cp "$VMDIR/init.sh" "$STAGE/init"
 chmod +x "$STAGE/init"
@@ -173,12 +207,15 @@ if [ "${KTLS_VM_PARALLEL:-0}" != 1 ]; then
 	flock -n 8 || { log "waiting for another VM run to finish"; flock 8; }
 fi
 log "booting $KREL (${ACCEL[*]}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')"
+CMDLINE="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
+# Debug kernel: kmemleak reports with real addresses (not hashed).
+[ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"
 set +e
 timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" \
 	-m 1536 -smp 2 -nodefaults -display none -no-reboot \
 	-serial "file:$RUN/console.log" -serial "file:$RUN/results.log" \
 	-kernel "$VMLINUZ" -initrd "$RUN/initrd.gz" \
-	-append "console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet" \
+	-append "$CMDLINE" \
 	</dev/null >"$RUN/qemu.log" 2>&1
 QRC=$?
 set -e

@@ -10,11 +10,13 @@ MODROOT=$KIMG/lib/modules/$KREL
 
 # The guest has no modprobe: templates (gcm, ccm, rfc7539) request their
 # parts at run time, so those are loaded up front. "?" = may be missing or
-# refuse to load (CPU feature), which is fine.
+# refuse to load (CPU feature), which is fine. inet_diag + tcp_diag: the
+# sock_diag handler for TCP, for `ktls stat`'s per-socket view.
 WANT="gf128mul ghash-generic ?ghash-clmulni-intel ctr gcm ccm cryptd
 crypto_simd ?aesni-intel libchacha chacha_generic ?chacha-x86_64 libpoly1305
 poly1305_generic ?poly1305-x86_64 chacha20poly1305 ?libchacha20poly1305
-?sm4 ?sm4_generic ?aria_generic ?aria ?af_alg ?algif_aead ?algif_skcipher"
+?sm4 ?sm4_generic ?aria_generic ?aria ?af_alg ?algif_aead ?algif_skcipher
+?inet_diag ?tcp_diag"
 
 declare -A IDX=() SEEN=()
 while IFS= read -r p; do
@@ -50,6 +52,7 @@ add() {		# add NAME REQUIRED
 }
 
 : > "$STAGE/etc/ktls-modules"
+[ "${KTLS_ALL_BUILTIN:-0}" = 1 ] && WANT=""
 for m in $WANT; do
 	case "$m" in \?*) add "${m#\?}" 0 ;; *) add "$m" 1 ;; esac
 done

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# debug-kernel.sh [--print] - build the debug kernel (KASAN, UBSAN, lockdep,
+# kmemleak, fault injection; CONFIG_TLS=n) from Debian's linux-source-6.12.
+#
+# Config: allnoconfig plus the fragments tests/vm/debug/*.config, then
+# olddefconfig; every option the fragments set is checked in the result.
+# Built once into $KTLS_CACHE/debug-6.12-<hash>/ (hash of the fragments,
+# the source package version and the compiler), so it is rebuilt only when
+# one of them changes. Builds run under `nice -n 19`. Writes
+# $KTLS_CACHE/series-6.12-debug.env for tests/vm/run.sh and `make module`:
+#   KREL KIMG KBUILD KSRC KSRCVER as scripts/deps.sh writes them, KDEBUG=1.
+# --print: print the build directory and exit (nothing is built).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+SERIES=6.12
+FRAGS=("$TOP"/tests/vm/debug/*.config)
+JOBS=${KTLS_JOBS:-$(nproc)}
+
+log() { printf '[debug-kernel] %s\n' "$*" >&2; }
+die() { printf '[debug-kernel] error: %s\n' "$*" >&2; exit 1; }
+
+[ -f "$CACHE/series-$SERIES.env" ] || bash "$TOP/scripts/deps.sh" --no-install "$SERIES"
+# shellcheck disable=SC1090
+. "$CACHE/series-$SERIES.env"
+
+key=$( { cat "${FRAGS[@]}"; echo "$KSRCVER"; gcc --version | head -n1; } |
+	sha256sum | cut -c1-12)
+OUT=$CACHE/debug-$SERIES-$key
+if [ "${1:-}" = --print ]; then
+	echo "$OUT"
+	exit 0
+fi
+
+# The whole source tree of the package version deps.sh resolved.
+full_source() {
+	local dir=$CACHE/src/linux-full-$SERIES-$KSRCVER deb inner
+	if [ ! -f "$dir/.complete" ]; then
+		deb=$(ls -1 "$CACHE/debs/linux-source-${SERIES}_"*.deb 2>/dev/null |
+			sort -V | tail -n1 || true)
+		if [ -z "$deb" ]; then
+			log "downloading linux-source-$SERIES"
+			mkdir -p "$CACHE/debs"
+			(cd "$CACHE/debs" && apt-get download -q "linux-source-$SERIES=$KSRCVER" >/dev/null) ||
+				die "apt-get download linux-source-$SERIES failed"
+			deb=$(ls -1 "$CACHE/debs/linux-source-${SERIES}_"*.deb | sort -V | tail -n1)
+		fi
+		inner=$(dpkg-deb -c "$deb" | awk '{print $NF}' |
+			grep -E '^\./usr/src/linux-source-[^/]*\.tar\.xz$' | head -n1)
+		[ -n "$inner" ] || die "no source tarball in $deb"
+		log "unpacking the whole source of $(basename "$deb")"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | xz -dc -T0 |
+			tar -x -C "$dir.tmp" --strip-components=1
+		touch "$dir.tmp/.complete"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# Every CONFIG_X=v / CONFIG_X=n of the fragments must hold in .config.
+check_config() {
+	local f line opt val got bad=0
+	for f in "${FRAGS[@]}"; do
+		while IFS= read -r line; do
+			case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+			opt=${line%%=*} val=${line#*=}
+			got=$(grep -E "^$opt=|^# $opt is not set" "$OUT/.config" || true)
+			case "$val" in
+			n) [ -z "$got" ] || [[ "$got" == "# "* ]] || { log "$opt: want n, got $got"; bad=1; } ;;
+			*) [ "$got" = "$opt=$val" ] || { log "$opt: want $val, got ${got:-unset}"; bad=1; } ;;
+			esac
+		done < "$f"
+	done
+	return $bad
+}
+
+write_env() {
+	local krel
+	krel=$(cat "$OUT/include/config/kernel.release")
+	mkdir -p "$OUT/image/boot" "$OUT/image/lib/modules/$krel"
+	ln -sf "$OUT/arch/x86/boot/bzImage" "$OUT/image/boot/vmlinuz-$krel"
+	cp "$OUT/modules.builtin" "$OUT/image/lib/modules/$krel/"
+	cat > "$CACHE/series-$SERIES-debug.env.tmp" <<-EOF
+	KREL=$krel
+	KIMG=$OUT/image
+	KBUILD=$OUT
+	KSRC=$KSRC
+	KSRCVER=$KSRCVER
+	KDEBUG=1
+	EOF
+	mv "$CACHE/series-$SERIES-debug.env.tmp" "$CACHE/series-$SERIES-debug.env"
+}
+
+exec 9>"$CACHE/debug-kernel.lock"
+flock 9
+if [ -f "$OUT/.complete" ]; then
+	write_env
+	exit 0
+fi
+SRC=$(full_source)
+log "building into $OUT (nice -n 19, -j$JOBS)"
+t0=$(date +%s)
+rm -rf "$OUT"
+mkdir -p "$OUT"
+mk() { nice -n 19 make -s -C "$SRC" O="$OUT" ARCH=x86_64 "$@"; }
+mk allnoconfig
+(cd "$OUT" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" \
+	"${FRAGS[@]}") > "$OUT/merge.log" 2>&1 || { cat "$OUT/merge.log"; die "merge_config failed"; }
+mk olddefconfig
+check_config || die "the fragments do not hold after olddefconfig (see above)"
+mk -j"$JOBS" all > "$OUT/build.log" 2>&1 ||
+	{ tail -n 40 "$OUT/build.log"; die "kernel build failed (log: $OUT/build.log)"; }
+t1=$(date +%s)
+echo "$((t1 - t0))" > "$OUT/build-seconds"
+touch "$OUT/.complete"
+write_env
+log "built $(cat "$OUT/include/config/kernel.release") in $((t1 - t0)) s"
+# Older builds of other fragment versions are dropped (each is ~1 GB).
+for d in "$CACHE"/debug-$SERIES-*; do
+	[ "$d" = "$OUT" ] || [ ! -d "$d" ] || rm -rf "$d"
+done

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault.c - kTLS over loopback while failslab and fail_page_alloc make the
+ * kernel's allocations fail (debug kernel only: needs CONFIG_FAILSLAB,
+ * CONFIG_FAIL_PAGE_ALLOC and CONFIG_FAULT_INJECTION_DEBUG_FS).
+ *
+ * Only the threads under test are hit (task-filter plus their own
+ * /proc/thread-self/make-it-fail); allocations that may sleep are hit too
+ * (ignore-gfp-wait off), user pages are not (ignore-gfp-highmem, and the
+ * program locks its memory before any fault is injected).
+ *
+ *   keys     TCP_ULP, TLS_TX and TLS_RX set under faults: each call returns
+ *            0 or ENOMEM and is retried; then data flows both ways.
+ *   tx       the sending thread is hit: send() returns a count, or an
+ *            error that is retried (ENOMEM, ENOBUFS, EAGAIN, EINTR) or
+ *            ends the connection (EBADMSG, EPIPE, ECONNRESET, EIO).
+ *   rx       the receiving thread is hit, the same errors for recv().
+ *   both     both threads are hit.
+ *
+ * The receiver checks every byte against the sender's seeded stream: no
+ * byte may be wrong, duplicated or invented. When the sender finished
+ * without a connection-ending error, every byte it was told was sent must
+ * arrive. Faults injected are read from the "times" counters; the kernel
+ * log between "ktls-fault: injection on/off" holds the allocation-failure
+ * reports (tests/vm/init.sh ignores those, nothing else).
+ *
+ * Env: KTLS_FAULT_SECONDS per test (default 3), KTLS_FAULT_PROBABILITY
+ * (percent, default 5), KTLS_FAULT_SEED (default fixed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/tls.h>
+
+#include "kselftest_harness.h"
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+#define DBG "/sys/kernel/debug/"
+#define TIMES_START 100000000L
+#define CHUNK_MAX 65536
+
+static const char *const fault_dirs[] = { DBG "failslab", DBG "fail_page_alloc" };
+
+/* ------------------------------------------------------- seeded stream */
+
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Byte at offset off of the stream of seed s: the same on both ends. */
+static inline uint8_t stream_byte(uint64_t s, uint64_t off)
+{
+	return mix64(s + (off >> 3) * 0x9e3779b97f4a7c15ULL) >> ((off & 7) * 8);
+}
+
+static void stream_fill(uint64_t s, uint64_t off, uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = stream_byte(s, off + i);
+}
+
+static unsigned long env_ul(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 0) : def;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------- fault injection */
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = -1, tries;
+
+	if (fd < 0)
+		return -1;
+	/* the write itself may meet an injected fault: try again */
+	for (tries = 0; tries < 100 && ret < 0; tries++)
+		ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+static int fault_attr(const char *dir, const char *name, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return write_file(path, val);
+}
+
+/* Configure both injectors; returns 0 or -1 (not a debug kernel). */
+static int faults_configure(unsigned long prob)
+{
+	char p[32], t[32];
+	unsigned int i;
+
+	snprintf(p, sizeof(p), "%lu", prob);
+	snprintf(t, sizeof(t), "%ld", TIMES_START);
+	for (i = 0; i < 2; i++) {
+		if (fault_attr(fault_dirs[i], "task-filter", "Y") ||
+		    fault_attr(fault_dirs[i], "probability", p) ||
+		    fault_attr(fault_dirs[i], "interval", "1") ||
+		    fault_attr(fault_dirs[i], "times", t) ||
+		    fault_attr(fault_dirs[i], "space", "0") ||
+		    fault_attr(fault_dirs[i], "verbose", "0") ||
+		    fault_attr(fault_dirs[i], "ignore-gfp-wait", "N"))
+			return -1;
+	}
+	return fault_attr(fault_dirs[1], "ignore-gfp-highmem", "Y");
+}
+
+/* Faults injected since faults_configure(), per injector. */
+static long faults_injected(int i)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/times", fault_dirs[i]);
+	return TIMES_START - read_long(path);
+}
+
+static void kmsg(const char *s)
+{
+	write_file("/dev/kmsg", s);
+}
+
+/* The calling thread (only) meets injected faults from now on. */
+static void faults_self(int on)
+{
+	write_file("/proc/thread-self/make-it-fail", on ? "1" : "0");
+}
+
+/* ------------------------------------------------------------ sockets */
+
+struct cipher {
+	const char *name;
+	uint16_t version, type;
+	size_t len;
+};
+
+static int tcp_pair(int fd[2])
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (l < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (void *)&a, &alen))
+		return -1;
+	fd[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd[0] < 0 || connect(fd[0], (void *)&a, sizeof(a)))
+		return -1;
+	fd[1] = accept(l, NULL, NULL);
+	close(l);
+	return fd[1] < 0 ? -1 : 0;
+}
+
+/* crypto_info of cipher c with key material from seed s. */
+static void crypto_info(const struct cipher *c, uint64_t s, uint8_t *buf)
+{
+	struct tls_crypto_info *ci = (void *)buf;
+
+	stream_fill(s, 0, buf, c->len);
+	ci->version = c->version;
+	ci->cipher_type = c->type;
+}
+
+static int setsockopt_retry(int fd, int level, int opt, const void *v,
+			    socklen_t len, long *enomem)
+{
+	int tries;
+
+	for (tries = 0; tries < 10000; tries++) {
+		if (!setsockopt(fd, level, opt, v, len))
+			return 0;
+		if (errno != ENOMEM)
+			return -errno;
+		(*enomem)++;
+	}
+	return -ENOMEM;
+}
+
+/* ULP, TX and RX on fd, keys for direction d from seed s. */
+static int ktls_setup(int fd, const struct cipher *c, uint64_t s, int tx_dir,
+		      long *enomem)
+{
+	uint8_t ci[64];
+	int ret;
+
+	ret = setsockopt_retry(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls"), enomem);
+	if (ret)
+		return ret;
+	crypto_info(c, s + tx_dir, ci);
+	ret = setsockopt_retry(fd, SOL_TLS, TLS_TX, ci, c->len, enomem);
+	if (ret)
+		return ret;
+	crypto_info(c, s + !tx_dir, ci);
+	ret = setsockopt_retry(fd, SOL_TLS, TLS_RX, ci, c->len, enomem);
+	memset(ci, 0, sizeof(ci));
+	return ret;
+}
+
+/*
+ * After a wrong byte at stream offset off: which stream offset do the
+ * received bytes p[0..n) come from (shift = that - off)? 0 = not found
+ * within 1 MiB either way.
+ */
+static long long find_shift(uint64_t seed, uint64_t off, const uint8_t *p,
+			    size_t n)
+{
+	long long d;
+	size_t i;
+
+	n = n < 32 ? n : 32;
+	for (d = -(1 << 20); d <= (1 << 20); d++) {
+		if (d == 0 || (long long)off + d < 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (p[i] != stream_byte(seed, off + d + i))
+				break;
+		if (i == n)
+			return d;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- transfer */
+
+struct dir {
+	int fd;			/* sender's fd (tx) or receiver's (rx) */
+	int faulty;		/* this thread meets injected faults */
+	uint64_t seed;
+	double until;
+	uint64_t bytes;		/* sent (reported by send) or received */
+	long retried, aborted, eof;
+	int bad_errno;		/* unexpected errno, 0 = none */
+	int64_t corrupt_at;	/* first wrong byte, -1 = none */
+	long long shift;	/* where the wrong bytes come from, see below */
+	uint8_t got[4];		/* received bytes at corrupt_at */
+	uint8_t want[4];	/* stream bytes at corrupt_at */
+	uint8_t buf[CHUNK_MAX];
+};
+
+static int retryable(int e)
+{
+	return e == ENOMEM || e == ENOBUFS || e == EAGAIN || e == EINTR;
+}
+
+static int ends_connection(int e)
+{
+	return e == EBADMSG || e == EPIPE || e == ECONNRESET || e == EIO;
+}
+
+static void *sender(void *arg)
+{
+	struct dir *d = arg;
+	uint64_t r = d->seed ^ 0x5eed;
+	size_t n;
+	ssize_t got;
+
+	if (d->faulty)
+		faults_self(1);
+	while (now() < d->until) {
+		r = mix64(r);
+		n = 1 + r % (r & 1 ? 512 : CHUNK_MAX);
+		stream_fill(d->seed, d->bytes, d->buf, n);
+		got = send(d->fd, d->buf, n, MSG_NOSIGNAL);
+		if (got > 0) {
+			d->bytes += got;
+		} else if (got < 0 && retryable(errno)) {
+			d->retried++;
+		} else if (got < 0 && ends_connection(errno)) {
+			d->aborted++;
+			break;
+		} else {
+			d->bad_errno = got < 0 ? errno : -1;
+			break;
+		}
+	}
+	if (d->faulty)
+		faults_self(0);
+	shutdown(d->fd, SHUT_WR);
+	return NULL;
+}
+
+static void *receiver(void *arg)
+{
+	struct dir *d = arg;
+	ssize_t got, i;
+
+	if (d->faulty)
+		faults_self(1);
+	for (;;) {
+		got = recv(d->fd, d->buf, sizeof(d->buf), 0);
+		if (got > 0) {
+			for (i = 0; i < got && d->corrupt_at < 0; i++)
+				if (d->buf[i] != stream_byte(d->seed, d->bytes + i))
+					d->corrupt_at = d->bytes + i;
+			if (d->corrupt_at >= 0) {
+				i = d->corrupt_at - d->bytes;
+				memcpy(d->got, d->buf + i, got - i < 4 ? got - i : 4);
+				stream_fill(d->seed, d->corrupt_at, d->want, 4);
+				d->shift = find_shift(d->seed, d->corrupt_at,
+						      d->buf + i, got - i);
+			}
+			d->bytes += got;
+			if (d->corrupt_at >= 0)
+				break;
+		} else if (got == 0) {
+			d->eof = 1;
+			break;
+		} else if (retryable(errno)) {
+			d->retried++;
+			if (errno == EAGAIN && now() > d->until + 30) {
+				d->bad_errno = ETIMEDOUT;
+				break;
+			}
+		} else if (ends_connection(errno)) {
+			d->aborted++;
+			break;
+		} else {
+			d->bad_errno = errno;
+			break;
+		}
+	}
+	if (d->faulty)
+		faults_self(0);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ harness */
+
+FIXTURE(fault)
+{
+	int fd[2];
+	uint64_t seed;
+	double secs;
+};
+
+FIXTURE_VARIANT(fault)
+{
+	struct cipher c;
+};
+
+#define CIPHER(v, t, s) { .name = #t, .version = v, .type = t, .len = sizeof(s) }
+
+FIXTURE_VARIANT_ADD(fault, 12_aes_gcm)
+{
+	.c = CIPHER(TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128,
+		    struct tls12_crypto_info_aes_gcm_128),
+};
+
+FIXTURE_VARIANT_ADD(fault, 13_aes_gcm)
+{
+	.c = CIPHER(TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128,
+		    struct tls12_crypto_info_aes_gcm_128),
+};
+
+FIXTURE_VARIANT_ADD(fault, 13_chacha)
+{
+	.c = CIPHER(TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305,
+		    struct tls12_crypto_info_chacha20_poly1305),
+};
+
+FIXTURE_VARIANT_ADD(fault, 12_aes_ccm)
+{
+	.c = CIPHER(TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128,
+		    struct tls12_crypto_info_aes_ccm_128),
+};
+
+FIXTURE_SETUP(fault)
+{
+	self->seed = env_ul("KTLS_FAULT_SEED", 0x6b746c73) ^
+		     (uint64_t)variant->c.type << 32 ^ variant->c.version;
+	self->secs = env_ul("KTLS_FAULT_SECONDS", 3);
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	ASSERT_EQ(faults_configure(env_ul("KTLS_FAULT_PROBABILITY", 5)), 0)
+		TH_LOG("no fault injection in debugfs: not a debug kernel?");
+	ASSERT_EQ(tcp_pair(self->fd), 0);
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	close(self->fd[0]);
+	close(self->fd[1]);
+}
+
+/* tx/rx: faults on the sender, the receiver or both, data 0 -> 1. */
+static void transfer(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(fault) *self, int tx_faulty, int rx_faulty,
+		     uint64_t seed)
+{
+	struct timeval snd = { .tv_sec = 5 }, rcv = { .tv_sec = 10 };
+	static struct dir tx, rx;
+	pthread_t t[2];
+	long slab, page;
+
+	ASSERT_EQ(setsockopt(self->fd[0], SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd)), 0);
+	ASSERT_EQ(setsockopt(self->fd[1], SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)), 0);
+
+	memset(&tx, 0, sizeof(tx));
+	memset(&rx, 0, sizeof(rx));
+	tx.fd = self->fd[0];
+	rx.fd = self->fd[1];
+	tx.faulty = tx_faulty;
+	rx.faulty = rx_faulty;
+	tx.seed = rx.seed = seed;
+	tx.until = rx.until = now() + self->secs;
+	rx.corrupt_at = -1;
+	kmsg("ktls-fault: injection on");
+	ASSERT_EQ(pthread_create(&t[1], NULL, receiver, &rx), 0);
+	ASSERT_EQ(pthread_create(&t[0], NULL, sender, &tx), 0);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	kmsg("ktls-fault: injection off");
+	slab = faults_injected(0);
+	page = faults_injected(1);
+	printf("# faults injected: failslab %ld, fail_page_alloc %ld; sent %llu B (%ld retried, %ld ended), received %llu B (%ld retried, %ld ended, eof %ld)\n",
+	       slab, page, (unsigned long long)tx.bytes, tx.retried, tx.aborted,
+	       (unsigned long long)rx.bytes, rx.retried, rx.aborted, rx.eof);
+	EXPECT_EQ(tx.bad_errno, 0) TH_LOG("send: %s", strerror(tx.bad_errno));
+	EXPECT_EQ(rx.bad_errno, 0) TH_LOG("recv: %s", strerror(rx.bad_errno));
+	EXPECT_EQ(rx.corrupt_at, -1)
+		TH_LOG("byte %lld differs: got %02x%02x%02x%02x, want %02x%02x%02x%02x; the data there is the stream's at offset %+lld (0: not within 1 MiB)",
+		       (long long)rx.corrupt_at, rx.got[0], rx.got[1], rx.got[2],
+		       rx.got[3], rx.want[0], rx.want[1], rx.want[2], rx.want[3],
+		       rx.shift);
+	EXPECT_LE(rx.bytes, tx.bytes);
+	if (!tx.aborted && !rx.aborted) {
+		EXPECT_EQ(rx.bytes, tx.bytes);
+		EXPECT_EQ(rx.eof, 1);
+	}
+	if (tx_faulty || rx_faulty)
+		EXPECT_GT(slab + page, 0) TH_LOG("no fault was injected");
+}
+
+static void setup_ktls(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(fault) *self,
+		       const FIXTURE_VARIANT(fault) *variant, int faulty)
+{
+	long enomem = 0;
+
+	if (faulty) {
+		kmsg("ktls-fault: injection on");
+		faults_self(1);
+	}
+	ASSERT_EQ(ktls_setup(self->fd[0], &variant->c, self->seed, 0, &enomem), 0);
+	ASSERT_EQ(ktls_setup(self->fd[1], &variant->c, self->seed, 1, &enomem), 0);
+	if (faulty) {
+		faults_self(0);
+		kmsg("ktls-fault: injection off");
+		printf("# setup: %ld ENOMEM retried, faults injected: failslab %ld, fail_page_alloc %ld\n",
+		       enomem, faults_injected(0), faults_injected(1));
+	}
+}
+
+TEST_F_TIMEOUT(fault, keys, 120)
+{
+	setup_ktls(_metadata, self, variant, 1);
+	/* the sockets work: no faults now, every byte arrives */
+	self->secs = 1;
+	transfer(_metadata, self, 0, 0, self->seed);
+}
+
+TEST_F_TIMEOUT(fault, tx, 120)
+{
+	setup_ktls(_metadata, self, variant, 0);
+	transfer(_metadata, self, 1, 0, self->seed);
+}
+
+TEST_F_TIMEOUT(fault, rx, 120)
+{
+	setup_ktls(_metadata, self, variant, 0);
+	transfer(_metadata, self, 0, 1, self->seed);
+}
+
+TEST_F_TIMEOUT(fault, both, 120)
+{
+	setup_ktls(_metadata, self, variant, 0);
+	transfer(_metadata, self, 1, 1, self->seed);
+}
+
+TEST_HARNESS_MAIN
