@@ -15,6 +15,13 @@
 /* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
 #define KTLS_RX_MAX_REC		(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 16 + 1)
 
+/*
+ * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
+ * then the record's bytes in skbs (head and page frags). Records spread
+ * over more entries are copied out first.
+ */
+#define KTLS_RX_SG		48
+
 /* pages one record's content can need when spliced */
 #define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
 
@@ -27,6 +34,7 @@ struct ktls_rx_rec {
 	struct list_head list;
 	u32 start;
 	u32 len;
+	bool full;	/* data[] holds KTLS_RX_MAX_REC: reusable as spare */
 	u8 type;
 	u8 data[];
 };
@@ -50,6 +58,8 @@ struct ktls_rx {
 	struct list_head recs;		/* decrypted, not fully read */
 	u32 rec_len;			/* length of the record at copied_seq */
 	struct ktls_rx_rec *part;	/* its start, taken out of TCP early */
+	struct ktls_rx_rec *spare;	/* a read record's buffer, for reuse */
+	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
 	u32 part_got;			/* bytes of it in @part */
 	int err;			/* sticky: -EBADMSG after a bad record */
 	bool ready;			/* a whole record waits in TCP */
@@ -71,6 +81,36 @@ struct ktls_rx {
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 {
 	return &ctx->rx->c;
+}
+
+/*
+ * A record buffer is done with. Plaintext stays in it until it is reused
+ * or freed: the application had it all along, unlike keys.
+ */
+static void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
+{
+	if (rec->full && !rx->spare)
+		rx->spare = rec;
+	else
+		kfree(rec);
+}
+
+/* A buffer for a @len byte record: the spare one if it fits. */
+static struct ktls_rx_rec *ktls_rx_rec_get(struct sock *sk,
+					   struct ktls_rx *rx, u32 len)
+{
+	struct ktls_rx_rec *rec = rx->spare;
+	bool full = len > 2048;
+
+	if (rec) {
+		rx->spare = NULL;
+		return rec;
+	}
+	rec = kmalloc(struct_size(rec, data, full ? KTLS_RX_MAX_REC : len),
+		      sk->sk_allocation);
+	if (rec)
+		rec->full = full;
+	return rec;
 }
 
 /*
@@ -139,10 +179,15 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 	if (inq <= 0 || !tcp_epollin_ready(sk, INT_MAX))
 		return;
 	if (!rx->part) {
-		rx->part = kmalloc(struct_size(rx->part, data, KTLS_RX_MAX_REC),
-				   GFP_ATOMIC | __GFP_NOWARN);
+		rx->part = rx->spare;
+		rx->spare = NULL;
+		if (!rx->part)
+			rx->part = kmalloc(struct_size(rx->part, data,
+						       KTLS_RX_MAX_REC),
+					   GFP_ATOMIC | __GFP_NOWARN);
 		if (!rx->part)
 			return;		/* retried on the next segment */
+		rx->part->full = true;
 		rx->part_got = 0;
 	}
 	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
@@ -168,10 +213,11 @@ static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
 }
 
 /*
- * Look at the header at copied_seq. A bad header stops the parser for good
- * and sets sk_err (EMSGSIZE, EBADMSG or EINVAL). Called with the socket
- * locked. Return: true when a whole record is queued; its length is then
- * in rx->rec_len.
+ * Look at the header at copied_seq, once per record: its length stays in
+ * rx->rec_len until ktls_rx_fetch() takes the record. A bad header stops
+ * the parser for good and sets sk_err (EMSGSIZE, EBADMSG or EINVAL).
+ * Called with the socket locked. Return: true when a whole record is
+ * queued.
  */
 static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 {
@@ -186,17 +232,17 @@ static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 		WRITE_ONCE(rx->ready, false);
 		return false;
 	}
-	rx->rec_len = 0;
-	if (!ktls_rx_peek_hdr(sk, rx, hdr, inq)) {
+	if (!rx->rec_len && !ktls_rx_peek_hdr(sk, rx, hdr, inq)) {
 		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
 		if (err) {
 			ktls_rx_abort(sk, rx, err);
 			return false;
 		}
 		rx->rec_len = len;
-		inq = tcp_inq(sk);
-		ready = (rx->part ? rx->part_got : 0) + inq >= len;
 	}
+	if (rx->rec_len)
+		ready = (rx->part ? rx->part_got : 0) + tcp_inq(sk) >=
+			rx->rec_len;
 	if (!ready) {
 		ktls_rx_pull_partial(sk, rx, tcp_inq(sk));
 		ready = rx->rec_len && rx->part && rx->part_got == rx->rec_len;
@@ -233,31 +279,82 @@ static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec,
 }
 
 /*
- * Decrypt @rec in place and find its type and content. Called with
- * lock_sock held. Return: 0, or -EBADMSG (bad tag, TLS 1.3 record of
- * padding only) or another error from the crypto API.
+ * Map the @len record bytes after the header and nonce (@start bytes) of
+ * the record at copied_seq into rx->sg[1...], straight from the skbs of
+ * the TCP queue. Called with lock_sock held (the queue can't change).
+ * Return: true, or false when the bytes need more entries than there are.
+ */
+static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
+			      u32 len)
+{
+	u32 seq = tcp_sk(sk)->copied_seq + start;
+	struct scatterlist *sg = rx->sg + 1;
+	int left = KTLS_RX_SG - 1;
+	struct sk_buff *skb;
+
+	sg_init_table(sg, left);
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 off = seq - TCP_SKB_CB(skb)->seq;
+		u32 n;
+		int nsg;
+
+		if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
+			off--;
+		if (off >= skb->len)
+			continue;
+		/* worst case of this skb: head and every frag, no frag list */
+		if (skb_has_frag_list(skb) ||
+		    skb_shinfo(skb)->nr_frags + 1 > left)
+			return false;
+		n = min(len, skb->len - off);
+		nsg = skb_to_sgvec(skb, sg, off, n);
+		if (nsg <= 0)
+			return false;
+		sg_unmark_end(&sg[nsg - 1]);
+		sg += nsg;
+		left -= nsg;
+		seq += n;
+		len -= n;
+		if (!len) {
+			sg_mark_end(sg - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Decrypt the @len byte record into @rec and find its type and content.
+ * The ciphertext is read from @rec itself (@in_rec: it was copied there)
+ * or straight from the TCP queue (rx->sg, by ktls_rx_map_queue(); @rec
+ * then holds only header and nonce). Called with lock_sock held.
+ * Return: 0, or -EBADMSG (bad tag, TLS 1.3 record of padding only) or
+ * another error from the crypto API.
  */
 static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
-			   struct ktls_rx_rec *rec, u32 len)
+			   struct ktls_rx_rec *rec, u32 len, bool in_rec)
 {
 	const struct ktls_prot *p = &rx->c.prot;
 	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
 	u32 clen = len - start;
-	struct scatterlist sg[2];
+	struct scatterlist dst[2];
 	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
 	ktls_rx_prepare(rx, rec, len);
-	sg_init_table(sg, 2);
-	sg_set_buf(&sg[0], rx->aad, p->aad_len);
-	sg_set_buf(&sg[1], rec->data + start, clen);
+	sg_init_table(dst, 2);
+	sg_set_buf(&dst[0], rx->aad, p->aad_len);
+	sg_set_buf(&dst[1], rec->data + start, clen);
+	if (!in_rec)
+		sg_set_buf(&rx->sg[0], rx->aad, p->aad_len);
 
 	aead_request_set_tfm(rx->req, rx->c.aead);
 	aead_request_set_callback(rx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(rx->req, p->aad_len);
-	aead_request_set_crypt(rx->req, sg, sg, clen, rx->iv);
+	aead_request_set_crypt(rx->req, in_rec ? dst : rx->sg, dst, clen,
+			       rx->iv);
 	err = crypto_wait_req(crypto_aead_decrypt(rx->req), &wait);
 	if (err) {
 		if (err == -EBADMSG)
@@ -306,7 +403,9 @@ static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 {
 	u32 len = rx->rec_len;
+	u32 start = KTLS_REC_HDR_LEN + rx->c.prot.explicit_len;
 	struct ktls_rx_rec *rec;
+	bool in_rec = true;
 	int err;
 
 	if (rx->part) {
@@ -317,21 +416,25 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 		rec = rx->part;
 		rx->part = NULL;
 		rx->part_got = 0;
+		rx->rec_len = 0;
+		err = ktls_rx_decrypt(sk, rx, rec, len, true);
 	} else {
-		rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
+		rec = ktls_rx_rec_get(sk, rx, len);
 		if (!rec)
 			return -ENOMEM;
-		err = ktls_rx_copy_bits(sk, rec->data, len);
+		/* decrypt from the skbs, copying only header and nonce */
+		in_rec = !ktls_rx_map_queue(sk, rx, start, len - start);
+		err = ktls_rx_copy_bits(sk, rec->data, in_rec ? len : start);
 		if (WARN_ON_ONCE(err)) {
-			kfree(rec);
+			ktls_rx_rec_put(rx, rec);
 			return err;
 		}
+		err = ktls_rx_decrypt(sk, rx, rec, len, in_rec);
 		tcp_read_done(sk, len);
+		rx->rec_len = 0;
 	}
-
-	err = ktls_rx_decrypt(sk, rx, rec, len);
 	if (err) {
-		kfree_sensitive(rec);
+		ktls_rx_rec_put(rx, rec);
 		ktls_rx_fail(sk, rx);
 		return rx->err;
 	}
@@ -451,13 +554,14 @@ static struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx,
 	return list_next_entry(prev, list);
 }
 
-static void ktls_rx_consume(struct ktls_rx_rec *rec, u32 n)
+static void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec,
+			    u32 n)
 {
 	rec->start += n;
 	rec->len -= n;
 	if (!rec->len) {
 		list_del(&rec->list);
-		kfree(rec);
+		ktls_rx_rec_put(rx, rec);
 	}
 }
 
@@ -485,8 +589,9 @@ static int ktls_rx_type(struct msghdr *msg, const struct ktls_rx_rec *rec,
 }
 
 /* Copy what fits of @rec to @msg; consume it unless @peek. */
-static int ktls_rx_copy(struct msghdr *msg, struct ktls_rx_rec *rec,
-			size_t room, bool peek, size_t *copied)
+static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
+			struct ktls_rx_rec *rec, size_t room, bool peek,
+			size_t *copied)
 {
 	size_t n = min_t(size_t, room, rec->len);
 	size_t got = copy_to_iter(rec->data + rec->start, n, &msg->msg_iter);
@@ -495,7 +600,7 @@ static int ktls_rx_copy(struct msghdr *msg, struct ktls_rx_rec *rec,
 	if (got == rec->len)
 		msg->msg_flags |= MSG_EOR;
 	if (!peek)
-		ktls_rx_consume(rec, got);
+		ktls_rx_consume(rx, rec, got);
 	return got == n ? 0 : -EFAULT;
 }
 
@@ -527,7 +632,7 @@ static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
 		err = ktls_rx_type(msg, rec, &type);
 		if (err <= 0)
 			break;
-		err = ktls_rx_copy(msg, rec, len - copied, peek, &copied);
+		err = ktls_rx_copy(rx, msg, rec, len - copied, peek, &copied);
 		if (err)
 			break;
 		if (peek)
@@ -670,7 +775,7 @@ static int ktls_rx_splice_head(struct sock *sk, struct ktls_rx *rx,
 		}
 		if (rec->len || rec->type != KTLS_CT_APPLICATION_DATA)
 			break;
-		ktls_rx_consume(rec, 0);
+		ktls_rx_consume(rx, rec, 0);
 	}
 	*recp = rec;
 	return 1;
@@ -714,7 +819,7 @@ ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
 	ret = ktls_rx_splice_copy(pipe, rec->data + rec->start,
 				  min_t(size_t, len, rec->len));
 	if (ret > 0)
-		ktls_rx_consume(rec, ret);
+		ktls_rx_consume(rx, rec, ret);
 out:
 	ktls_rx_reader_unlock(sk, rx);
 	return ret;
@@ -749,6 +854,7 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
 	}
 	INIT_LIST_HEAD(&rx->recs);
 	init_waitqueue_head(&rx->readers);
+	sg_init_table(rx->sg, KTLS_RX_SG);
 	ctx->rx = rx;
 
 	write_lock_bh(&sk->sk_callback_lock);
@@ -795,6 +901,7 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 		kfree(rec);
 	}
 	kfree(rx->part);
+	kfree(rx->spare);
 	kfree_sensitive(rx->req);
 	ktls_crypto_free(&rx->c);
 	kfree_sensitive(rx);

@@ -10,10 +10,22 @@
 
 #include "ktls.h"
 
-/* pages of the largest record: header, explicit nonce, payload, type, tag */
-#define KTLS_TX_PAGES	DIV_ROUND_UP(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + \
-				     1 + 16, PAGE_SIZE)
-#define KTLS_TX_SG	(KTLS_TX_PAGES + 2)
+/* the largest record: header, explicit nonce, payload, type, tag */
+#define KTLS_TX_MAX_REC	(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 1 + 16)
+/*
+ * Segments of one record. Records are carved from the socket's page frag
+ * (32 KiB compound pages, order-0 pages when memory is fragmented): a
+ * record needs one or two segments, at most one per page plus the rest of
+ * the previous frag.
+ */
+#define KTLS_TX_SEGS	(DIV_ROUND_UP(KTLS_TX_MAX_REC, PAGE_SIZE) + 2)
+#define KTLS_TX_SG	(KTLS_TX_SEGS + 2)
+/*
+ * Pieces of spliced pages (sendfile, splice) one record can reference as
+ * its plaintext instead of copying them: a 16 KiB record of whole pages
+ * takes 4 or 5. A record that would need more is copied.
+ */
+#define KTLS_TX_EXT	8
 
 enum {
 	KTLS_TX_SCHEDULED,	/* work queued to push a pending record */
@@ -21,11 +33,20 @@ enum {
 };
 
 /*
- * One record in page-sized pieces. Byte 0 of pages[0] is the record header;
- * plaintext is written from the payload offset on and encrypted in place.
+ * One record in up to KTLS_TX_SEGS page frag segments, each holding a page
+ * reference. Byte 0 is the record header; plaintext is written from the
+ * payload offset on and encrypted in place. The segments back @cap bytes.
+ *
+ * Plaintext that arrives as spliced pages is not copied: while @next > 0
+ * the open record's plaintext is ext[0..next) (each holding a page
+ * reference), and sealing encrypts from there into the segments.
  */
 struct ktls_tx_rec {
-	struct page *pages[KTLS_TX_PAGES];
+	struct bio_vec seg[KTLS_TX_SEGS];
+	struct bio_vec ext[KTLS_TX_EXT];
+	u8 nseg;
+	u8 next;	/* entries in ext[]: plaintext is referenced */
+	u32 cap;	/* bytes backed by seg[] */
 	u32 len;	/* open: plaintext bytes; closed: record bytes */
 	u32 sent;	/* closed: bytes TCP has taken */
 	u8 type;	/* content type */
@@ -41,9 +62,13 @@ struct ktls_tx {
 	struct mutex *lock;		/* &ctx->tx_lock */
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
 	struct ktls_tx_rec closed;	/* encrypted, not all taken by TCP */
+	struct page_frag frag;		/* where records are carved from */
 	struct aead_request *req;
 	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
 	u8 iv[KTLS_MAX_NONCE];
+	u8 tail;			/* TLS 1.3 inner type, for ext[] seals */
+	struct scatterlist sg_src[KTLS_TX_EXT + 3];
+	struct scatterlist sg_dst[KTLS_TX_SG];
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
 	unsigned long flags;		/* KTLS_TX_* bits, atomic */
@@ -76,35 +101,79 @@ static void ktls_rec_free(struct ktls_tx_rec *rec)
 {
 	int i;
 
-	for (i = 0; i < KTLS_TX_PAGES; i++)
-		if (rec->pages[i])
-			put_page(rec->pages[i]);
+	for (i = 0; i < rec->nseg; i++)
+		put_page(rec->seg[i].bv_page);
+	for (i = 0; i < rec->next; i++)
+		put_page(rec->ext[i].bv_page);
 	memset(rec, 0, sizeof(*rec));
 }
 
-/* Make sure bytes [0, end) of @rec are backed by pages. */
-static int ktls_rec_alloc(struct ktls_tx_rec *rec, u32 end, gfp_t gfp)
+/*
+ * Make sure bytes [0, end) of @rec are backed, carving from the socket's
+ * page frag: consecutive records share its pages, so a 16 KiB record costs
+ * about half a page allocation, and a segment is as long as the frag allows.
+ */
+static int ktls_rec_alloc(struct ktls_tx *tx, struct ktls_tx_rec *rec,
+			  u32 end, gfp_t gfp)
 {
-	u32 i;
+	struct page_frag *pf = &tx->frag;
 
-	for (i = 0; i < DIV_ROUND_UP(end, PAGE_SIZE); i++) {
-		if (rec->pages[i])
-			continue;
-		rec->pages[i] = alloc_page(gfp);
-		if (!rec->pages[i])
+	while (rec->cap < end) {
+		u32 want = end - rec->cap, n;
+		struct bio_vec *last = rec->nseg ? &rec->seg[rec->nseg - 1] :
+						   NULL;
+
+		/* never leave a crumb of a frag for the next segment */
+		if (!skb_page_frag_refill(min_t(u32, want, 256), pf, gfp))
 			return -ENOMEM;
+		n = min_t(u32, want, pf->size - pf->offset);
+		if (last && last->bv_page == pf->page &&
+		    last->bv_offset + last->bv_len == pf->offset) {
+			last->bv_len += n;
+		} else {
+			if (WARN_ON_ONCE(rec->nseg == KTLS_TX_SEGS))
+				return -ENOMEM;
+			get_page(pf->page);
+			rec->seg[rec->nseg++] = (struct bio_vec){
+				.bv_page = pf->page, .bv_len = n,
+				.bv_offset = pf->offset,
+			};
+		}
+		pf->offset += n;
+		rec->cap += n;
 	}
 	return 0;
+}
+
+/*
+ * Find byte @pos of @rec: its page (the small page, also inside a compound
+ * one) and offset there. Return: bytes from there to the end of that page
+ * or segment, whichever comes first.
+ */
+static u32 ktls_rec_at(const struct ktls_tx_rec *rec, u32 pos,
+		       struct page **page, u32 *off)
+{
+	const struct bio_vec *bv = rec->seg;
+	u32 o;
+
+	while (pos >= bv->bv_len) {
+		pos -= bv->bv_len;
+		bv++;
+	}
+	o = bv->bv_offset + pos;
+	*page = nth_page(bv->bv_page, o / PAGE_SIZE);
+	*off = offset_in_page(o);
+	return min_t(u32, bv->bv_len - pos, PAGE_SIZE - *off);
 }
 
 static void ktls_rec_write(struct ktls_tx_rec *rec, u32 pos, const void *src,
 			   u32 len)
 {
 	while (len) {
-		u32 off = offset_in_page(pos);
-		u32 n = min_t(u32, len, PAGE_SIZE - off);
+		struct page *page;
+		u32 off, n = min(len, ktls_rec_at(rec, pos, &page, &off));
 
-		memcpy_to_page(rec->pages[pos / PAGE_SIZE], off, src, n);
+		memcpy_to_page(page, off, src, n);
 		pos += n;
 		src += n;
 		len -= n;
@@ -115,36 +184,112 @@ static void ktls_rec_write(struct ktls_tx_rec *rec, u32 pos, const void *src,
 static int ktls_rec_sg(struct ktls_tx_rec *rec, u32 pos, u32 len,
 		       struct scatterlist *sg)
 {
+	const struct bio_vec *bv = rec->seg;
 	int n = 0;
 
+	while (pos >= bv->bv_len) {
+		pos -= bv->bv_len;
+		bv++;
+	}
 	while (len) {
-		u32 off = offset_in_page(pos);
-		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
+		u32 chunk = min_t(u32, len, bv->bv_len - pos);
 
-		sg_set_page(&sg[n++], rec->pages[pos / PAGE_SIZE], chunk, off);
-		pos += chunk;
+		sg_set_page(&sg[n++], bv->bv_page, chunk, bv->bv_offset + pos);
 		len -= chunk;
+		pos = 0;
+		bv++;
 	}
 	return n;
 }
 
-/* Append up to @len bytes from @from to the open record. */
+/* Copy referenced plaintext (ext[]) into the record's own pages. */
+static int ktls_rec_unref(struct sock *sk, struct ktls_tx *tx)
+{
+	struct ktls_tx_rec *rec = &tx->open;
+	u32 pos = ktls_tx_payload_off(tx);
+	int i;
+
+	if (ktls_rec_alloc(tx, rec, pos + rec->len, sk->sk_allocation))
+		return -ENOMEM;
+	for (i = 0; i < rec->next; i++) {
+		const struct bio_vec *bv = &rec->ext[i];
+		void *src = kmap_local_page(bv->bv_page);
+
+		ktls_rec_write(rec, pos, src + bv->bv_offset, bv->bv_len);
+		kunmap_local(src);
+		pos += bv->bv_len;
+		put_page(bv->bv_page);
+	}
+	rec->next = 0;
+	return 0;
+}
+
+/*
+ * Take up to @len bytes of spliced pages from @from (a bvec iterator) as
+ * plaintext of the open record by reference. Return: 0, or -ENOSPC when
+ * ext[] is full (the caller copies instead).
+ */
+static int ktls_rec_ref_in(struct ktls_tx_rec *rec, struct iov_iter *from,
+			   u32 len)
+{
+	while (len) {
+		struct bio_vec *last = rec->next ? &rec->ext[rec->next - 1] :
+						   NULL;
+		struct page *page;
+		size_t off;
+		ssize_t got;
+
+		if (rec->next == KTLS_TX_EXT)
+			return -ENOSPC;
+		got = iov_iter_get_pages2(from, &page, len, 1, &off);
+		if (got <= 0)
+			return got ? got : -EFAULT;
+		if (last && last->bv_page == page &&
+		    last->bv_offset + last->bv_len == off) {
+			last->bv_len += got;
+			put_page(page);
+		} else {
+			rec->ext[rec->next++] = (struct bio_vec){
+				.bv_page = page, .bv_len = got,
+				.bv_offset = off,
+			};
+		}
+		rec->len += got;
+		len -= got;
+	}
+	return 0;
+}
+
+/*
+ * Append up to @len bytes from @from to the open record: by reference
+ * when they are spliced pages (@zc) and so is all of the record so far,
+ * else copied.
+ */
 static int ktls_rec_copy_in(struct sock *sk, struct ktls_tx *tx,
-			    struct iov_iter *from, u32 len)
+			    struct iov_iter *from, u32 len, bool zc)
 {
 	struct ktls_tx_rec *rec = &tx->open;
 	u32 base = ktls_tx_payload_off(tx);
 
+	if (zc && (!rec->len || rec->next)) {
+		size_t left = iov_iter_count(from) - len;
+		int err = ktls_rec_ref_in(rec, from, len);
+
+		if (err != -ENOSPC)
+			return err;
+		len = iov_iter_count(from) - left;
+	}
+	if (rec->next && ktls_rec_unref(sk, tx))
+		return -ENOMEM;
+	if (ktls_rec_alloc(tx, rec, base + rec->len + len, sk->sk_allocation))
+		return -ENOMEM;
 	while (len) {
-		u32 pos = base + rec->len;
-		u32 off = offset_in_page(pos);
-		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
+		struct page *page;
+		u32 off, chunk;
 		size_t got;
 
-		if (ktls_rec_alloc(rec, pos + chunk, sk->sk_allocation))
-			return -ENOMEM;
-		got = copy_page_from_iter(rec->pages[pos / PAGE_SIZE], off,
-					  chunk, from);
+		chunk = min(len, ktls_rec_at(rec, base + rec->len, &page, &off));
+		got = copy_page_from_iter(page, off, chunk, from);
 		rec->len += got;
 		len -= got;
 		if (got != chunk)
@@ -164,12 +309,12 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	struct ktls_tx_rec *rec = &tx->open;
 	u32 base = ktls_tx_payload_off(tx);
 	u32 plain = rec->len;
-	struct scatterlist sg[KTLS_TX_SG];
+	struct scatterlist *sg = tx->sg_dst, *src;
 	u8 hdr[KTLS_REC_HDR_LEN];
 	DECLARE_CRYPTO_WAIT(wait);
 	int n, err;
 
-	err = ktls_rec_alloc(rec, plain + p->overhead, sk->sk_allocation);
+	err = ktls_rec_alloc(tx, rec, plain + p->overhead, sk->sk_allocation);
 	if (err)
 		return err;
 
@@ -188,16 +333,32 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	sg_set_buf(&sg[0], tx->aad, p->aad_len);
 	n = ktls_rec_sg(rec, base, plain + p->tail_len + p->tag_len, &sg[1]);
 	sg_mark_end(&sg[n]);
+	src = sg;
+	if (rec->next) {	/* plaintext in spliced pages: read it there */
+		src = tx->sg_src;
+		sg_init_table(src, rec->next + 1 + p->tail_len);
+		sg_set_buf(&src[0], tx->aad, p->aad_len);
+		for (n = 0; n < rec->next; n++)
+			sg_set_page(&src[n + 1], rec->ext[n].bv_page,
+				    rec->ext[n].bv_len, rec->ext[n].bv_offset);
+		if (p->tail_len) {
+			tx->tail = rec->type;
+			sg_set_buf(&src[n + 1], &tx->tail, 1);
+		}
+	}
 
 	aead_request_set_tfm(tx->req, tx->c.aead);
 	aead_request_set_callback(tx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(tx->req, p->aad_len);
-	aead_request_set_crypt(tx->req, sg, sg, plain + p->tail_len, tx->iv);
+	aead_request_set_crypt(tx->req, src, sg, plain + p->tail_len, tx->iv);
 	err = crypto_wait_req(crypto_aead_encrypt(tx->req), &wait);
 	if (err)
 		return err;
+	for (n = 0; n < rec->next; n++)
+		put_page(rec->ext[n].bv_page);
+	rec->next = 0;
 
 	if (ktls_seq_inc(tx->c.seq)) {
 		/* 2^64 records: the key must not be used again */
@@ -225,16 +386,11 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 
 	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
 	while (rec->sent < rec->len) {
-		u32 off = offset_in_page(rec->sent);
-		u32 n = min_t(u32, rec->len - rec->sent, PAGE_SIZE - off);
-		int f = flags;
 		int ret;
 
-		if (rec->sent + n < rec->len)
-			f |= KTLS_MSG_NOTLAST;
 		tx->in_push = true;
-		ret = ktls_compat_push_page(sk, rec->pages[rec->sent / PAGE_SIZE],
-					    off, n, f);
+		ret = ktls_compat_push(sk, rec->seg, rec->nseg, rec->sent,
+				       rec->len - rec->sent, flags);
 		tx->in_push = false;
 		if (ret <= 0)
 			return ret ? ret : -EAGAIN;
@@ -284,8 +440,9 @@ static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
  */
 static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			       struct iov_iter *from, u8 type, int flags,
-			       bool more)
+			       bool more, bool zc)
 {
+	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	bool empty = !iov_iter_count(from);
 	size_t copied = 0;
 	int err = 0;
@@ -312,7 +469,19 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			err = -sk->sk_err;
 			break;
 		}
-		err = ktls_rec_copy_in(sk, tx, from, n);
+		/*
+		 * Take no more while TCP holds a send buffer's worth, as
+		 * upstream: a non-blocking sender sees EAGAIN instead of
+		 * sealing records TCP cannot queue, a blocking one waits.
+		 */
+		if (!sk_stream_memory_free(sk)) {
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			err = sk_stream_wait_memory(sk, &timeo);
+			if (err)
+				break;
+			continue;
+		}
+		err = ktls_rec_copy_in(sk, tx, from, n, zc);
 		copied += tx->open.len - before;
 		if (err)
 			break;
@@ -365,7 +534,9 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		ret = ktls_tx_cmsg_type(msg, &type);
 	if (!ret)
 		ret = ktls_tx_send_locked(sk, tx, &msg->msg_iter, type, flags,
-					  flags & MSG_MORE);
+					  flags & MSG_MORE,
+					  (flags & KTLS_MSG_SPLICE) &&
+					  iov_iter_is_bvec(&msg->msg_iter));
 	release_sock(sk);
 	mutex_unlock(tx->lock);
 	return ret;
@@ -402,7 +573,7 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 	lock_sock(sk);
 	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
 				  flags & ~MSG_SENDPAGE_NOTLAST,
-				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST));
+				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST), true);
 	release_sock(sk);
 	mutex_unlock(tx->lock);
 	return ret;
@@ -576,6 +747,8 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 
 	ktls_rec_free(&tx->open);
 	ktls_rec_free(&tx->closed);
+	if (tx->frag.page)
+		put_page(tx->frag.page);
 	if (tx->req)
 		kfree_sensitive(tx->req);
 	ktls_crypto_free(&tx->c);
