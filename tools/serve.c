@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/tls.h>
 #include <openssl/err.h>
 
 #include "http.h"
@@ -32,6 +33,7 @@ struct serve_cfg {
 	struct tls_opts tls;
 	char root[PATH_MAX];
 	bool list, userspace, quiet;
+	bool zerocopy_ro, rx_no_pad;	/* kernel tunables per connection */
 	unsigned int max_clients;
 	uint64_t rekey_after;
 };
@@ -67,7 +69,7 @@ static void usage(void)
 	fprintf(stderr, "Usage: %s serve [--addr ADDR] [--port PORT] [--cert FILE --key FILE]\n"
 		"                  [--tls 1.2|1.3] [--cipher NAME] [--list] [--userspace]\n"
 		"                  [--max-clients N] [--port-file FILE] [--rekey-after RECORDS]\n"
-		"                  [--quiet] DIR\n",
+		"                  [--zerocopy-ro] [--rx-no-pad] [--quiet] DIR\n",
 		PROG_NAME);
 }
 
@@ -293,6 +295,26 @@ static void set_timeout(int fd, int sec)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* One kernel tunable on a direction in the kernel; a refusal is logged. */
+static void set_tunable(const struct client *cl, int opt, const char *name)
+{
+	int one = 1;
+
+	if (setsockopt(cl->fd, SOL_TLS, opt, &one, sizeof(one)))
+		logf_("%s: %s refused: %s", cl->peer, name, strerror(errno));
+}
+
+/* --zerocopy-ro, --rx-no-pad: for the directions the kernel has. */
+static void set_tunables(const struct client *cl, const struct ktls_conn *c)
+{
+	unsigned int dirs = ktls_conn_kernel_dirs(c);
+
+	if (cl->cfg->zerocopy_ro && (dirs & KTLS_TX))
+		set_tunable(cl, TLS_TX_ZEROCOPY_RO, "TLS_TX_ZEROCOPY_RO");
+	if (cl->cfg->rx_no_pad && (dirs & KTLS_RX))
+		set_tunable(cl, TLS_RX_EXPECT_NO_PAD, "TLS_RX_EXPECT_NO_PAD");
+}
+
 static void *client_thread(void *arg)
 {
 	struct client *cl = arg;
@@ -313,6 +335,7 @@ static void *client_thread(void *arg)
 		goto out;
 	}
 	logf_("%s: %s", cl->peer, ktls_conn_status(c));
+	set_tunables(cl, c);
 	serve_requests(cl, c);
 	ktls_shutdown(c);
 out:
@@ -343,6 +366,8 @@ static int parse_args(int argc, char *argv[], struct serve_cfg *cfg)
 		{ "port-file", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rekey-after", required_argument, NULL, 'r' },
+		{ "zerocopy-ro", no_argument, NULL, 'Z' },
+		{ "rx-no-pad", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -358,6 +383,8 @@ static int parse_args(int argc, char *argv[], struct serve_cfg *cfg)
 		case 'u': cfg->userspace = true; break;
 		case 'P': cfg->port_file = optarg; break;
 		case 'q': cfg->quiet = true; break;
+		case 'Z': cfg->zerocopy_ro = true; break;
+		case 'N': cfg->rx_no_pad = true; break;
 		case 'r':
 			cfg->rekey_after = strtoull(optarg, NULL, 10);
 			if (!cfg->rekey_after) {

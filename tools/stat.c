@@ -79,6 +79,16 @@ static void addr_str(int family, const __be32 *a, __be16 port, char *out, size_t
 	snprintf(out, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", h, ntohs(port));
 }
 
+/*
+ * The TLS_INFO_* attributes are a uapi enum, which #ifdef cannot test:
+ * the flags are numbered here (ZC_RO_TX since Linux 5.19's headers,
+ * RX_NO_PAD since 6.0's), so older headers build and read them too.
+ */
+enum {
+	INFO_ZC_RO_TX = TLS_INFO_RXCONF + 1,
+	INFO_RX_NO_PAD,
+};
+
 static void parse_tls_attrs(struct rtattr *ra, int len, struct tls_sock *s)
 {
 	for (; RTA_OK(ra, len); ra = RTA_NEXT(ra, len)) {
@@ -89,10 +99,8 @@ static void parse_tls_attrs(struct rtattr *ra, int len, struct tls_sock *s)
 		case TLS_INFO_CIPHER: s->cipher = v; break;
 		case TLS_INFO_TXCONF: s->txconf = v; break;
 		case TLS_INFO_RXCONF: s->rxconf = v; break;
-		case TLS_INFO_ZC_RO_TX: s->zc_ro_tx = true; break;
-#ifdef TLS_INFO_RX_NO_PAD
-		case TLS_INFO_RX_NO_PAD: s->rx_no_pad = true; break;
-#endif
+		case INFO_ZC_RO_TX: s->zc_ro_tx = true; break;
+		case INFO_RX_NO_PAD: s->rx_no_pad = true; break;
 		}
 	}
 }

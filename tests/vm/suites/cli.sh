@@ -45,9 +45,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 4 bad input
-# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 2 stat + 1 hang
-# + 1 huge = 72
-echo "1..72"
+# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 1 hang + 1 huge = 70,
+# + stat: 6 with kTLS (counters, per-socket view), 2 without
+if [ "$EXPECT" = kernel ]; then NSTAT=6; else NSTAT=2; fi
+echo "1..$((70 + NSTAT))"
 
 tap() { # tap STATUS NAME
 	N=$((N + 1))
@@ -314,32 +315,102 @@ our_keyupdate() {
 tv "server TX KeyUpdate every 64 records (rekey=$REKEY)" our_keyupdate
 
 # --- ktls stat ------------------------------------------------------------------
-stat_socket() {
-	(printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 4) |
-		timeout 10 "$OPENSSL" s_client -quiet -connect "127.0.0.1:$PORT" \
+# The per-socket view (sock_diag, INET_DIAG_ULP_INFO) of the server's end of
+# a live connection: stage-modules.sh stages inet_diag + tcp_diag. The
+# client is a plain s_client that keeps the connection open for a while.
+hold_conn() { # port s_client-args...: background connection, pid in HOLD
+	p=$1
+	shift
+	(printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 20) |
+		timeout 25 "$OPENSSL" s_client -quiet -connect "127.0.0.1:$p" "$@" \
 		>/dev/null 2>&1 &
-	sc=$!
-	sleep 2
-	"$KTLS" stat > "$W/stat.out" 2>&1 || true
-	"$KTLS" stat --json > "$W/stat.json" 2>&1 || true
-	wait "$sc" 2>/dev/null || true
-	cat "$W/stat.out"
-	if grep -q "modprobe tcp_diag" "$W/stat.out"; then
-		# The guest has no modprobe; without tcp_diag staged by the
-		# runner, the per-socket view must say exactly that.
-		echo "tcp_diag not loaded in this guest: checking the explanation"
-		return 0
-	fi
-	grep -q "ulp k\?tls version 1.3" "$W/stat.out" &&
-		grep -q '"ulp":"k\?tls"' "$W/stat.json"
+	HOLD=$!
+	PIDS="$PIDS $HOLD"
 }
-# sock_diag for TCP lives in inet_diag.ko + tcp_diag.ko (Debian: =m).
-for m in inet_diag tcp_diag; do
-	[ -f "/lib/modules/$m.ko" ] && insmod "/lib/modules/$m.ko" 2>/dev/null || true
-done
+stat_line() { # port regex [--json]: poll `ktls stat' until the socket's line
+	# (entry) matches regex: the server sets its tunables after the hand-off
+	i=0
+	while [ $i -lt 50 ]; do
+		if [ "${3:-}" = --json ]; then
+			"$KTLS" stat --json 2>&1 | tr '{' '\n' |
+				grep "\"local\":\"127.0.0.1:$1\"" > "$W/stat.line" || true
+		else
+			"$KTLS" stat 2>&1 | grep "^127.0.0.1:$1 " > "$W/stat.line" || true
+		fi
+		grep -qE "$2" "$W/stat.line" && { cat "$W/stat.line"; return 0; }
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "wanted: $2"
+	echo "got:"
+	cat "$W/stat.line"
+	return 1
+}
+stat_expect() { # port want-regex s_client-args...
+	p=$1 re=$2
+	shift 2
+	hold_conn "$p" "$@"
+	rc=0
+	stat_line "$p" "$re" || rc=1
+	kill "$HOLD" 2>/dev/null || true
+	wait "$HOLD" 2>/dev/null || true
+	return $rc
+}
+stat_gone() { # port: a closed connection leaves the view
+	hold_conn "$1" -tls1_3
+	stat_line "$1" "ulp k?tls version 1\.3 " >/dev/null || return 1
+	kill "$HOLD" 2>/dev/null || true
+	wait "$HOLD" 2>/dev/null || true
+	i=0
+	while [ $i -lt 50 ]; do
+		"$KTLS" stat | grep -q "^127.0.0.1:$1 " || return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "still listed after the client closed:"
+	"$KTLS" stat | grep "^127.0.0.1:$1 "
+	return 1
+}
+# ktls.ko reports TLS_TX_ZEROCOPY_RO for software kTLS; the in-tree module
+# sets the flag but reports it only for device offload (TLS_HW).
+stat_flags() { # port
+	zc=" zc-ro-tx"
+	[ -d /sys/module/ktls ] || zc=""
+	rc=0
+	stat_expect "$1" "ulp k?tls version 1\.3 cipher AES-256-GCM tx sw rx sw$zc rx-no-pad\$" \
+		-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 || rc=1
+	[ $rc = 0 ] || tail -n 4 "$W/serve3.log"
+	! grep "refused" "$W/serve3.log" && return $rc
+}
+stat_json() { # port
+	zc=true
+	[ -d /sys/module/ktls ] || zc=false
+	hold_conn "$1" -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+	rc=0
+	stat_line "$1" \
+		"\"ulp\":\"k?tls\",\"version\":\"1\.3\",\"cipher\":\"AES-128-GCM\",\"tx\":\"sw\",\"rx\":\"sw\",\"zc_ro_tx\":$zc,\"rx_no_pad\":true" \
+		--json || rc=1
+	kill "$HOLD" 2>/dev/null || true
+	wait "$HOLD" 2>/dev/null || true
+	return $rc
+}
 if [ "$EXPECT" = kernel ]; then
 	t "ktls stat shows counters" sh -c "'$KTLS' stat | grep -qE '^TlsCurrTxSw'"
-	tv "ktls stat lists the server's TLS socket (sock_diag, or says tcp_diag is missing)" stat_socket
+	"$KTLS" serve --addr 127.0.0.1 --port 0 --port-file "$W/port3" \
+		--zerocopy-ro --rx-no-pad "$W/root" 2>"$W/serve3.log" &
+	PIDS="$PIDS $!"
+	wait_file "$W/port3" || true
+	PORT3=$(cat "$W/port3" 2>/dev/null || echo 0)
+	tv "ktls stat: server socket, TLS 1.3 AES-128-GCM, TX and RX sw, no flags" \
+		stat_expect "$PORT" "ulp k?tls version 1\.3 cipher AES-128-GCM tx sw rx sw\$" \
+		-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+	tv "ktls stat: server socket, TLS 1.2 CHACHA20-POLY1305, TX and RX sw" \
+		stat_expect "$PORT" "ulp k?tls version 1\.2 cipher CHACHA20-POLY1305 tx sw rx sw\$" \
+		-tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
+	tv "ktls stat: serve --zerocopy-ro --rx-no-pad flags (zc-ro-tx: ktls.ko only)" \
+		stat_flags "$PORT3"
+	tv "ktls stat --json: the same fields for a live socket" stat_json "$PORT3"
+	t "ktls stat: a closed connection leaves the view" stat_gone "$PORT"
 else
 	t "ktls stat says counters are absent" sh -c "'$KTLS' stat | grep -q absent"
 	t "ktls stat --json has null counters" sh -c "'$KTLS' stat --json | grep -q '^{\"counters\":null'"
