@@ -430,6 +430,11 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 			return err;
 		}
 		err = ktls_rx_decrypt(sk, rx, rec, len, in_rec);
+		if (err == -ENOMEM && !in_rec) {
+			/* the record is still whole in TCP: the next read retries */
+			ktls_rx_rec_put(rx, rec);
+			return err;
+		}
 		tcp_read_done(sk, len);
 		rx->rec_len = 0;
 	}

@@ -354,8 +354,18 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	aead_request_set_ad(tx->req, p->aad_len);
 	aead_request_set_crypt(tx->req, src, sg, plain + p->tail_len, tx->iv);
 	err = crypto_wait_req(crypto_aead_encrypt(tx->req), &wait);
-	if (err)
-		return err;
+	if (err) {
+		/* plaintext read from spliced pages is intact: try again */
+		if (err == -ENOMEM && rec->next)
+			return err;
+		/*
+		 * The plaintext may be partly encrypted in place: the record
+		 * can't be sealed again. As upstream, the socket is done.
+		 */
+		WRITE_ONCE(sk->sk_err, EBADMSG);
+		sk_error_report(sk);
+		return -EBADMSG;
+	}
 	for (n = 0; n < rec->next; n++)
 		put_page(rec->ext[n].bv_page);
 	rec->next = 0;
@@ -402,16 +412,34 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 
 static int ktls_tx_close_rec(struct sock *sk, struct ktls_tx *tx, int flags)
 {
-	int err = ktls_tx_seal(sk, tx);
+	return ktls_tx_seal(sk, tx) ?: ktls_tx_push(sk, tx, flags);
+}
 
-	if (err) {
-		if (err != -ENOMEM) {
-			WRITE_ONCE(sk->sk_err, EBADMSG);
-			sk_error_report(sk);
+/* Cut the open record's plaintext back to @len bytes. */
+static void ktls_rec_trim(struct ktls_tx_rec *rec, u32 len)
+{
+	u32 keep = len;
+	int i;
+
+	for (i = 0; i < rec->next; i++) {
+		if (keep >= rec->ext[i].bv_len) {
+			keep -= rec->ext[i].bv_len;
+			continue;
 		}
-		return err;
+		if (keep) {
+			rec->ext[i++].bv_len = keep;
+			keep = 0;
+		}
+		break;
 	}
-	return ktls_tx_push(sk, tx, flags);
+	if (rec->next) {
+		int n = i;
+
+		for (; i < rec->next; i++)
+			put_page(rec->ext[i].bv_page);
+		rec->next = n;
+	}
+	rec->len = len;
 }
 
 static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
@@ -445,6 +473,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	bool empty = !iov_iter_count(from);
 	size_t copied = 0;
+	u32 mine = 0;	/* bytes of this call in the open record */
 	int err = 0;
 
 	if (tx->closed.len) {
@@ -483,6 +512,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		}
 		err = ktls_rec_copy_in(sk, tx, from, n, zc);
 		copied += tx->open.len - before;
+		mine += tx->open.len - before;
 		if (err)
 			break;
 		last = !iov_iter_count(from);
@@ -490,11 +520,25 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		    last && more && type == KTLS_CT_APPLICATION_DATA)
 			break;
 		if (tx->open.len == tx->max_plain || last) {
-			err = ktls_tx_close_rec(sk, tx,
-						last ? flags : flags | MSG_MORE);
+			err = ktls_tx_seal(sk, tx);
+			if (err)
+				break;
+			mine = 0;	/* sealed: it goes out */
+			/* more to come in this call or the next: don't push */
+			err = ktls_tx_push(sk, tx, last && !more ?
+					   flags : flags | MSG_MORE);
 			if (err)
 				break;
 		}
+	}
+	/*
+	 * Bytes of this call that could not be sealed are given back, as
+	 * upstream trims its open record: the caller sends them again, and
+	 * no byte reported sent is left in a record nobody will close.
+	 */
+	if (err && mine) {
+		ktls_rec_trim(&tx->open, tx->open.len - mine);
+		copied -= mine;
 	}
 	/*
 	 * A send of nothing leaves a record held back by MSG_MORE open, as
