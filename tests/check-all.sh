@@ -14,12 +14,16 @@ NATIVE_ONLY=0
 
 TOTAL_P=0 TOTAL_F=0 TOTAL_K=0
 RED=()
+# steps begun and finished: a step the shell abandons (an error in this
+# script, not in the test) must not leave the run green
+BEGUN=0 FINISHED=0
 LOGDIR=build/check
 mkdir -p "$LOGDIR"
 
 step() {	# step NAME KIND COMMAND...   (KIND: native | vm)
 	local name=$1 kind=$2 log=$LOGDIR/$1.log rc p f k line t0
 	shift 2
+	BEGUN=$((BEGUN + 1))
 	t0=$(date +%s)
 	echo "=== $name: $*"
 	"$@" > "$log" 2>&1
@@ -30,11 +34,14 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm)
 	[ -n "$line" ] || { p=0; f=1; }
 	if [ "$kind" = vm ]; then
 		grep -E '^(suite |  |\[vm\] (RED|verdict|logs))' "$log"
-		k=$(grep -cE '^(XFAIL|FLAKY-FAIL) ' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$log")/tests.txt" 2>/dev/null || echo 0)
+		k=$(grep -cE '^(XFAIL|FLAKY-FAIL) ' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$log")/tests.txt" 2>/dev/null) || true
 	else
 		tail -n 3 "$log"
 		k=0
 	fi
+	[[ $p =~ ^[0-9]+$ ]] || p=0
+	[[ $f =~ ^[0-9]+$ ]] || f=1
+	[[ $k =~ ^[0-9]+$ ]] || k=0
 	f=$((f - k))	# unexpected failures
 	if [ $rc != 0 ] || [ -z "$line" ]; then
 		RED+=("$name (exit $rc, log $log)")
@@ -42,6 +49,7 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm)
 	fi
 	TOTAL_P=$((TOTAL_P + p)) TOTAL_F=$((TOTAL_F + f)) TOTAL_K=$((TOTAL_K + k))
 	echo "--- $name: ${line:-no result line} [exit $rc, $(( $(date +%s) - t0 ))s]"
+	FINISHED=$((FINISHED + 1))
 }
 
 step core-unit native make -s -C tests/unit check
@@ -66,6 +74,11 @@ if [ $NATIVE_ONLY = 0 ]; then
 fi
 
 echo
+[ "$FINISHED" = "$BEGUN" ] ||
+	RED+=("check-all.sh: $((BEGUN - FINISHED)) step(s) abandoned by an error in the script")
+if [ $NATIVE_ONLY = 0 ] && [ "$FINISHED" -lt 13 ]; then
+	RED+=("check-all.sh: only $FINISHED of 13 steps finished")
+fi
 if [ ${#RED[@]} -gt 0 ]; then
 	for r in "${RED[@]}"; do echo "RED: $r"; done
 else
