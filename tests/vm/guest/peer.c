@@ -455,7 +455,7 @@ static void *drain_main(void *arg)
  * byte. Records TCP holds back for MSG_MORE make no ACKs: a sender that
  * waited for send-buffer room while they sit unsent would wait forever.
  */
-TEST_F_TIMEOUT(peer, tx_small_sndbuf, 120)
+TEST_F(peer, tx_small_sndbuf)
 {
 	static uint8_t in[3 * 65536], out[REC_BUF];
 	struct drain d = { .fd = self->p.pfd, .cap = 2 * sizeof(in) };
