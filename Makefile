@@ -57,6 +57,24 @@ debug-kernel:
 vm-debug:
 	@bash tests/vm/debug/run-ci.sh $(if $(T),--filter '$(T)') $(if $(SUITES),--suites '$(SUITES)')
 
+# Long-form reliability runs (issue 9, docs/reliability.md); not part of
+# `make check`, which runs the same suites CI-sized. DURATION in seconds;
+# SERIES/MODULE as for vm-check; SEED replays a fuzz run.
+DURATION ?= 300
+CYCLES ?= 100
+RUN_LONG = bash tests/vm/run.sh --series $(SERIES) --module $(MODULE) \
+	$(if $(MODARGS),--module-args '$(MODARGS)') --timeout $$(( $(DURATION) + 900 ))
+fuzz-vm:
+	@$(RUN_LONG) --suites fuzz --env 'KTLS_FUZZ_SECONDS=$(DURATION)$(if $(SEED), KTLS_FUZZ_SEED=$(SEED))'
+soak:
+	@$(RUN_LONG) --suites soak --env 'KTLS_SOAK_SECONDS=$(DURATION)$(if $(SEED), KTLS_SOAK_SEED=$(SEED))'
+lifecycle:
+	@$(RUN_LONG) --suites lifecycle --env 'KTLS_LIFECYCLE_CYCLES=$(CYCLES)'
+keyscan:
+	@$(RUN_LONG) --suites keyscan
+
+.PHONY: fuzz-vm soak lifecycle keyscan
+
 demo: deps
 	@bash scripts/demo.sh
 

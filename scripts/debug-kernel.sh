@@ -21,6 +21,8 @@ JOBS=${KTLS_JOBS:-$(nproc)}
 
 log() { printf '[debug-kernel] %s\n' "$*" >&2; }
 die() { printf '[debug-kernel] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/debs.sh
+. "$(dirname "$0")/debs.sh"
 
 [ -f "$CACHE/series-$SERIES.env" ] || bash "$TOP/scripts/deps.sh" --no-install "$SERIES"
 # shellcheck disable=SC1090
@@ -38,17 +40,8 @@ fi
 full_source() {
 	local dir=$CACHE/src/linux-full-$SERIES-$KSRCVER deb inner
 	if [ ! -f "$dir/.complete" ]; then
-		deb=$(ls -1 "$CACHE/debs/linux-source-${SERIES}_"*.deb 2>/dev/null |
-			sort -V | tail -n1 || true)
-		if [ -z "$deb" ]; then
-			log "downloading linux-source-$SERIES"
-			mkdir -p "$CACHE/debs"
-			(cd "$CACHE/debs" && apt-get download -q "linux-source-$SERIES=$KSRCVER" >/dev/null) ||
-				die "apt-get download linux-source-$SERIES failed"
-			deb=$(ls -1 "$CACHE/debs/linux-source-${SERIES}_"*.deb | sort -V | tail -n1)
-		fi
-		inner=$(dpkg-deb -c "$deb" | awk '{print $NF}' |
-			grep -E '^\./usr/src/linux-source-[^/]*\.tar\.xz$' | head -n1)
+		deb=$(cached_deb "linux-source-$SERIES" "$KSRCVER") || exit 1
+		inner=$(source_tarball "$deb")
 		[ -n "$inner" ] || die "no source tarball in $deb"
 		log "unpacking the whole source of $(basename "$deb")"
 		rm -rf "$dir.tmp"

@@ -30,6 +30,8 @@ clang llvm openssl curl perl python3 iproute2"
 
 log() { printf '[deps] %s\n' "$*" >&2; }
 die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/debs.sh
+. "$(dirname "$0")/debs.sh"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -67,14 +69,7 @@ meta_dep() {
 fetch_unpack() {
 	local pkg=$1 dir=$2 deb
 	[ -f "$dir/.complete" ] && return 0
-	mkdir -p "$CACHE/debs"
-	deb=$(ls -1 "$CACHE/debs/${pkg}_"*.deb 2>/dev/null | sort -V | tail -n1 || true)
-	if [ -z "$deb" ]; then
-		log "downloading $pkg"
-		(cd "$CACHE/debs" && apt-get download -q "$pkg" >/dev/null) ||
-			die "apt-get download $pkg failed"
-		deb=$(ls -1 "$CACHE/debs/${pkg}_"*.deb | sort -V | tail -n1)
-	fi
+	deb=$(cached_deb "$pkg") || exit 1
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	dpkg-deb -x "$deb" "$dir.tmp"
@@ -87,16 +82,8 @@ fetch_unpack() {
 fetch_source() {
 	local series=$1 dir=$2 deb inner dec
 	[ -f "$dir/.complete" ] && return 0
-	mkdir -p "$CACHE/debs"
-	deb=$(ls -1 "$CACHE/debs/linux-source-${series}_"*.deb 2>/dev/null | sort -V | tail -n1 || true)
-	if [ -z "$deb" ]; then
-		log "downloading linux-source-$series (~150 MB)"
-		(cd "$CACHE/debs" && apt-get download -q "linux-source-$series" >/dev/null) ||
-			die "apt-get download linux-source-$series failed"
-		deb=$(ls -1 "$CACHE/debs/linux-source-${series}_"*.deb | sort -V | tail -n1)
-	fi
-	inner=$(dpkg-deb -c "$deb" | awk '{print $NF}' |
-		grep -E '^\./usr/src/linux-source-[^/]*\.tar\.(xz|bz2|gz|zst)$' | head -n1)
+	deb=$(cached_deb "linux-source-$series") || exit 1
+	inner=$(source_tarball "$deb")
 	[ -n "$inner" ] || die "no source tarball in $deb"
 	case "$inner" in
 	*.xz) dec="xz -dc -T0" ;;

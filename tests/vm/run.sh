@@ -132,7 +132,7 @@ mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,etc,suites,lib/modules/test}
 cp /bin/busybox "$STAGE/bin/busybox"
 for a in sh mount insmod rmmod lsmod ip cat echo grep sed timeout poweroff \
 	sleep dmesg ls uname tr head tail sync mkdir rm cut wc awk dd cmp reboot \
-	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "["; do
+	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "[" nc; do
 	ln -sf busybox "$STAGE/bin/$a"
 done
 

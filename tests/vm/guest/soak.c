@@ -13,6 +13,14 @@
  *   reader  recv (any size, MSG_WAITALL now and then), MSG_PEEK followed
  *           by the read of what was peeked, splice to a pipe
  *
+ * TLS 1.3 pairs also rekey when the module has KeyUpdate (ktls.ko; the
+ * in-tree module before 6.14 has none): now and then the writer sends a
+ * KeyUpdate handshake record and sets its next TX key; the reader, on
+ * reading that record, sets the same next key for RX (both derive it from
+ * the direction's seed and the update's number). Every read takes a cmsg,
+ * so a control record cannot hide behind a data read; a splice that meets
+ * it (EINVAL) is followed by a recvmsg.
+ *
  * Both ends draw the bytes of a direction from one seeded generator, so
  * the reader compares every byte where it lands; both also keep a running
  * SHA-256 of the direction, compared at the end, with the byte counts.
@@ -48,12 +56,18 @@
 /* One process's result, in shared memory. */
 struct proc_res {
 	unsigned long long bytes;	/* verified by the readers */
-	unsigned long ops[6];		/* send more sendfile splice | recv peek splice */
+	unsigned long ops[7];		/* send sendfile splice | recv peek splice | rekey */
 	int failed;
 	char why[200];
 };
 
-enum { OP_SEND, OP_SENDFILE, OP_SPLICE, OP_RECV, OP_PEEK, OP_RSPLICE };
+enum { OP_SEND, OP_SENDFILE, OP_SPLICE, OP_RECV, OP_PEEK, OP_RSPLICE,
+       OP_REKEY, NOPS };
+
+/* key_update message, update_not_requested (RFC 8446 4.6.3) */
+static const uint8_t key_update_msg[] = { 0x18, 0, 0, 1, 0 };
+#define REC_HS		22
+#define REC_DATA	23
 
 /* The byte stream of one direction, the same on both sides. */
 struct stream {
@@ -84,7 +98,10 @@ struct dir {
 	double end;
 	unsigned long long sent, got;
 	uint8_t wsum[32], rsum[32];
-	unsigned long ops[6];
+	unsigned long ops[NOPS];
+	int rekey;			/* TLS 1.3 and the module rekeys */
+	struct ref_dir wkey, rkey;	/* the writer's and reader's copy */
+	unsigned int wgen, rgen;	/* KeyUpdates sent / received */
 	int failed;
 	char why[200];
 };
@@ -113,6 +130,27 @@ static int send_all(int fd, const uint8_t *p, size_t len, int flags)
 		len -= n;
 	}
 	return 0;
+}
+
+/*
+ * Key number GEN of direction SEED into K (cipher and version stay; a new
+ * key and IV, sequence numbers from 0 as after a TLS 1.3 KeyUpdate), and
+ * set it on FD as OPT. Writer and reader get the same key independently.
+ */
+static int set_next_key(int fd, int opt, struct ref_dir *k, uint64_t seed,
+			unsigned int gen)
+{
+	struct srng r = { seed ^ (0x4b45595550ULL * (gen + 1)) };
+	uint8_t ci[64];
+	int rc;
+
+	srng_fill(&r, k->key, k->c->key_len);
+	srng_fill(&r, k->salt, k->c->salt_len);
+	srng_fill(&r, k->iv, k->c->iv_len);
+	k->seq = 0;
+	rc = setsockopt(fd, SOL_TLS, opt, ci, ref_dir_crypto_info(k, ci));
+	explicit_bzero(ci, sizeof(ci));
+	return rc;
 }
 
 /* From offset START of FILE: every chunk gets file pages of its own. */
@@ -177,6 +215,19 @@ static void *writer_main(void *arg)
 		len = pick_size(&r);
 		stream_bytes(&s, buf, len);
 		op = last ? OP_SEND : (int)srng_below(&r, 3);
+		if (d->rekey && !last && !srng_below(&r, 50)) {
+			if (send_type(d->wfd, REC_HS, key_update_msg,
+				      sizeof(key_update_msg)) !=
+			    sizeof(key_update_msg) ||
+			    set_next_key(d->wfd, TLS_TX, &d->wkey, d->seed,
+					 d->wgen)) {
+				dir_fail(d, "writer KeyUpdate %u at %llu: %s",
+					 d->wgen, d->sent, strerror(errno));
+				break;
+			}
+			d->wgen++;
+			d->ops[OP_REKEY]++;
+		}
 		if (op == OP_SEND) {
 			int more = !last && srng_below(&r, 5) == 0;
 
@@ -232,7 +283,63 @@ static int verify(struct dir *d, struct stream *s, EVP_MD_CTX *h,
 	return 0;
 }
 
-/* One read step; returns bytes read, 0 at EOF, -1 on failure. */
+/*
+ * A control record read whole at BUF (N bytes of TYPE): a KeyUpdate when
+ * the direction rekeys, and then the reader takes the next key. 0 or -1.
+ */
+static int reader_control(struct dir *d, const uint8_t *buf, ssize_t n,
+			  int type)
+{
+	if (!d->rekey || type != REC_HS || n != sizeof(key_update_msg) ||
+	    memcmp(buf, key_update_msg, n)) {
+		dir_fail(d, "record of type %d, %zd B at byte %llu", type, n,
+			 d->got);
+		return -1;
+	}
+	if (set_next_key(d->rfd, TLS_RX, &d->rkey, d->seed, d->rgen)) {
+		dir_fail(d, "reader KeyUpdate %u: %s", d->rgen,
+			 strerror(errno));
+		return -1;
+	}
+	d->rgen++;
+	return 0;
+}
+
+#define READ_CONTROL	(-2)
+
+/*
+ * recvmsg with a cmsg into BUF (room for CHUNK_MAX); data, or READ_CONTROL
+ * after a handled KeyUpdate. A control record is read whole: after a peek
+ * by a read for real, after a read shorter than the record by more reads
+ * (what a short buffer leaves of a record is read next).
+ */
+static ssize_t read_typed(struct dir *d, uint8_t *buf, size_t len, int flags)
+{
+	ssize_t n, m;
+	int type, t2;
+
+	n = recv_type(d->rfd, buf, len, flags, &type);
+	if (n < 0 || type == REC_DATA || (n == 0 && type < 0))
+		return n;
+	if (flags & MSG_PEEK) {
+		n = recv_type(d->rfd, buf, CHUNK_MAX, 0, &type);
+		if (n < 0)
+			return n;
+	}
+	while (n > 0 && n < (ssize_t)sizeof(key_update_msg)) {
+		m = recv_type(d->rfd, buf + n, sizeof(key_update_msg) - n, 0,
+			      &t2);
+		if (m <= 0 || t2 != type)
+			break;
+		n += m;
+	}
+	return reader_control(d, buf, n, type) ? -1 : READ_CONTROL;
+}
+
+/*
+ * One read step; returns bytes read, 0 at EOF, READ_CONTROL after a
+ * KeyUpdate, -1 on failure.
+ */
 static ssize_t read_step(struct dir *d, struct srng *r, int pfd[2],
 			 uint8_t *buf, uint8_t *peek, int *op)
 {
@@ -241,10 +348,10 @@ static ssize_t read_step(struct dir *d, struct srng *r, int pfd[2],
 
 	*op = OP_RECV + srng_below(r, 3);
 	if (*op == OP_PEEK) {
-		n = recv(d->rfd, peek, len, MSG_PEEK);
+		n = read_typed(d, peek, len, MSG_PEEK);
 		if (n <= 0)
 			return n;
-		m = recv(d->rfd, buf, n, 0);
+		m = read_typed(d, buf, n, 0);
 		if (m != n || memcmp(buf, peek, n)) {
 			dir_fail(d, "read after MSG_PEEK of %zd B: %zd B%s", n,
 				 m, m == n ? ", other bytes" : "");
@@ -254,6 +361,8 @@ static ssize_t read_step(struct dir *d, struct srng *r, int pfd[2],
 	}
 	if (*op == OP_RSPLICE) {
 		n = splice(d->rfd, NULL, pfd[1], NULL, len, 0);
+		if (n < 0 && errno == EINVAL && d->rekey)	/* a control record */
+			return read_typed(d, buf, CHUNK_MAX, 0);
 		if (n <= 0)
 			return n;
 		m = read(pfd[0], buf, n);
@@ -263,7 +372,7 @@ static ssize_t read_step(struct dir *d, struct srng *r, int pfd[2],
 		}
 		return n;
 	}
-	return recv(d->rfd, buf, len, srng_below(r, 4) ? 0 : MSG_WAITALL);
+	return read_typed(d, buf, len, srng_below(r, 4) ? 0 : MSG_WAITALL);
 }
 
 static void *reader_main(void *arg)
@@ -286,9 +395,12 @@ static void *reader_main(void *arg)
 		n = read_step(d, &r, pfd, buf, peek, &op);
 		if (n == 0)
 			break;
+		if (n == READ_CONTROL)
+			continue;
 		if (n < 0) {
-			dir_fail(d, "reader op %d at byte %llu: %s", op, d->got,
-				 strerror(errno));
+			if (!d->failed)
+				dir_fail(d, "reader op %d at byte %llu: %s", op,
+					 d->got, strerror(errno));
 			break;
 		}
 		d->ops[op]++;
@@ -309,11 +421,12 @@ out:
 
 /* Both ends TX+RX, one version and cipher; 0 or -1 with R->why set. */
 static int pair_setup(struct srng *r, const char *ulp, int *a, int *b,
-		      struct proc_res *res)
+		      struct proc_res *res, struct dir *d)
 {
 	const struct ref_cipher *c = &guest_ciphers[srng_below(r, GC_STOCK)];
 	uint16_t v = srng_below(r, 2) ? TLS_1_3_VERSION : TLS_1_2_VERSION;
 	struct ref_dir ab, ba;
+	int rekey = v == TLS_1_3_VERSION && !access("/sys/module/ktls", F_OK);
 
 	if (loopback_pair(AF_INET, a, b) || set_timeouts(*a, 10) || set_timeouts(*b, 10) ||
 	    ktls_attach(*a, ulp, TLS_TX, r, &ab, v, c) ||
@@ -326,6 +439,9 @@ static int pair_setup(struct srng *r, const char *ulp, int *a, int *b,
 		explicit_bzero(&ba, sizeof(ba));
 		return -1;
 	}
+	d[0].wkey = d[0].rkey = ab;
+	d[1].wkey = d[1].rkey = ba;
+	d[0].rekey = d[1].rekey = rekey;
 	explicit_bzero(&ab, sizeof(ab));
 	explicit_bzero(&ba, sizeof(ba));
 	return 0;
@@ -343,7 +459,8 @@ static void proc_main(uint64_t seed, int npairs, double end,
 
 	ulp_name(ulp, sizeof(ulp));
 	for (i = 0; i < npairs; i++) {
-		if (pair_setup(&r, ulp, &fds[2 * i], &fds[2 * i + 1], res)) {
+		if (pair_setup(&r, ulp, &fds[2 * i], &fds[2 * i + 1], res,
+			       &d[2 * i])) {
 			res->failed = 1;
 			return;
 		}
@@ -370,13 +487,18 @@ static void proc_main(uint64_t seed, int npairs, double end,
 			dir_fail(x, "sent %llu B, received %llu B, SHA-256 %s",
 				 x->sent, x->got, memcmp(x->wsum, x->rsum, 32) ?
 				 "differs" : "equal");
+		if (!x->failed && x->wgen != x->rgen)
+			dir_fail(x, "%u KeyUpdates sent, %u received", x->wgen,
+				 x->rgen);
+		explicit_bzero(&x->wkey, sizeof(x->wkey));
+		explicit_bzero(&x->rkey, sizeof(x->rkey));
 		if (x->failed && !res->failed) {
 			res->failed = 1;
 			snprintf(res->why, sizeof(res->why), "pair %d dir %d: %s",
 				 i / 2, i % 2, x->why);
 		}
 		res->bytes += x->got;
-		for (j = 0; j < 6; j++)
+		for (j = 0; j < NOPS; j++)
 			res->ops[j] += x->ops[j];
 	}
 	for (i = 0; i < 2 * npairs; i++)
@@ -418,16 +540,16 @@ TEST(mixed_traffic_every_byte_verified)
 	}
 	for (i = 0; i < nproc; i++) {
 		sum.bytes += res[i].bytes;
-		for (j = 0; j < 6; j++)
+		for (j = 0; j < NOPS; j++)
 			sum.ops[j] += res[i].ops[j];
 		EXPECT_FALSE(res[i].failed) {
 			TH_LOG("process %d: %s", i, res[i].why);
 		}
 	}
-	fprintf(stderr, "# soak: %llu bytes verified in %.1f s; writes: send %lu, sendfile %lu, splice %lu; reads: recv %lu, peek+recv %lu, splice %lu\n",
+	fprintf(stderr, "# soak: %llu bytes verified in %.1f s; writes: send %lu, sendfile %lu, splice %lu; reads: recv %lu, peek+recv %lu, splice %lu; TLS 1.3 KeyUpdates %lu\n",
 		sum.bytes, now_s() - start, sum.ops[OP_SEND],
 		sum.ops[OP_SENDFILE], sum.ops[OP_SPLICE], sum.ops[OP_RECV],
-		sum.ops[OP_PEEK], sum.ops[OP_RSPLICE]);
+		sum.ops[OP_PEEK], sum.ops[OP_RSPLICE], sum.ops[OP_REKEY]);
 	EXPECT_EQ(bad, 0);
 	EXPECT_GT(sum.bytes, 0);
 	g = gauges_settle(10, why, sizeof(why));

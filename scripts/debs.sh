@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# debs.sh - sourced by deps.sh and debug-kernel.sh: the Debian packages
+# they need, kept in $CACHE/debs. The caller defines CACHE, log and die.
+
+# cached_deb NAME [VERSION] - print the path of the newest cached NAME_*.deb;
+# with none cached, download NAME (=VERSION when given) first.
+cached_deb() {
+	local name=$1 ver=${2:-} deb
+	mkdir -p "$CACHE/debs"
+	deb=$(ls -1 "$CACHE/debs/${name}_"*.deb 2>/dev/null | sort -V | tail -n1 || true)
+	if [ -z "$deb" ]; then
+		log "downloading $name${ver:+ $ver}"
+		(cd "$CACHE/debs" && apt-get download -q "$name${ver:+=$ver}" >/dev/null) ||
+			die "apt-get download $name${ver:+=$ver} failed"
+		deb=$(ls -1 "$CACHE/debs/${name}_"*.deb | sort -V | tail -n1)
+	fi
+	echo "$deb"
+}
+
+# source_tarball DEB - the path of the kernel source tarball inside a
+# linux-source .deb (./usr/src/linux-source-X.tar.*).
+source_tarball() {
+	dpkg-deb -c "$1" | awk '{print $NF}' |
+		grep -E '^\./usr/src/linux-source-[^/]*\.tar\.(xz|bz2|gz|zst)$' | head -n1
+}
