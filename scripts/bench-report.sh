@@ -18,6 +18,17 @@ shift
 mkdir -p "$OUT"
 REPORT=$OUT/report.md
 : > "$REPORT"
+# Which accelerator each series ran under (run.sh's accel.txt, copied by
+# bench.sh beside the results): every figure below is of that accelerator.
+ACCELS=""
+for a in "$@"; do
+	f=$(dirname "${a#*=}")/accel.txt
+	[ -f "$f" ] || continue
+	echo "Series ${a%%=*}: qemu accelerator $(cut -f1 "$f") ($(cut -f2 "$f"))." >> "$REPORT"
+	ACCELS="$ACCELS $(cut -f1 "$f")"
+done
+[ -z "$ACCELS" ] || echo >> "$REPORT"
+ACCEL_TITLE=$(echo $ACCELS | tr ' ' '\n' | sort -u | tr '\n' '/' | sed 's:/$::' | tr a-z A-Z)
 
 # flat JSON (ktls bench's own output) -> TSV:
 # series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
@@ -216,7 +227,7 @@ if command -v gnuplot >/dev/null; then
 		n=${#SERIESES[@]}
 		echo "set terminal pngcairo size 1700,$((560 * n)) font 'sans,10'"
 		echo "set output '$OUT/bench.png'"
-		echo "set multiplot layout $n,2 title 'ktls bench: loopback, one VM per series, medians (TCG: compare within a panel)'"
+		echo "set multiplot layout $n,2 title 'ktls bench: loopback, one VM per series, medians (${ACCEL_TITLE:-accelerator unknown}: compare within a panel)'"
 		echo "set style data histograms; set style histogram clustered gap 1"
 		echo "set style fill solid 0.85 border -1; set boxwidth 0.9"
 		echo "set datafile missing '–'; set key top left; set grid ytics"

@@ -9,7 +9,9 @@
 # (seconds per module in a compared run, 2; other runs take half),
 # BENCH_FULL=1 (every cipher, TLS 1.2 and 1.3, every mode: about 40
 # minutes a series), BENCH_CIPHERS, BENCH_TLS.  The default run takes
-# about 12 minutes under TCG on a 2-core machine.
+# about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
+# when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
+# the report for every series.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/bench
@@ -69,6 +71,7 @@ for s in $SERIES_LIST; do
 		continue
 	fi
 	sed -n 's/^# BENCH //p' "$run/results.log" > "$d/results.jsonl"
+	cp "$run/accel.txt" "$d/accel.txt"	# the report names it per series
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
 	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"

@@ -17,6 +17,7 @@ bash tests/vm/run.sh --series "$SERIES" --module ktls --suites demo \
 rc=$?
 set -e
 run=$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$out")
+grep -E '^\[vm\] accelerator' "$out"
 echo "---- in the VM ($SERIES, ktls.ko) ----"
 sed -n '/KTLS-SUITE-BEGIN demo/,/KTLS-SUITE-END demo/p' "$run/results.log" |
 	grep -v '^KTLS-'

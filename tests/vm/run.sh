@@ -29,6 +29,10 @@
 #   --env 'K=V ...'   environment of every suite in the guest (e.g.
 #                     KTLS_SOAK_SECONDS=10; words without spaces)
 #
+# KTLS_ACCEL=auto|kvm|tcg (default auto): qemu's accelerator, decided by
+# tests/vm/accel.sh (KVM only when a probe boot shows it works), printed
+# at the start and kept in the run dir as accel.txt.
+#
 # Exit: 0 when every test passed or is a listed known failure and nothing
 # else went wrong; 1 otherwise. The last line is `N passed, N failed` for
 # the tests run (known failures count as failed there; the verdict above
@@ -70,7 +74,7 @@ while [ $# -gt 0 ]; do
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
 	--env) SUITE_ENV=$2; shift ;;
-	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
@@ -93,6 +97,17 @@ RUN=$(mktemp -d "$TOP/build/runs/$(date +%Y%m%d-%H%M%S)-$SERIES-XXXX")
 STAGE=$RUN/initramfs
 trap 'rm -rf "$STAGE"' EXIT
 log "run dir: $RUN"
+VMLINUZ=$(ls -1 "$KIMG"/boot/vmlinuz-* | head -n1)
+# KVM only when a probe shows it works here (tests/vm/accel.sh), else TCG;
+# the choice and its reason go to the log and the run dir.
+ACCEL_LINE=$(bash "$VMDIR/accel.sh" --kernel "$VMLINUZ" 2>"$RUN/accel.err") ||
+	die "$(cat "$RUN/accel.err")"
+printf '%s\n' "$ACCEL_LINE" > "$RUN/accel.txt"
+case "$ACCEL_LINE" in
+kvm*) ACCEL=(-accel kvm -cpu host) ;;
+*) ACCEL=(-accel tcg -cpu max) ;;
+esac
+log "accelerator: ${ACCEL_LINE%%$'\t'*} (${ACCEL_LINE#*$'\t'})"
 
 case "$MODULE" in
 ktls) KO=$BUILD/module/ktls.ko ;;
@@ -196,9 +211,6 @@ chmod +x "$STAGE/init"
 (cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$RUN/initrd.gz"
 
 # ---------------------------------------------------------------- boot
-ACCEL=(-cpu max)
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL=(-enable-kvm -cpu host); fi
-VMLINUZ=$(ls -1 "$KIMG"/boot/vmlinuz-* | head -n1)
 # One VM at a time on this machine: TCG guests on a shared 2-core host slow
 # each other down until timing-sensitive tests fail. KTLS_VM_PARALLEL=1
 # opts out.

@@ -5,7 +5,8 @@
 # Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, short plan, no
 # plan, "testing without tls", unlisted failure, listed test passing,
 # missing/FAIL verdict, unfinished suite, qemu timeout; and one clean log
-# that must stay green. Part 2 boots real VMs (6.1, in-tree tls.ko):
+# that must stay green. Part 1b: the accelerator decision (accel.sh) with
+# a fake /dev/kvm, /proc/cpuinfo and qemu: KVM only when the probe boots. Part 2 boots real VMs (6.1, in-tree tls.ko):
 # a passing fake selftest (green), a module that WARNs on load, and a
 # suite that powers the guest off before the verdict (both red).
 # Last line: `N passed, N failed` over all cases.
@@ -59,6 +60,52 @@ parse_case red qemu-timeout 124 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
 parse_case green flaky-passes 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case green flaky-fails 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/not ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case red verdict-not-last 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; echo "KTLS-SUITE-BEGIN late"; })
+
+# ---- part 1b: the accelerator decision (tests/vm/accel.sh), no VM: a
+# fake /dev/kvm, /proc/cpuinfo and qemu
+accel_case() {	# accel_case WANT(kvm|tcg|error) NAME DEV FLAGS QEMU_MODE [KTLS_ACCEL]
+	local want=$1 name=$2 dev=$3 flags=$4 mode=$5 req=${6:-auto} out rc got
+	printf 'processor\t: 0\nflags\t\t: fpu sse2 %s aes\n' "$flags" > "$TMP/cpuinfo"
+	rm -f "$TMP/qemu-called"
+	out=$(KTLS_ACCEL=$req KTLS_CPUINFO=$TMP/cpuinfo KTLS_KVM_DEV=$dev \
+		KTLS_QEMU=$TMP/fake-qemu FAKE_QEMU_MODE=$mode KTLS_ACCEL_PROBE_TIMEOUT=3 \
+		bash "$VM/accel.sh" --kernel "$TMP/vmlinuz" --busybox "$TMP/vmlinuz" 2>"$TMP/accel.err")
+	rc=$?
+	got=${out%%$'\t'*}
+	[ $rc = 0 ] || got=error
+	if [ "$got" = "$want" ]; then
+		PASS=$((PASS + 1)); echo "ok - accel: $name ($got: ${out#*$'\t'}$(cat "$TMP/accel.err"))"
+	else
+		FAIL=$((FAIL + 1)); echo "not ok - accel: $name: expected $want, got $got ($out $(cat "$TMP/accel.err"))"
+	fi
+}
+cat > "$TMP/fake-qemu" <<'EOS'
+#!/bin/bash
+touch "$(dirname "$0")/qemu-called"
+case "$FAKE_QEMU_MODE" in
+ok)	for a in "$@"; do
+		case "$a" in file:*) echo KTLS-ACCEL-PROBE-OK > "${a#file:}" ;; esac
+	done ;;
+abort)	echo "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69" >&2
+	exit 134 ;;
+hang)	exec sleep 60 ;;
+esac
+EOS
+chmod +x "$TMP/fake-qemu"
+echo kernel > "$TMP/vmlinuz"
+touch "$TMP/kvm"
+accel_case tcg no-dev-kvm "$TMP/no-such-kvm" vmx ok
+accel_case tcg dev-kvm-without-vmx-svm "$TMP/kvm" "" ok
+[ ! -e "$TMP/qemu-called" ] && PASS=$((PASS + 1)) && echo "ok - accel: no probe boot without vmx/svm" ||
+	{ FAIL=$((FAIL + 1)); echo "not ok - accel: qemu was started without vmx/svm"; }
+accel_case kvm vmx-probe-boots "$TMP/kvm" vmx ok
+accel_case kvm svm-probe-boots "$TMP/kvm" svm ok
+accel_case tcg probe-aborts "$TMP/kvm" vmx abort
+accel_case tcg probe-hangs "$TMP/kvm" svm hang
+accel_case tcg forced-tcg "$TMP/kvm" vmx ok tcg
+accel_case error forced-kvm-without-vmx "$TMP/kvm" "" ok kvm
+accel_case error forced-kvm-probe-hangs "$TMP/kvm" vmx hang kvm
+accel_case error bad-value "$TMP/kvm" vmx ok fast
 
 # ---- part 2: real VMs
 if [ "${KTLS_RUNNER_VM:-1}" = 1 ]; then
