@@ -682,6 +682,18 @@ TEST_F(peer, rx_wrong_seq_ebadmsg)
 	EXPECT_EQ(errno, EBADMSG);
 }
 
+/* TlsDecryptError moved as it should since it was DEC. */
+static int decrypt_errors_ok(long dec, int auth)
+{
+	long now = stat_value("TlsDecryptError");
+
+	if (!auth)
+		return now == dec;
+	if (!access("/sys/module/ktls", F_OK))
+		return now == dec + 1;
+	return now > dec;
+}
+
 /*
  * The outer type byte of a record sealed as data is changed to handshake:
  * EBADMSG in both versions, sticky, TlsDecryptError moves. TLS 1.2 puts the
@@ -715,7 +727,7 @@ TEST_F(peer, rx_outer_type_changed)
 	EXPECT_EQ(errno, EBADMSG);
 	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), MSG_DONTWAIT), -1);
 	EXPECT_EQ(errno, EBADMSG);
-	EXPECT_EQ(stat_value("TlsDecryptError"), dec + 1);
+	EXPECT_TRUE(decrypt_errors_ok(dec, 1));
 }
 
 /*
@@ -736,6 +748,8 @@ TEST_F(peer, rx_outer_type_changed)
  *
  * An authentication failure moves TlsDecryptError and is sticky (EBADMSG
  * again); a header error is reported once (then EAGAIN) and moves nothing.
+ * ktls counts a bad record once; Debian's in-tree module decrypts it again
+ * on every read and counts each attempt.
  */
 enum flip_class { FLIP_AUTH, FLIP_HDR_EBADMSG, FLIP_EMSGSIZE, FLIP_EINVAL,
 		  FLIP_CLASSES };
@@ -806,7 +820,10 @@ static enum flip_class rx_flip(struct __test_metadata *_metadata,
 		TH_LOG("header byte %d ^ %#x: then %s", byte, mask,
 		       strerror(e));
 	}
-	EXPECT_EQ(stat_value("TlsDecryptError"), dec + (k == FLIP_AUTH));
+	EXPECT_TRUE(decrypt_errors_ok(dec, k == FLIP_AUTH)) {
+		TH_LOG("header byte %d ^ %#x: TlsDecryptError %ld, was %ld",
+		       byte, mask, stat_value("TlsDecryptError"), dec);
+	}
 	conn_teardown(&q);
 	return k;
 }
