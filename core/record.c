@@ -208,6 +208,41 @@ unsigned int ktls_aad_build(const struct ktls_prot *p, u8 aad[KTLS_MAX_AAD],
 	return p->aad_len;
 }
 
+/**
+ * ktls_aad_build_rx() - additional authenticated data of a received record
+ * @p: protocol parameters
+ * @aad: output, KTLS_MAX_AAD bytes
+ * @seq: record sequence number (TLS 1.2 only)
+ * @hdr: the record header as received, accepted by ktls_hdr_parse()
+ *
+ * TLS 1.3 (RFC 8446 5.2): the header exactly as received, opaque_type ||
+ * legacy_record_version || length, so a changed outer type fails
+ * authentication like any other changed byte (upstream authenticates the
+ * outer type 23 whatever arrived). TLS 1.2 (RFC 5246 6.2.3.3): seq || type
+ * || version, both as received || the plaintext length, the received
+ * length less explicit nonce and tag (ktls_hdr_parse() checked it holds
+ * them).
+ *
+ * Return: the AAD length, p->aad_len.
+ */
+unsigned int ktls_aad_build_rx(const struct ktls_prot *p,
+			       u8 aad[KTLS_MAX_AAD],
+			       const u8 seq[KTLS_REC_SEQ_LEN],
+			       const u8 hdr[KTLS_REC_HDR_LEN])
+{
+	u16 len = (u16)hdr[3] << 8 | hdr[4];
+
+	if (p->version == KTLS_VER_1_3) {
+		memcpy(aad, hdr, KTLS_REC_HDR_LEN);
+		return p->aad_len;
+	}
+	memcpy(aad, seq, KTLS_REC_SEQ_LEN);
+	memcpy(aad + KTLS_REC_SEQ_LEN, hdr, 3);
+	ktls_put_be16(aad + KTLS_REC_SEQ_LEN + 3,
+		      len - p->explicit_len - p->tag_len);
+	return p->aad_len;
+}
+
 static u32 ktls_last_nonzero(const u8 *buf, u32 len)
 {
 	u64 w;

@@ -79,10 +79,19 @@ void ktls_nonce_build(const struct ktls_prot *p, u8 out[KTLS_MAX_NONCE],
 unsigned int ktls_nonce_offset(const struct ktls_prot *p);
 void ktls_iv_advance(const struct ktls_prot *p, u8 *salt_iv);
 
-/* Returns p->aad_len. */
+/*
+ * Both return p->aad_len. ktls_aad_build() is for records we seal (TLS 1.3:
+ * outer type 23); ktls_aad_build_rx() for a received record, from its
+ * header as received (after ktls_hdr_parse() accepted it), so a record
+ * whose header was changed on the way fails authentication (RFC 8446 5.2).
+ */
 unsigned int ktls_aad_build(const struct ktls_prot *p, u8 aad[KTLS_MAX_AAD],
 			    const u8 seq[KTLS_REC_SEQ_LEN], u8 type,
 			    u16 plain_len);
+unsigned int ktls_aad_build_rx(const struct ktls_prot *p,
+			       u8 aad[KTLS_MAX_AAD],
+			       const u8 seq[KTLS_REC_SEQ_LEN],
+			       const u8 hdr[KTLS_REC_HDR_LEN]);
 
 /* buf = content || type || zeros; data_len = content length. */
 int ktls_tls13_inner_parse(const u8 *buf, u32 len, u8 *type, u32 *data_len);

@@ -261,21 +261,20 @@ static void ktls_rx_data_ready(struct sock *sk)
 		ctx->saved_data_ready(sk);
 }
 
-/* Build the nonce and AAD for @rec, whose record is @len bytes long. */
-static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec,
-			    u32 len)
+/*
+ * Build the nonce and AAD for @rec. The AAD takes the record header as
+ * received, TLS 1.3 too (RFC 8446 5.2): a record whose outer type was
+ * changed on the way fails authentication (EBADMSG, TlsDecryptError).
+ * Upstream authenticates type 23 whatever arrived and accepts such a
+ * record: a deliberate difference, docs/design.md.
+ */
+static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
 	const struct ktls_prot *p = &rx->c.prot;
-	u32 plain = len - KTLS_REC_HDR_LEN - p->explicit_len - p->tag_len;
 
 	ktls_nonce_build(p, rx->iv, rx->c.salt_iv, rx->c.seq,
 			 rec->data + KTLS_REC_HDR_LEN);
-	/*
-	 * TLS 1.3 authenticates the header it should have (type 23), not the
-	 * one received, as upstream: a changed outer type is not an error.
-	 */
-	ktls_aad_build(p, rx->aad, rx->c.seq, rec->data[0],
-		       plain - p->tail_len);
+	ktls_aad_build_rx(p, rx->aad, rx->c.seq, rec->data);
 }
 
 /*
@@ -341,7 +340,7 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
-	ktls_rx_prepare(rx, rec, len);
+	ktls_rx_prepare(rx, rec);
 	sg_init_table(dst, 2);
 	sg_set_buf(&dst[0], rx->aad, p->aad_len);
 	sg_set_buf(&dst[1], rec->data + start, clen);

@@ -69,6 +69,7 @@ static void fuzz_inner(const u8 *data, size_t size, unsigned int align,
 static void fuzz_nonce_aad(const struct ktls_prot *p, const u8 *d)
 {
 	u8 out[KTLS_MAX_NONCE], aad[KTLS_MAX_AAD], hdr[KTLS_REC_HDR_LEN];
+	u8 rx_aad[KTLS_MAX_AAD];
 	const u8 *siv = d, *seq = d + 12, *expl = d + 20;
 	u16 plain = ((u16)d[28] << 8 | d[29]) % (KTLS_MAX_PLAIN + 1);
 	unsigned int off = ktls_nonce_offset(p), i, alen;
@@ -102,6 +103,10 @@ static void fuzz_nonce_aad(const struct ktls_prot *p, const u8 *d)
 		FUZZ_ASSERT(aad[8] == type && rt == type);
 		FUZZ_ASSERT(aad[11] == plain >> 8 && aad[12] == (plain & 0xff));
 	}
+	/* RX: the AAD of the header as received is the one TX built */
+	memset(rx_aad, 0, sizeof(rx_aad));
+	FUZZ_ASSERT(ktls_aad_build_rx(p, rx_aad, seq, hdr) == alen);
+	FUZZ_ASSERT(!memcmp(rx_aad, aad, alen));
 }
 
 /*

@@ -303,6 +303,63 @@ static void test_aad(void)
 	}
 }
 
+/*
+ * RX AAD from the header as received: the same bytes as the TX AAD for a
+ * header we built, and every received header byte in it (TLS 1.3: the
+ * whole header; TLS 1.2: type and version, the length less nonce and tag).
+ */
+static void test_aad_rx(void)
+{
+	static const u16 lens[] = { 0, 1, 50, 1000, KTLS_MAX_PLAIN };
+	u8 tx[KTLS_MAX_AAD], rx[KTLS_MAX_AAD], hdr[5], type, want[5];
+	struct ktls_prot p;
+	unsigned int i;
+	u32 rec_len;
+	u16 body;
+	int s;
+
+	for (s = 0; s < NSUITES; s++) {
+		p = prot_of(s);
+		for (i = 0; i < ARRAY_SIZE(lens); i++) {
+			type = i & 1 ? KTLS_CT_APPLICATION_DATA : KTLS_CT_ALERT;
+			ktls_hdr_build(&p, hdr, type, lens[i]);
+			CHECK_EQ(ktls_hdr_parse(&p, hdr, &type, &rec_len), 0);
+			memset(tx, 0x55, sizeof(tx));
+			memset(rx, 0x55, sizeof(rx));
+			CHECK_EQ(ktls_aad_build(&p, tx, seq_b, type, lens[i]),
+				 p.aad_len);
+			CHECK_EQ(ktls_aad_build_rx(&p, rx, seq_b, hdr),
+				 p.aad_len);
+			CHECK_MEM(rx, tx, sizeof(tx));
+		}
+
+		/* a received header other than ours goes into the AAD as is */
+		hdr[0] = KTLS_CT_HANDSHAKE;
+		hdr[1] = 0x03;
+		hdr[2] = 0x03;
+		hdr[3] = 0x01;
+		hdr[4] = 0x23;
+		body = 0x0123 - p.explicit_len - p.tag_len;
+		memset(rx, 0x55, sizeof(rx));
+		CHECK_EQ(ktls_aad_build_rx(&p, rx, seq_a, hdr), p.aad_len);
+		if (p.version == KTLS_VER_1_3) {
+			CHECK_MEM(rx, hdr, 5);
+			CHECK_MEM(rx + 5, "\x55\x55\x55\x55\x55\x55\x55\x55",
+				  8);
+			continue;
+		}
+		memcpy(want, hdr, 3);
+		want[3] = body >> 8;
+		want[4] = body & 0xff;
+		CHECK_MEM(rx, seq_a, 8);
+		CHECK_MEM(rx + 8, want, 5);
+		hdr[1] = 0x02;		/* as received, though parse refuses it */
+		hdr[2] = 0x01;
+		ktls_aad_build_rx(&p, rx, seq_a, hdr);
+		CHECK_MEM(rx + 8, "\x16\x02\x01", 3);
+	}
+}
+
 /* Naive reference for the inner-type scan. */
 static int inner_ref(const u8 *b, u32 len, u8 *type, u32 *dlen)
 {
@@ -422,6 +479,7 @@ void test_record(void)
 	test_nonce_xor();
 	test_iv_advance();
 	test_aad();
+	test_aad_rx();
 	test_inner();
 	test_seq();
 }

@@ -168,7 +168,7 @@ static int ours_open(const struct ktls_prot *p, enum aead a, const u8 *key,
 		return -EPROTO;
 	ct_len = len - KTLS_REC_HDR_LEN - p->explicit_len - p->tag_len;
 	ktls_nonce_build(p, iv, siv, seq, rec + KTLS_REC_HDR_LEN);
-	ktls_aad_build(p, aad, seq, *type, ct_len - p->tail_len);
+	ktls_aad_build_rx(p, aad, seq, rec);
 	memcpy(tag, body + ct_len, TAG);
 	if (!aead(a, false, key, iv + ktls_nonce_offset(p), aad, p->aad_len,
 		  body, ct_len, out, tag))
@@ -261,6 +261,25 @@ static void cross_check(const struct suite *s)
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(ktls_seq_get(tx_seq), seq0 + i);
 	CHECK_EQ(ktls_seq_get(rx_seq), seq0 + i);
+
+	/*
+	 * A record of the reference's with a bit of its outer type flipped
+	 * does not open, TLS 1.3 included (RFC 8446 5.2: the AAD is the
+	 * header as received); the sequence number stays.
+	 */
+	fill(pt, 30, 99);
+	rl = ref_seal(s, key, siv0, seq0 + i, expl, KTLS_CT_APPLICATION_DATA,
+		      pt, 30, 0, ref);
+	for (k = 0; k < 8; k++) {
+		ref[0] ^= 1 << k;
+		CHECK_EQ(ours_open(&p, s->aead, key, siv0, rx_seq, ref, rl,
+				   &type, out, &olen), -EBADMSG);
+		ref[0] ^= 1 << k;
+	}
+	CHECK_EQ(ktls_seq_get(rx_seq), seq0 + i);
+	CHECK_EQ(ours_open(&p, s->aead, key, siv0, rx_seq, ref, rl, &type, out,
+			   &olen), 0);
+	i++;
 
 	if (s->version != KTLS_VER_1_3)
 		return;

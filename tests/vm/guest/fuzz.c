@@ -27,10 +27,13 @@
  * type 23) although the stream is not at EOF. Debian's 6.1 tls.ko does
  * this, and so does ktls.
  *
- * Mutations: bit flip in the type (1.2: EBADMSG; 1.3: the outer type is
- * not authenticated, upstream reads the record as sent), version
+ * Mutations: bit flip in the type (EBADMSG: the type is in the AAD, TLS
+ * 1.3 included, where ktls authenticates the header as received, RFC 8446
+ * 5.2; upstream reads such a 1.3 record as sent, issue 16), version
  * (EINVAL), length (by the header checks, else EBADMSG), body or tag
- * (EBADMSG); length 0, below the minimum, above the maximum; truncated with
+ * (EBADMSG); a random non-zero mask XORed into a random header byte (by
+ * the byte: type EBADMSG, version EINVAL, length as a length bit flip);
+ * length 0, below the minimum, above the maximum; truncated with
  * the length fixed up, truncated in the stream, truncated at EOF (read
  * returns 0); wrong sequence number; random header and body; TLS 1.3 inner
  * plaintext of zeros only (EBADMSG) and padding past the limit (EMSGSIZE).
@@ -41,7 +44,8 @@
  * (all variants together, default 20), KTLS_FUZZ_CASES (per variant,
  * instead of a time: with the seed, a run is then reproducible case for
  * case). A failure names its case; KTLS_FUZZ_SEED=S KTLS_FUZZ_CASES=N
- * replays cases 0..N-1 of every variant.
+ * replays cases 0..N-1 of every variant. A mutated record read as data
+ * fails its case and is counted ("accepted mutated records").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,14 +78,15 @@ static unsigned long g_default_cases;
 enum mut {
 	M_NONE, M_FLIP_TYPE, M_FLIP_VERSION, M_FLIP_LEN, M_FLIP_BODY,
 	M_LEN_ZERO, M_LEN_SHORT, M_LEN_OVER, M_TRUNC_FIXLEN, M_TRUNC_STREAM,
-	M_TRUNC_EOF, M_WRONG_SEQ, M_RANDOM_HDR, M_13_ALL_PAD, M_13_PAD_OVER,
-	M_COUNT
+	M_TRUNC_EOF, M_WRONG_SEQ, M_RANDOM_HDR, M_FLIP_HDR, M_13_ALL_PAD,
+	M_13_PAD_OVER, M_COUNT
 };
 
 static const char *const mut_name[M_COUNT] = {
 	"none", "flip_type", "flip_version", "flip_len", "flip_body",
 	"len_zero", "len_short", "len_over", "trunc_fixlen", "trunc_stream",
-	"trunc_eof", "wrong_seq", "random_hdr", "13_all_pad", "13_pad_over",
+	"trunc_eof", "wrong_seq", "random_hdr", "flip_hdr", "13_all_pad",
+	"13_pad_over",
 };
 
 /* What the reader must get, in order: data runs and control records. */
@@ -120,6 +125,8 @@ struct counts {
 	unsigned long by_mut[M_COUNT];
 	unsigned long second[4];	/* after a header error: EAGAIN, same, other, data */
 	unsigned long empty_reads;	/* reads that returned 0 at an empty record */
+	unsigned long hdr_flips;	/* cases with a header byte changed */
+	unsigned long accepted;		/* mutated records read as data: 0 */
 };
 
 /* ---------------------------------------------------------- building */
@@ -246,10 +253,15 @@ static void set_len(uint8_t *rec, size_t len)
 	rec[4] = len;
 }
 
-/*
- * Append the bad record of mutation M; sets c->expect. A TLS 1.3 outer
- * type flip is not an error: the record is then one more valid one.
- */
+/* The errno of a record whose header byte BYTE (0-4) was changed. */
+static int flip_errno(const struct ref_dir *d, const uint8_t *h, int byte)
+{
+	if (byte == 0)
+		return EBADMSG;		/* authenticated: 1.2 and 1.3 */
+	return hdr_errno(d, h) ?: EBADMSG;
+}
+
+/* Append the bad record of mutation M; sets c->expect. */
 static int put_bad(struct srng *r, struct fcase *c, enum mut m)
 {
 	uint8_t *rec = c->wire + c->wire_len, *pt = c->plain + c->plain_len;
@@ -292,11 +304,6 @@ static int put_bad(struct srng *r, struct fcase *c, enum mut m)
 	switch (m) {
 	case M_FLIP_TYPE:
 		rec[0] ^= 1 << srng_below(r, 8);
-		if (c->d.version == REF_V13) {	/* read as sent */
-			add_item(c, type, c->plain_len, len);
-			c->plain_len += len;
-			c->expect = 0;
-		}
 		break;
 	case M_FLIP_VERSION:
 		rec[1 + srng_below(r, 2)] ^= 1 << srng_below(r, 8);
@@ -331,6 +338,11 @@ static int put_bad(struct srng *r, struct fcase *c, enum mut m)
 		n -= srng_range(r, 1, rl);
 		c->expect = -1;
 		c->shut = 1;
+		break;
+	case M_FLIP_HDR:
+		e = srng_below(r, REF_HDR);
+		rec[e] ^= srng_range(r, 1, 255);
+		c->expect = flip_errno(&c->d, rec, e);
 		break;
 	case M_RANDOM_HDR:
 		srng_fill(r, rec, rl);
@@ -475,6 +487,8 @@ static int check_case(struct srng *r, struct fcase *c, int kfd,
 	}
 	n = recv_type(kfd, buf, READ_BUF, 0, &type);
 	e = n < 0 ? errno : 0;
+	if (n > 0)
+		k->accepted++;
 	if (c->expect < 0) {
 		if (n != 0) {
 			snprintf(why, wl, "truncated record at EOF: recv %zd (%s), want 0",
@@ -547,6 +561,8 @@ static int run_case(struct fcase *c, uint64_t seed, uint16_t version,
 	k->cases++;
 	k->records += c->records;
 	k->by_mut[c->m]++;
+	k->hdr_flips += c->m == M_FLIP_TYPE || c->m == M_FLIP_VERSION ||
+			c->m == M_FLIP_LEN || c->m == M_FLIP_HDR;
 	return rc;
 }
 
@@ -596,6 +612,8 @@ static void print_counts(const char *name, const struct counts *k,
 		name, k->records, k->cases, secs, k->bytes, k->by_errno[0],
 		k->by_errno[1], k->by_errno[2], k->by_errno[3], k->second[0],
 		k->second[1], k->second[2], k->empty_reads);
+	fprintf(stderr, "# %s: %lu cases with a header byte changed (flip_type, flip_version, flip_len, flip_hdr); accepted mutated records %lu\n",
+		name, k->hdr_flips, k->accepted);
 	fprintf(stderr, "# %s: cases by mutation:", name);
 	for (i = 0; i < M_COUNT; i++)
 		fprintf(stderr, " %s %lu", mut_name[i], k->by_mut[i]);
