@@ -33,7 +33,7 @@ module:
 		{ mkdir -p $$(dirname build/$(SERIES)/module/$$f); \
 		  cp build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f; }; \
 	done && rm -rf build/$(SERIES)/module.new && \
-	$(MAKE) -s -C '"$$KBUILD"' M=$(CURDIR)/build/$(SERIES)/module modules'
+	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/module -s modules'
 	@echo "built build/$(SERIES)/module/ktls.ko"
 
 modules:
