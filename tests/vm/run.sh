@@ -24,6 +24,8 @@
 #   --test-timeout S  harness time limit of all other tests, at least
 #                     (default 120, $KTLS_TEST_TIMEOUT: TCG is slow)
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
+#   --selftest-from S run the upstream selftest of series S (e.g. 7.3 on
+#                     6.1: a newer kernel's tests against ktls.ko here)
 #   --extra-ko F      also load module F before the one under test
 #   --extra-suite F   also run shell suite F (e.g. tests/vm/demo/demo.sh)
 #   --env 'K=V ...'   environment of every suite in the guest (e.g.
@@ -48,6 +50,7 @@ GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
 TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
+SELFTEST_FROM=""
 EXTRA_KO=""
 EXTRA_SUITE=""
 SUITE_ENV=""
@@ -67,10 +70,11 @@ while [ $# -gt 0 ]; do
 	--known-timeout) KNOWN_TIMEOUT=$2; shift ;;
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
+	--selftest-from) SELFTEST_FROM=$2; shift ;;
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
 	--env) SUITE_ENV=$2; shift ;;
-	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
@@ -113,6 +117,11 @@ if [ "$MODULE" = ktls ]; then
 		{ cat "$RUN/build.log"; die "module build for $SERIES failed"; }
 fi
 [ -z "$KO" ] || [ -f "$KO" ] || die "module \`$KO' not found"
+if [ -n "$SELFTEST_FROM" ] && [ ! -f "$CACHE/series-$SELFTEST_FROM.env" ]; then
+	bash "$TOP/scripts/deps.sh" --no-install "$SELFTEST_FROM" >"$RUN/deps.log" 2>&1 ||
+		{ cat "$RUN/deps.log"; die "series $SELFTEST_FROM: deps.sh failed"; }
+fi
+KTLS_SELFTEST_FROM=$SELFTEST_FROM \
 bash "$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
 	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
 # Suites that need the debug kernel (fault injection): tests/vm/debug/*.c.
@@ -145,7 +154,7 @@ add_suite() {	# add_suite NAME FILE
 }
 want() { [ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]; }
 if want selftest; then
-	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest}"
+	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest${SELFTEST_FROM:+-$SELFTEST_FROM}}"
 fi
 for t in "$BUILD"/guest/ktls-*; do
 	[ -x "$t" ] || continue
