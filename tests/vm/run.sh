@@ -3,7 +3,8 @@
 # run.sh - boot a Debian kernel in qemu with a TLS module and run the tests.
 #
 # Usage: tests/vm/run.sh [options]
-#   --series S        6.1, 6.12 or 6.12-debug (default 6.1); 6.12-debug is
+#   --series S        6.1, 6.12, 7.2, 7.3 or 6.12-debug (default 6.1); 7.x are
+#                     fetched on first use (scripts/deps.sh); 6.12-debug is
 #                     our KASAN/lockdep/kmemleak build of Debian's 6.12
 #                     source (scripts/debug-kernel.sh, built once, cached):
 #                     every driver built in, ktls.ko the only module,
@@ -74,7 +75,7 @@ while [ $# -gt 0 ]; do
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
 	--env) SUITE_ENV=$2; shift ;;
-	-h|--help) sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
@@ -88,6 +89,10 @@ case "$SERIES" in
 	;;
 esac
 ENV=$CACHE/series-$SERIES.env
+if [ ! -f "$ENV" ] && [ $DEBUG = 0 ]; then
+	bash "$TOP/scripts/deps.sh" --no-install "$SERIES" >&2 ||
+		die "scripts/deps.sh --no-install $SERIES failed"
+fi
 [ -f "$ENV" ] || die "no $ENV: run scripts/deps.sh first (series \`$SERIES')"
 # shellcheck disable=SC1090
 . "$ENV"
