@@ -33,7 +33,7 @@ module:
 		{ mkdir -p $$(dirname build/$(SERIES)/module/$$f); \
 		  cp build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f; }; \
 	done && rm -rf build/$(SERIES)/module.new && \
-	$(MAKE) -s -C '"$$KBUILD"' M=$(CURDIR)/build/$(SERIES)/module modules'
+	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/module -s modules'
 	@echo "built build/$(SERIES)/module/ktls.ko"
 
 modules:
@@ -46,7 +46,8 @@ tools:
 vm-check:
 	@bash tests/vm/run.sh --series $(SERIES) --module $(MODULE) \
 		$(if $(T),--filter '$(T)') $(if $(SUITES),--suites '$(SUITES)') \
-		$(if $(MODARGS),--module-args '$(MODARGS)')
+		$(if $(MODARGS),--module-args '$(MODARGS)') \
+		$(if $(SELFTEST_FROM),--selftest-from '$(SELFTEST_FROM)')
 
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection; built
 # once by scripts/debug-kernel.sh): the CI-sized run of tests/check-all.sh,

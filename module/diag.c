@@ -84,7 +84,11 @@ out:
  *
  * Return: upper bound of what ktls_get_info() adds.
  */
+#ifdef COMPAT_ULP_GET_INFO_SIZE_NET_ADMIN
+size_t ktls_get_info_size(const struct sock *sk, bool net_admin)
+#else
 size_t ktls_get_info_size(const struct sock *sk)
+#endif
 {
 	return nla_total_size(0) +		/* INET_ULP_INFO_TLS */
 		nla_total_size(sizeof(u16)) +	/* TLS_INFO_VERSION */

@@ -174,7 +174,11 @@ int ktls_get_info(struct sock *sk, struct sk_buff *skb, bool net_admin);
 #else
 int ktls_get_info(struct sock *sk, struct sk_buff *skb);
 #endif
+#ifdef COMPAT_ULP_GET_INFO_SIZE_NET_ADMIN
+size_t ktls_get_info_size(const struct sock *sk, bool net_admin);
+#else
 size_t ktls_get_info_size(const struct sock *sk);
+#endif
 
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
@@ -202,8 +206,12 @@ int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_free(struct ktls_ctx *ctx);
+#ifdef COMPAT_RECVMSG_ADDR_LEN
 int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 int flags, int *addr_len);
+#else
+int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags);
+#endif
 bool ktls_sock_is_readable(struct sock *sk);
 __poll_t ktls_poll(struct file *file, struct socket *sock,
 		   struct poll_table_struct *wait);

@@ -12,6 +12,16 @@ static struct proto_ops ktls_ops[KTLS_NUM_PROTS][KTLS_NUM_CONFIG][KTLS_NUM_CONFI
 static DEFINE_MUTEX(ktls_v6_lock);
 static const struct proto *ktls_v6_base;	/* protected by ktls_v6_lock */
 
+/*
+ * connect(AF_UNSPEC) would reset TCP under the record layer (its sequence
+ * numbers, queues and our context would no longer agree): refused, as
+ * upstream does since 7.x, on every series.
+ */
+static int ktls_disconnect(struct sock *sk, int flags)
+{
+	return -EOPNOTSUPP;
+}
+
 static void ktls_build_prots(struct proto p[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
 			     const struct proto *base)
 {
@@ -19,6 +29,7 @@ static void ktls_build_prots(struct proto p[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
 	p[KTLS_BASE][KTLS_BASE].setsockopt = ktls_setsockopt;
 	p[KTLS_BASE][KTLS_BASE].getsockopt = ktls_getsockopt;
 	p[KTLS_BASE][KTLS_BASE].close = ktls_close;
+	p[KTLS_BASE][KTLS_BASE].disconnect = ktls_disconnect;
 
 	p[KTLS_SW][KTLS_BASE] = p[KTLS_BASE][KTLS_BASE];
 	p[KTLS_SW][KTLS_BASE].sendmsg = ktls_sendmsg;

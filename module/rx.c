@@ -653,15 +653,19 @@ static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
  * @msg: destination; receives a TLS_GET_RECORD_TYPE cmsg
  * @len: bytes wanted
  * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_ERRQUEUE, ...
- * @addr_len: unused (stream socket)
+ * @addr_len: unused (stream socket; gone from the callback in 7.x)
  *
  * Return: plaintext bytes read, 0 at EOF, or a negative errno: -EBADMSG
  * after a record failed authentication (and on every later call), the
  * framing error once (-EMSGSIZE, -EBADMSG, -EINVAL), -EIO for a control
  * record without room for its cmsg, -EAGAIN, -EINTR.
  */
+#ifdef COMPAT_RECVMSG_ADDR_LEN
 int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 int flags, int *addr_len)
+#else
+int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags)
+#endif
 {
 	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
 	long timeo;

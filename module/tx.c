@@ -161,7 +161,7 @@ static u32 ktls_rec_at(const struct ktls_tx_rec *rec, u32 pos,
 		bv++;
 	}
 	o = bv->bv_offset + pos;
-	*page = nth_page(bv->bv_page, o / PAGE_SIZE);
+	*page = ktls_nth_page(bv->bv_page, o / PAGE_SIZE);
 	*off = offset_in_page(o);
 	return min_t(u32, bv->bv_len - pos, PAGE_SIZE - *off);
 }

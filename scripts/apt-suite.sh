@@ -20,6 +20,7 @@
 #   download PKG[=VER]...       print the paths of the .debs, downloaded
 #                               into $KTLS_CACHE/apt/NAME/debs once
 #   apt-get|apt-cache ARGS...   run it with the private configuration
+#   mirror                      the Debian archive the host uses
 set -euo pipefail
 
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
@@ -54,6 +55,11 @@ host_mirror() {
 	done
 	return 1
 }
+
+if [ "$CMD" = mirror ]; then
+	host_mirror || die "no Debian archive in the host's apt sources"
+	exit 0
+fi
 
 ROOT=$CACHE/apt/$NAME
 mkdir -p "$ROOT"/{etc/preferences.d,lists/partial,archives/partial,debs}

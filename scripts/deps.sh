@@ -11,10 +11,20 @@
 # sources. Package versions come from the metapackages at run time, so a
 # Debian point release does not break anything.
 #
-# Writes $KTLS_CACHE/series-<S>.env for S in 6.1 6.12 with:
+# Series 7.2 (sid) and 7.3 (trixie-backports) are fetched only when named
+# (`make module SERIES=7.2`, tests/vm/run.sh --series 7.3 and
+# tests/check-all.sh name them): their image and source come through a
+# private apt configuration (scripts/apt-suite.sh), and their headers need
+# their own suite's gcc and kbuild tools, so they are installed into a
+# minimal root of that suite under the cache (scripts/buildroot.sh) and the
+# module is built there through chroot (scripts/kmake.sh). The host's apt
+# sources and packages are never changed for them.
+#
+# Writes $KTLS_CACHE/series-<S>.env for S in 6.1 6.12 (7.2 7.3) with:
 #   KREL      kernel release (uname -r of the guest)
 #   KIMG      unpacked linux-image dir (boot/vmlinuz-*, lib/modules/KREL)
 #   KBUILD    headers build dir to build the module against
+#   KROOT     root KBUILD lives in (empty: the host); scripts/kmake.sh
 #   KSRC      extracted selftest/uapi/checkpatch files from linux-source
 #   KSRCVER   linux-source package version
 #
@@ -23,6 +33,7 @@ set -euo pipefail
 
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 SERIES_ALL="6.1 6.12"
+SERIES_ARGS=""
 INSTALL=1
 PKGS="build-essential gcc make libssl-dev libgcrypt20-dev qemu-system-x86
 busybox-static cpio xz-utils zstd file kmod bc flex bison libelf-dev
@@ -36,10 +47,19 @@ die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-install) INSTALL=0 ;;
-	6.1|6.12) SERIES_ALL=$1 ;;
+	6.1|6.12|7.2|7.3) SERIES_ARGS="$SERIES_ARGS $1" ;;
 	*) die "unknown argument \`$1'" ;;
 	esac
 	shift
+done
+
+[ -n "$SERIES_ARGS" ] && SERIES_ALL=$SERIES_ARGS
+HOST_SERIES="" OTHER_SERIES=""
+for s in $SERIES_ALL; do
+	case "$s" in
+	6.*) HOST_SERIES="$HOST_SERIES $s" ;;
+	*) OTHER_SERIES="$OTHER_SERIES $s" ;;
+	esac
 done
 
 SUDO=""
@@ -115,7 +135,7 @@ if [ "$INSTALL" = 1 ]; then
 	log "apt-get update"
 	$SUDO apt-get update -q >/dev/null
 	hdrs=""
-	for s in $SERIES_ALL; do
+	for s in $HOST_SERIES; do
 		hdrs="$hdrs $(meta_headers "$s")"
 	done
 	# shellcheck disable=SC2086
@@ -124,7 +144,7 @@ if [ "$INSTALL" = 1 ]; then
 fi
 
 mkdir -p "$CACHE"
-for s in $SERIES_ALL; do
+for s in $HOST_SERIES; do
 	img=$(meta_dep "$(meta_image "$s")")
 	hdr=$(meta_dep "$(meta_headers "$s")")
 	[ -n "$img" ] || die "cannot resolve $(meta_image "$s") (apt-get update?)"
@@ -138,9 +158,91 @@ for s in $SERIES_ALL; do
 	KREL=$krel
 	KIMG=$CACHE/kernels/$krel
 	KBUILD=/usr/src/$hdr
+	KROOT=
 	KSRC=$CACHE/src/linux-source-$s
 	KSRCVER=$(cat "$CACHE/src/linux-source-$s/VERSION")
 	EOF
 	mv "$CACHE/series-$s.env.tmp" "$CACHE/series-$s.env"
 	log "series $s: kernel $krel, source $(cat "$CACHE/src/linux-source-$s/VERSION")"
+done
+
+# Series of other suites: the suite whose cloud metapackages give them.
+other_suite() {
+	case "$1" in
+	7.2) echo sid ;;
+	7.3) echo trixie-backports ;;
+	esac
+}
+
+# Unpack .debs into DIR once (marker file .complete). Newer Debian kernels
+# split the image (linux-base/-binary/-modules, files under usr/lib and
+# vmlinuz beside the modules): links give DIR bookworm's layout,
+# boot/vmlinuz-KREL and lib/modules/KREL, which tests/vm expects.
+unpack_debs() {
+	local dir=$1 krel=$2 deb
+	shift 2
+	[ -f "$dir/.complete" ] && return 0
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	for deb in "$@"; do
+		dpkg-deb -x "$deb" "$dir.tmp"
+	done
+	if [ ! -e "$dir.tmp/lib" ] && [ -d "$dir.tmp/usr/lib" ]; then
+		ln -s usr/lib "$dir.tmp/lib"
+	fi
+	if [ ! -e "$dir.tmp/boot/vmlinuz-$krel" ] &&
+	   [ -f "$dir.tmp/usr/lib/modules/$krel/vmlinuz" ]; then
+		mkdir -p "$dir.tmp/boot"
+		ln -s "../usr/lib/modules/$krel/vmlinuz" "$dir.tmp/boot/vmlinuz-$krel"
+	fi
+	[ -e "$dir.tmp/boot/vmlinuz-$krel" ] || die "no vmlinuz for $krel in $*"
+	[ -d "$dir.tmp/lib/modules/$krel/kernel" ] || die "no modules for $krel in $*"
+	touch "$dir.tmp/.complete"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+for s in $OTHER_SERIES; do
+	suite=$(other_suite "$s")
+	[ "$(id -u)" = 0 ] || die "series $s needs root (its build root is made with debootstrap)"
+	as() { bash "$TOP/scripts/apt-suite.sh" "$suite" "$@"; }
+	img=$(as depends linux-image-cloud-amd64)
+	hdr=$(as depends linux-headers-cloud-amd64)
+	{ [ -n "$img" ] && [ -n "$hdr" ]; } || die "cannot resolve $suite's cloud kernel"
+	krel=${img#linux-image-}
+	krel=${krel%-unsigned}
+	case "$krel" in
+	"$s".*) ;;
+	*) die "$suite's linux-image-cloud-amd64 is $krel now, not $s: update other_suite()" ;;
+	esac
+	start=$(date +%s)
+	if [ ! -f "$CACHE/kernels/$krel/.complete" ]; then
+		pkgs=$img
+		for p in linux-base linux-binary linux-modules; do
+			[ -z "$(as version "$p-$krel" || true)" ] || pkgs="$pkgs $p-$krel"
+		done
+		# shellcheck disable=SC2086
+		debs=$(as download $pkgs) || exit 1
+		# shellcheck disable=SC2086
+		unpack_debs "$CACHE/kernels/$krel" "$krel" $debs
+	fi
+	if [ ! -f "$CACHE/src/linux-source-$s/.complete" ]; then
+		deb=$(as download "linux-source-$s") || exit 1
+		mkdir -p "$CACHE/debs"
+		ln -sf "$deb" "$CACHE/debs/$(basename "$deb")"
+		fetch_source "$s" "$CACHE/src/linux-source-$s"
+	fi
+	root=$(bash "$TOP/scripts/buildroot.sh" "$suite" make gcc "$hdr")
+	[ -d "$root/usr/src/$hdr" ] || die "$root/usr/src/$hdr missing"
+	cat > "$CACHE/series-$s.env.tmp" <<-EOF
+	KREL=$krel
+	KIMG=$CACHE/kernels/$krel
+	KBUILD=/usr/src/$hdr
+	KROOT=$root
+	KSRC=$CACHE/src/linux-source-$s
+	KSRCVER=$(cat "$CACHE/src/linux-source-$s/VERSION")
+	EOF
+	mv "$CACHE/series-$s.env.tmp" "$CACHE/series-$s.env"
+	log "series $s: kernel $krel, source $(cat "$CACHE/src/linux-source-$s/VERSION"), build root $root ($(( $(date +%s) - start )) s)"
 done

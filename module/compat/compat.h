@@ -7,6 +7,13 @@
 #include <linux/uio.h>
 #include <net/tcp.h>
 
+/* The n-th page after @page in a (compound) page */
+#ifdef COMPAT_HAS_NTH_PAGE
+#define ktls_nth_page(page, n)	nth_page(page, n)
+#else
+#define ktls_nth_page(page, n)	((page) + (n))
+#endif
+
 /* Flags sendmsg() accepts besides MSG_MORE/DONTWAIT/NOSIGNAL/CMSG_COMPAT/EOR */
 #ifdef COMPAT_HAS_DO_TCP_SENDPAGES
 #define KTLS_MSG_INTERNAL	0

@@ -26,4 +26,12 @@ probe COMPAT_HAS_SPLICE_EOF include/net/sock.h '\(\*splice_eof\)'
 # tcp_ulp_ops->get_info() with a net_admin argument (newer kernels).
 probe COMPAT_ULP_GET_INFO_NET_ADMIN include/net/tcp.h \
 	'\(\*get_info\)\(struct sock \*sk, struct sk_buff \*skb,'
+# tcp_ulp_ops->get_info_size() with a net_admin argument (7.x).
+probe COMPAT_ULP_GET_INFO_SIZE_NET_ADMIN include/net/tcp.h \
+	'\(\*get_info_size\)\(const struct sock \*sk, bool'
+# proto->recvmsg() still takes int *addr_len (removed in 7.x).
+probe COMPAT_RECVMSG_ADDR_LEN include/net/sock.h \
+	'size_t len, int flags, int \*addr_len\);'
+# nth_page() (7.x: pages of a compound page are contiguous, page + n).
+probe COMPAT_HAS_NTH_PAGE include/linux/mm.h '#define nth_page\('
 echo

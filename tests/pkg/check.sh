@@ -79,11 +79,12 @@ for s in 6.1 6.12; do
 	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL"
 done
 KREL612=$(. "$KTLS_CACHE/series-6.12.env" && echo "$KREL")
-t "dkms refuses a kernel outside 6.1..6.12 (BUILD_EXCLUSIVE_KERNEL)" \
+t "dkms refuses a kernel outside 6.1..6.12, 7.2, 7.3 (BUILD_EXCLUSIVE_KERNEL)" \
 	bash -c "grep -E '^BUILD_EXCLUSIVE_KERNEL=' /usr/src/ktls-$VERSION/dkms.conf | cut -d'\"' -f2 > '$OUT/re' &&
-		for k in 6.1.0-56-cloud-amd64 6.12.117+deb12-cloud-amd64 6.8.0-45-generic; do
+		for k in 6.1.0-56-cloud-amd64 6.12.117+deb12-cloud-amd64 6.8.0-45-generic \
+			7.2.13+deb14-cloud-amd64 7.3.4+deb13-cloud-amd64; do
 			echo \$k | grep -qEf '$OUT/re' || exit 1; done &&
-		for k in 5.15.0-1-amd64 6.13.2-amd64 6.18.44 7.0.0; do
+		for k in 5.15.0-1-amd64 6.13.2-amd64 6.18.44 7.0.0 7.1.3 7.4.1 7.20.1; do
 			! echo \$k | grep -qEf '$OUT/re' || exit 1; done"
 
 # modprobe.d: resolve against the 6.12 tree, where DKMS installed ktls.ko

@@ -13,9 +13,20 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 # shellcheck disable=SC1090
 . "$CACHE/series-$SERIES.env"
-ST=$KSRC/tools/testing/selftests
+# KTLS_SELFTEST_FROM=S: the selftest (with its uapi and harness) of series
+# S instead, as tls-selftest-S: a newer series' tests against this kernel.
 mkdir -p "$OUT/uapi/linux"
 cp "$KSRC/include/uapi/linux/tls.h" "$OUT/uapi/linux/tls.h"
+SELFTEST=tls-selftest STUAPI=$OUT/uapi
+if [ -n "${KTLS_SELFTEST_FROM:-}" ]; then
+	# shellcheck disable=SC1090
+	KSRC=$(. "$CACHE/series-$KTLS_SELFTEST_FROM.env" && echo "$KSRC")
+	SELFTEST=tls-selftest-$KTLS_SELFTEST_FROM
+	STUAPI=$OUT/uapi-$KTLS_SELFTEST_FROM
+	mkdir -p "$STUAPI/linux"
+	cp "$KSRC/include/uapi/linux/tls.h" "$STUAPI/linux/tls.h"
+fi
+ST=$KSRC/tools/testing/selftests
 CFLAGS=(-static -O2 -g -Wall -Wno-incompatible-pointer-types -I"$OUT/uapi" -I"$ST" -pthread)
 
 newer() {	# newer TARGET SOURCES... : TARGET missing or older than a source
@@ -37,9 +48,9 @@ if grep -q '__test_passed' "$ST/net/tls.c" &&
 	DEFS+=(-DKTLS_KSFT_NO_TEST_PASSED)
 fi
 src=$TOP/tests/vm/ksft_filter.c
-if newer "$OUT/tls-selftest" "$ST/net/tls.c" "$src" "$0"; then
-	gcc "${CFLAGS[@]}" "${DEFS[@]}" -DKSFT_SOURCE="\"$ST/net/tls.c\"" \
-		-o "$OUT/tls-selftest" "$src"
+if newer "$OUT/$SELFTEST" "$ST/net/tls.c" "$src" "$0"; then
+	gcc -I"$STUAPI" "${CFLAGS[@]}" "${DEFS[@]}" -DKSFT_SOURCE="\"$ST/net/tls.c\"" \
+		-o "$OUT/$SELFTEST" "$src"
 fi
 
 for c in "$TOP"/tests/vm/guest/*.c; do

@@ -3,7 +3,8 @@
 # run.sh - boot a Debian kernel in qemu with a TLS module and run the tests.
 #
 # Usage: tests/vm/run.sh [options]
-#   --series S        6.1, 6.12 or 6.12-debug (default 6.1); 6.12-debug is
+#   --series S        6.1, 6.12, 7.2, 7.3 or 6.12-debug (default 6.1); 7.x are
+#                     fetched on first use (scripts/deps.sh); 6.12-debug is
 #                     our KASAN/lockdep/kmemleak build of Debian's 6.12
 #                     source (scripts/debug-kernel.sh, built once, cached):
 #                     every driver built in, ktls.ko the only module,
@@ -24,6 +25,8 @@
 #   --test-timeout S  harness time limit of all other tests, at least
 #                     (default 120, $KTLS_TEST_TIMEOUT: TCG is slow)
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
+#   --selftest-from S run the upstream selftest of series S (e.g. 7.3 on
+#                     6.1: a newer kernel's tests against ktls.ko here)
 #   --extra-ko F      also load module F before the one under test
 #   --extra-suite F   also run shell suite F (e.g. tests/vm/demo/demo.sh)
 #   --env 'K=V ...'   environment of every suite in the guest (e.g.
@@ -52,6 +55,7 @@ GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
 TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
+SELFTEST_FROM=""
 EXTRA_KO=""
 EXTRA_SUITE=""
 SUITE_ENV=""
@@ -71,10 +75,11 @@ while [ $# -gt 0 ]; do
 	--known-timeout) KNOWN_TIMEOUT=$2; shift ;;
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
+	--selftest-from) SELFTEST_FROM=$2; shift ;;
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
 	--env) SUITE_ENV=$2; shift ;;
-	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
 	shift
@@ -88,6 +93,10 @@ case "$SERIES" in
 	;;
 esac
 ENV=$CACHE/series-$SERIES.env
+if [ ! -f "$ENV" ] && [ $DEBUG = 0 ]; then
+	bash "$TOP/scripts/deps.sh" --no-install "$SERIES" >&2 ||
+		die "scripts/deps.sh --no-install $SERIES failed"
+fi
 [ -f "$ENV" ] || die "no $ENV: run scripts/deps.sh first (series \`$SERIES')"
 # shellcheck disable=SC1090
 . "$ENV"
@@ -128,6 +137,11 @@ if [ "$MODULE" = ktls ]; then
 		{ cat "$RUN/build.log"; die "module build for $SERIES failed"; }
 fi
 [ -z "$KO" ] || [ -f "$KO" ] || die "module \`$KO' not found"
+if [ -n "$SELFTEST_FROM" ] && [ ! -f "$CACHE/series-$SELFTEST_FROM.env" ]; then
+	bash "$TOP/scripts/deps.sh" --no-install "$SELFTEST_FROM" >"$RUN/deps.log" 2>&1 ||
+		{ cat "$RUN/deps.log"; die "series $SELFTEST_FROM: deps.sh failed"; }
+fi
+KTLS_SELFTEST_FROM=$SELFTEST_FROM \
 bash "$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
 	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
 # Suites that need the debug kernel (fault injection): tests/vm/debug/*.c.
@@ -160,7 +174,7 @@ add_suite() {	# add_suite NAME FILE
 }
 want() { [ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]; }
 if want selftest; then
-	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest}"
+	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest${SELFTEST_FROM:+-$SELFTEST_FROM}}"
 fi
 for t in "$BUILD"/guest/ktls-*; do
 	[ -x "$t" ] || continue

@@ -12,9 +12,12 @@ MODROOT=$KIMG/lib/modules/$KREL
 # parts at run time, so those are loaded up front. "?" = may be missing or
 # refuse to load (CPU feature), which is fine. inet_diag + tcp_diag: the
 # sock_diag handler for TCP, for `ktls stat`'s per-socket view.
-WANT="gf128mul ghash-generic ?ghash-clmulni-intel ctr gcm ccm cryptd
-crypto_simd ?aesni-intel libchacha chacha_generic ?chacha-x86_64 libpoly1305
-poly1305_generic ?poly1305-x86_64 chacha20poly1305 ?libchacha20poly1305
+# "a|b": the first of these the kernel has (7.x renamed or folded some:
+# chacha_generic is chacha, ghash and poly1305 became library code).
+WANT="gf128mul ghash-generic|gcm ?ghash-clmulni-intel ctr gcm ccm ?cryptd
+?crypto_simd ?aesni-intel libchacha chacha_generic|chacha ?chacha-x86_64
+libpoly1305 poly1305_generic|libpoly1305 ?poly1305-x86_64 chacha20poly1305
+?libchacha20poly1305
 ?sm4 ?sm4_generic ?aria_generic ?aria ?af_alg ?algif_aead ?algif_skcipher
 ?inet_diag ?tcp_diag"
 
@@ -54,7 +57,15 @@ add() {		# add NAME REQUIRED
 : > "$STAGE/etc/ktls-modules"
 [ "${KTLS_ALL_BUILTIN:-0}" = 1 ] && WANT=""
 for m in $WANT; do
-	case "$m" in \?*) add "${m#\?}" 0 ;; *) add "$m" 1 ;; esac
+	case "$m" in
+	\?*) add "${m#\?}" 0 ;;
+	*\|*) alt=""
+		for a in ${m//|/ }; do
+			if [ -n "${IDX[${a//-/_}]:-}" ] || builtin "$a"; then alt=$a; break; fi
+		done
+		add "${alt:-${m%%|*}}" 1 ;;
+	*) add "$m" 1 ;;
+	esac
 done
 if [ -n "$EXTRA" ]; then
 	case "$EXTRA" in
