@@ -3,8 +3,9 @@
 # deps.sh - install what ktls builds and tests need; fetch Debian's kernels.
 #
 # Idempotent. Installs build tools, OpenSSL/libgcrypt headers, qemu and
-# busybox, and the kernel headers of both supported Debian 12 series
-# (6.1 via linux-headers-cloud-amd64, 6.12 via linux-headers-6.12-cloud-amd64).
+# busybox, curl and gnutls-bin (peers in the VM suites), and the kernel
+# headers of both supported Debian 12 series (6.1 via
+# linux-headers-cloud-amd64, 6.12 via linux-headers-6.12-cloud-amd64).
 # The matching linux-image packages and linux-source packages are downloaded
 # into the cache ($KTLS_CACHE, default ~/.cache/ktls), unpacked there (never
 # into /boot), and only the files the tests need are extracted from the
@@ -37,7 +38,7 @@ SERIES_ARGS=""
 INSTALL=1
 PKGS="build-essential gcc make libssl-dev libgcrypt20-dev qemu-system-x86
 busybox-static cpio xz-utils zstd file kmod bc flex bison libelf-dev
-clang llvm openssl curl perl python3 iproute2"
+clang llvm openssl curl perl python3 iproute2 gnutls-bin"
 
 log() { printf '[deps] %s\n' "$*" >&2; }
 die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
@@ -246,3 +247,8 @@ for s in $OTHER_SERIES; do
 	mv "$CACHE/series-$s.env.tmp" "$CACHE/series-$s.env"
 	log "series $s: kernel $krel, source $(cat "$CACHE/src/linux-source-$s/VERSION"), build root $root ($(( $(date +%s) - start )) s)"
 done
+# The apps suite's nginx and trixie's OpenSSL 3.5, into the cache (never
+# installed on the host; tests/vm/suites/apps.files stages them).
+if [ "$INSTALL" = 1 ]; then
+	bash "$(dirname "$0")/apps.sh" fetch
+fi

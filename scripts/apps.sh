@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# apps.sh - the third-party TLS programs of the `apps` VM suite, kept in
+# the cache and staged into the guest, never installed on the host.
+#
+#   nginx      Debian 12's nginx (OpenSSL 3.0), unpacked from its .deb
+#              (installing the package would start a web server on the
+#              host); it runs on the host's libraries
+#   OpenSSL    trixie's openssl + libssl3t64 (OpenSSL 3.5) with trixie's
+#              glibc, zlib and zstd, fetched with scripts/apt-suite.sh (a
+#              private apt configuration) and unpacked; in the guest it
+#              lives under /opt/trixie and runs through trixie's own
+#              ld.so (/usr/bin/openssl35 is the wrapper)
+#
+# gnutls-cli/-serv, curl and Debian 12's openssl are host packages
+# (scripts/deps.sh) staged by tests/vm/suites/apps.files.
+#
+# Usage: scripts/apps.sh fetch         download and unpack once
+#        scripts/apps.sh stage STAGE   fetch, then copy into an initramfs tree
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+APPS=$CACHE/apps
+TRIXIE_PKGS="openssl libssl3t64 libc6 zlib1g libzstd1"
+log() { printf '[apps] %s\n' "$*" >&2; }
+die() { printf '[apps] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/debs.sh
+. "$TOP/scripts/debs.sh"
+
+# unpack DIR DEB... - unpack the .debs into DIR once (marker .complete).
+unpack() {
+	local dir=$1 deb
+	shift
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	for deb in "$@"; do
+		dpkg-deb -x "$deb" "$dir.tmp"
+		echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >> "$dir.tmp/VERSIONS"
+	done
+	touch "$dir.tmp/.complete"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
+
+fetch() {
+	local debs p
+	if [ ! -f "$APPS/nginx/.complete" ]; then
+		unpack "$APPS/nginx" "$(cached_deb nginx)"
+		log "nginx: $(cat "$APPS/nginx/VERSIONS")"
+	fi
+	if [ ! -f "$APPS/trixie/.complete" ]; then
+		debs=()
+		for p in $TRIXIE_PKGS; do
+			debs+=("$(bash "$TOP/scripts/apt-suite.sh" trixie download "$p")") ||
+				die "cannot fetch trixie's $p"
+		done
+		unpack "$APPS/trixie" "${debs[@]}"
+		log "trixie: $(paste -sd, "$APPS/trixie/VERSIONS")"
+	fi
+}
+
+# copy_libs STAGE BIN - BIN's shared libraries (the host's), same paths.
+copy_libs() {
+	local lib
+	ldd "$2" | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -e "$1$lib" ] && continue
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
+	done
+}
+
+stage() {
+	local st=$1 t=$APPS/trixie lib f
+	fetch
+	mkdir -p "$st/usr/sbin" "$st/usr/bin" "$st/opt/trixie/lib" "$st/opt/trixie/bin"
+	cp "$APPS/nginx/usr/sbin/nginx" "$st/usr/sbin/nginx"
+	copy_libs "$st" "$APPS/nginx/usr/sbin/nginx"
+	for lib in ld-linux-x86-64.so.2 libc.so.6 libssl.so.3 libcrypto.so.3 \
+		libz.so.1 libzstd.so.1; do
+		f=$t/usr/lib/x86_64-linux-gnu/$lib
+		[ -e "$f" ] || die "trixie's $lib not in $t"
+		cp -L "$f" "$st/opt/trixie/lib/$lib"
+	done
+	cp "$t/usr/bin/openssl" "$st/opt/trixie/bin/openssl"
+	cp "$t/VERSIONS" "$st/opt/trixie/VERSIONS"
+	cat > "$st/usr/bin/openssl35" <<-'EOF'
+	#!/bin/sh
+	# trixie's openssl (3.5) on trixie's glibc, beside Debian 12's
+	exec /opt/trixie/lib/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib \
+		/opt/trixie/bin/openssl "$@"
+	EOF
+	chmod +x "$st/usr/bin/openssl35"
+}
+
+case "${1:-}" in
+fetch) fetch ;;
+stage) [ $# = 2 ] || die "usage: apps.sh stage STAGE"; stage "$2" ;;
+*) die "usage: apps.sh fetch | stage STAGE" ;;
+esac
