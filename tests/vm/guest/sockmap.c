@@ -270,7 +270,9 @@ TEST_F(sockmap, delete_then_tls_works)
 
 /*
  * sockmap_ktls's disconnect_after_delete: map, ULP, delete, then
- * connect(AF_UNSPEC) (unhash) and close.
+ * connect(AF_UNSPEC) and close. The in-tree module refuses to
+ * disconnect a socket with the tls ULP (its proto's disconnect is
+ * EOPNOTSUPP: the record state would outlive the connection).
  */
 TEST_F(sockmap, disconnect_after_delete)
 {
@@ -279,7 +281,29 @@ TEST_F(sockmap, disconnect_after_delete)
 	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
 	ASSERT_EQ(ulp(self->a), 0);
 	ASSERT_EQ(map_delete(self->map, 0), 0) TH_LOG("delete: %s", strerror(errno));
-	EXPECT_EQ(connect(self->a, &sa, sizeof(sa)), 0);
+	EXPECT_EQ(connect(self->a, &sa, sizeof(sa)), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+}
+
+/* The same without a map, with TLS_TX set: EOPNOTSUPP, data still flows. */
+TEST_F(sockmap, ulp_disconnect_eopnotsupp)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	char in[100] = "still connected", out[100];
+	int ret;
+
+	ASSERT_EQ(ulp(self->a), 0);
+	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
+	ASSERT_EQ(ulp(self->b), 0);
+	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
+	ret = connect(self->a, &sa, sizeof(sa));
+	EXPECT_EQ(ret, -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	if (!ret)	/* disconnected: no use of the stale record state */
+		return;
+	EXPECT_EQ(send(self->a, in, sizeof(in), MSG_NOSIGNAL), sizeof(in));
+	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
 }
 
 /* The map goes away while the ULP socket is in it; then close. */
