@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sockopt.c - SOL_TLS setsockopt/getsockopt and crypto_info validation. */
 
+#include <linux/skmsg.h>
 #include <linux/sockptr.h>
 #include <linux/uaccess.h>
 
@@ -14,6 +15,22 @@ static u8 *ktls_info_buf(struct ktls_ctx *ctx, bool tx)
 static bool ktls_conf_set(const struct ktls_ctx *ctx, bool tx)
 {
 	return (tx ? ctx->tx_conf : ctx->rx_conf) != KTLS_BASE;
+}
+
+/*
+ * kTLS and sockmap are mutually exclusive, as in Debian's 6.1 and 6.12
+ * in-tree module: the record layer has no psock path, so keys on a socket
+ * with a psock would send past its sk_msg verdict. The kernel already
+ * refuses a socket with a ULP in a map (sk_psock_init()).
+ */
+static bool ktls_has_psock(const struct sock *sk)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = !!sk_psock(sk);
+	rcu_read_unlock();
+	return ret;
 }
 
 /*
@@ -69,6 +86,8 @@ static int ktls_set_crypto(struct sock *sk, struct ktls_ctx *ctx,
 	struct tls_crypto_info *info = (struct tls_crypto_info *)buf;
 	int err;
 
+	if (ktls_has_psock(sk))
+		return -EINVAL;
 	if (sockptr_is_null(optval) || optlen < sizeof(*info))
 		return -EINVAL;
 	if (ktls_conf_set(ctx, tx))

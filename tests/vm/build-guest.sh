@@ -3,7 +3,8 @@
 # build-guest.sh SERIES OUTDIR - build the static programs the test VM runs:
 #   tls-selftest   the upstream selftest tls.c of the series' linux-source,
 #                  wrapped by ksft_filter.c (test filter, 6.1 compat)
-#   ktls-NAME      our own in-guest tests, tests/vm/guest/NAME.c
+#   ktls-NAME      our own in-guest tests, tests/vm/guest/NAME.c (liburing
+#                  for uring.c: liburing-dev ships liburing.a)
 # The selftest sources come from the linux-source package (scripts/deps.sh)
 # and are never committed.
 set -euo pipefail
@@ -56,8 +57,10 @@ fi
 for c in "$TOP"/tests/vm/guest/*.c; do
 	[ -f "$c" ] || continue
 	n=$(basename "$c" .c)
+	# extra libraries: a "/* guest-libs: -lfoo */" line in the source
+	read -r -a libs <<<"$(sed -n 's|^/\* guest-libs: \(.*\) \*/$|\1|p' "$c")"
 	if newer "$OUT/ktls-$n" "$c" "$TOP"/tests/vm/guest/*.h "$TOP"/core/*.c; then
 		gcc "${CFLAGS[@]}" -I"$TOP/tests/vm/guest" -I"$TOP" -o "$OUT/ktls-$n" \
-			"$c" "$TOP/core/record.c" -lcrypto -ldl
+			"$c" "$TOP/core/record.c" "${libs[@]}" -lcrypto -ldl
 	fi
 done
