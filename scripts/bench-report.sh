@@ -45,13 +45,14 @@ flatten() {	# flatten SERIES FILE
 		}
 		return ""
 	}
-	/^\{/ {
+	/^\{/ && get("mode") != "install" {
 		impl = get("impl")
 		if (impl == "ktls") impl = (get("ulp") == "ktls") ? "ktls" : "intree"
 		mode = get("mode"); size = get("size") + 0
 		if (mode == "send" || mode == "recv")
 			mode = mode (size >= 1048576 ? size / 1048576 "M" : size / 1024 "K")
 		if (get("more") == "true") mode = mode "+more"
+		if (get("streams") + 0 > 1) mode = mode "x" get("streams")
 		if (mode == "recv16K") mode = "recv"
 		# the record layer side: sender, or receiver in recv mode
 		side = (mode == "recv") ? get("cpu_rx_s") : get("cpu_tx_s")
@@ -62,8 +63,35 @@ flatten() {	# flatten SERIES FILE
 	}' "$2"
 }
 
+# --mode install lines -> TSV: series impl conns installs_per_s
+# idle used busy (bytes per socket: MemFree deltas) idle_slab
+flatten_scale() {	# flatten_scale SERIES FILE
+	awk -v series="$1" '
+	function get(k,   m) {
+		if (match($0, "\"" k "\":\"[^\"]*\"")) {
+			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":\"", "", m)
+			sub("\"$", "", m); return m
+		}
+		if (match($0, "\"" k "\":[^,}]*")) {
+			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":", "", m)
+			return m
+		}
+		return ""
+	}
+	/^\{/ && get("mode") == "install" {
+		impl = (get("ulp") == "ktls") ? "ktls" : "intree"
+		print series "\t" impl "\t" get("conns") "\t" get("installs_per_s") "\t" \
+			get("idle_bytes_per_socket") "\t" get("used_bytes_per_socket") "\t" \
+			get("busy_bytes_per_socket") "\t" get("idle_slab_bytes_per_socket") "\t" \
+			get("tls") " " get("cipher")
+	}' "$2"
+}
+
 ALL=$OUT/all.tsv
+SCALE=$OUT/scale.tsv
 : > "$ALL"
+: > "$SCALE"
+METHODS=""
 SERIESES=()
 for a in "$@"; do
 	s=${a%%=*}
@@ -71,11 +99,14 @@ for a in "$@"; do
 	[ -s "$f" ] || { echo "bench-report: no results in $f" >&2; continue; }
 	SERIESES+=("$s")
 	flatten "$s" "$f" >> "$ALL"
+	flatten_scale "$s" "$f" >> "$SCALE"
+	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "TCG or KVM, method not recorded")
+	METHODS="$METHODS$s=$m;"
 done
 [ -s "$ALL" ] || { echo "bench-report: nothing to report" >&2; exit 1; }
 
 # Medians per (series, impl, mode, tls, cipher), per-round ratio ranges.
-awk -F'\t' -v report="$REPORT" -v outdir="$OUT" '
+awk -F'\t' -v report="$REPORT" -v outdir="$OUT" -v methods="$METHODS" '
 function median(key, col,   n, i, j, t, v) {
 	n = cnt[key]
 	for (i = 1; i <= n; i++) v[i] = val[key, i, col]
@@ -132,7 +163,11 @@ function p(s) { print s >> report }
 END {
 	for (si = 1; si <= ns; si++) {
 		s = order[si]
-		p("### Series " s ": kernel " kern[s])
+		meth = "method not recorded"
+		nmt = split(methods, mt, ";")
+		for (mi = 1; mi <= nmt; mi++)
+			if (index(mt[mi], s "=") == 1) meth = substr(mt[mi], length(s) + 2)
+		p("### Series " s ": kernel " kern[s] " (" meth ")")
 		p("")
 		p("ktls: " kmod[s] "; in-tree: " imod[s] "; " omod[s] ".")
 		p("MB = 10^6 bytes; MB/cpu-s = bytes per CPU-second of both ends (getrusage); record-layer side = sender CPU (send, sendfile), receiver CPU (recv); medians of " cnt[s, "ktls", "sendfile", "1.3", "AES-128-GCM"] + 0 " rounds.")
@@ -190,6 +225,92 @@ END {
 		p("")
 	}
 }' "$ALL"
+
+# A/A (BENCH_AA=1): the in-tree module against itself in compared runs;
+# per run the ratio second/first, per mode the median and range: what a
+# ktls/in-tree ratio must exceed to mean anything.
+for a in "$@"; do
+	s=${a%%=*}
+	f=$(dirname "${a#*=}")/aa.jsonl
+	[ -s "$f" ] || continue
+	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "method not recorded")
+	flatten "$s" "$f" | awk -F'\t' -v report="$REPORT" -v s="$s" -v meth="$m" '
+	function p(x) { print x >> report }
+	function med(arr, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = arr[i]
+			for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
+			arr[j + 1] = t
+		}
+		return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+	}
+	{
+		k = $3
+		if (!(k in seen)) { seen[k] = 1; modes[++nm] = k }
+		if (first[k] == "") { first[k] = $6 "\t" $10; next }
+		split(first[k], f1, "\t"); first[k] = ""
+		n = ++cnt[k]
+		rt[k, n] = f1[1] > 0 ? $6 / f1[1] : 0
+		rs[k, n] = f1[2] > 0 ? $10 / f1[2] : 0
+	}
+	END {
+		p("### Series " s ": A/A, in-tree against itself (" meth ")")
+		p("")
+		p("| mode | runs | B/s: median ratio (range) | record-layer side B per cpu-s: median (range) |")
+		p("|---|---:|---:|---:|")
+		for (i = 1; i <= nm; i++) {
+			k = modes[i]; n = cnt[k]
+			lo1 = lo2 = 1e9; hi1 = hi2 = 0
+			for (j = 1; j <= n; j++) {
+				a1[j] = rt[k, j]; a2[j] = rs[k, j]
+				if (a1[j] < lo1) lo1 = a1[j]
+				if (a1[j] > hi1) hi1 = a1[j]
+				if (a2[j] < lo2) lo2 = a2[j]
+				if (a2[j] > hi2) hi2 = a2[j]
+			}
+			if (!n) continue
+			p(sprintf("| %s | %d | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) |", k, n,
+				med(a1, n), lo1, hi1, med(a2, n), lo2, hi2))
+		}
+		p("")
+	}'
+done
+
+# Scale: key installs per second and memory per socket (--mode install).
+if [ -s "$SCALE" ]; then
+	awk -F'\t' -v report="$REPORT" '
+	function p(x) { print x >> report }
+	function r(a, b) { return (a == "" || b == "" || b + 0 <= 0) ? "–" : sprintf("%.2f", a / b) }
+	function kb(x) { return x == "" ? "–" : sprintf("%.0f", x) }
+	{
+		k = $1 SUBSEP $3
+		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+		if (!($1 in ser)) { ser[$1] = 1; order[++ns] = $1 }
+		ins[k, $2] = $4; idle[k, $2] = $5; used[k, $2] = $6; busy[k, $2] = $7
+		slab[k, $2] = $8; what[$1] = $9
+	}
+	END {
+		for (si = 1; si <= ns; si++) {
+			s = order[si]
+			p("### Series " s ": scale, " what[s] " (TCP_ULP + TLS_TX + TLS_RX on every socket of N loopback pairs)")
+			p("")
+			p("Key installs per second = sockets / time of the install loop; memory = /proc/meminfo MemFree drop per socket against the same TCP sockets without kTLS (Slab part in brackets): idle = keys installed, used = after one 16 KiB record each way (read), busy = 1 KiB each way left unread (includes TCP queues).")
+			p("")
+			p("| pairs | in-tree installs/s | ktls installs/s | ktls/in-tree | idle B/socket in-tree | idle ktls | ktls/in-tree | used in-tree | used ktls | busy in-tree | busy ktls |")
+			p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+			for (i = 1; i <= nk; i++) {
+				split(keys[i], a, SUBSEP)
+				if (a[1] != s) continue
+				k = keys[i]
+				p("| " a[2] " | " kb(ins[k, "intree"]) " | " kb(ins[k, "ktls"]) " | " r(ins[k, "ktls"], ins[k, "intree"]) \
+				  " | " kb(idle[k, "intree"]) " (" kb(slab[k, "intree"]) ") | " kb(idle[k, "ktls"]) " (" kb(slab[k, "ktls"]) ") | " \
+				  r(idle[k, "ktls"], idle[k, "intree"]) " | " kb(used[k, "intree"]) " | " kb(used[k, "ktls"]) \
+				  " | " kb(busy[k, "intree"]) " | " kb(busy[k, "ktls"]) " |")
+			}
+			p("")
+		}
+	}' "$SCALE"
+fi
 
 # Call counts per 16 KiB of payload (ftrace, tests/bench/bench-suite.sh):
 # OUTDIR/<series>/profile.txt lines "ulp mode bytes function caller count".

@@ -12,6 +12,11 @@
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
 # when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
 # the report for every series.
+# BENCH_KMODES,
+# BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA: see
+# tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
+# runs the VM with qemu's -icount: guest time = instructions executed
+# (docs/performance.md, Method).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/bench
@@ -43,10 +48,11 @@ for s in $SERIES_LIST; do
 		echo '#!/bin/sh'
 		echo "BENCH_ROUNDS=$ROUNDS BENCH_TIME=$TIME BENCH_FULL=$FULL"
 		[ -z "${BENCH_CIPHERS:-}" ] || echo "BENCH_CIPHERS='$BENCH_CIPHERS'"
-		[ -z "${BENCH_TLS:-}" ] || echo "BENCH_TLS='$BENCH_TLS'"
 		echo 'export BENCH_ROUNDS BENCH_TIME BENCH_FULL'
-		[ -z "${BENCH_CIPHERS:-}" ] || echo 'export BENCH_CIPHERS'
-		[ -z "${BENCH_TLS:-}" ] || echo 'export BENCH_TLS'
+		for v in BENCH_CIPHERS BENCH_TLS BENCH_KMODES BENCH_PAIR BENCH_PARTS \
+			BENCH_STREAMS BENCH_SCALE BENCH_AA; do
+			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
+		done
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
 	} > "$d/bench.sh"
 	# a private build of ktls.ko: build/<series>/module is shared with
@@ -72,6 +78,15 @@ for s in $SERIES_LIST; do
 	fi
 	sed -n 's/^# BENCH //p' "$run/results.log" > "$d/results.jsonl"
 	cp "$run/accel.txt" "$d/accel.txt"	# the report names it per series
+	sed -n 's/^# AA //p' "$run/results.log" > "$d/aa.jsonl"
+	# the method, named in the report: wall clock or qemu -icount
+	if [ -f "$run/icount.txt" ]; then
+		echo "TCG, qemu -icount $(cat "$run/icount.txt")" > "$d/method.txt"
+	elif grep -q kvm "$run/accel.txt" 2>/dev/null; then
+		echo "KVM, wall clock" > "$d/method.txt"
+	else
+		echo "TCG, wall clock" > "$d/method.txt"
+	fi
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
 	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"

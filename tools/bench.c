@@ -52,9 +52,11 @@
 #endif
 
 enum impl { I_KTLS, I_OPENSSL, I_TCP, I_CRYPTO };
-enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV };
+enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV, M_INSTALL };
+#define N_MODES 5
 static const char *const impl_names[] = { "ktls", "openssl", "tcp", "crypto" };
-static const char *const mode_names[] = { "send", "sendfile", "splice", "recv" };
+static const char *const mode_names[] = { "send", "sendfile", "splice", "recv",
+					  "install" };
 
 struct bench {
 	enum impl impl;
@@ -70,6 +72,8 @@ struct bench {
 	size_t file_size;
 	const char *file;
 	int json;
+	int streams;		/* --streams: connections in parallel */
+	int conns;		/* --mode install: loopback pairs */
 	char command[1024];
 };
 
@@ -107,6 +111,13 @@ static void usage(FILE *f)
 "                  (A B B A A B ...), so both see the same machine load;\n"
 "                  --time is per ULP; one report per ULP\n"
 "  --slices N      slices per ULP with --compare (default 10)\n"
+"  --streams N     N connections at once, each with its own sender and\n"
+"                  receiver process (default 1); one report of the sum\n"
+"  --mode install  scale instead of throughput: --conns loopback pairs,\n"
+"                  TCP_ULP + TLS_TX + TLS_RX on every socket; reports key\n"
+"                  installs per second and the kernel memory per socket\n"
+"                  (/proc/meminfo deltas) idle, after traffic and busy\n"
+"  --conns N       pairs for --mode install (default 1000)\n"
 "Reports bytes/s, CPU seconds (user+sys of both ends, and the machine's\n"
 "busy time from /proc/stat) and bytes per CPU-second.\n", PROG_NAME);
 }
@@ -380,6 +391,8 @@ static void sender(const struct bench *b, int fd, SSL *ssl, int file_fd,
 					off = 0;
 				break;
 			}
+			case M_INSTALL:	/* run_install() */
+				break;
 			}
 		}
 	}
@@ -763,8 +776,9 @@ static void report(const struct bench *b, const struct side *tx,
 		json_str("module", mod, 0);
 		json_str("kernel", u.release, 0);
 		json_str("mode", b->impl == I_CRYPTO ? "aead" : mode_names[b->mode], 0);
-		printf("\"size\":%zu,\"more\":%s,\"slices\":%d,", b->size,
-		       b->more ? "true" : "false", b->ulp2 ? b->slices : 0);
+		printf("\"size\":%zu,\"more\":%s,\"slices\":%d,\"streams\":%d,",
+		       b->size, b->more ? "true" : "false", b->ulp2 ? b->slices : 0,
+		       b->streams);
 		json_str("tls", ver, 0);
 		json_str("cipher", b->impl == I_TCP ? "-" : b->cd->name, 0);
 		printf("\"wall_s\":%.6f,\"bytes\":%llu,\"bytes_per_s\":%.0f,"
@@ -779,11 +793,11 @@ static void report(const struct bench *b, const struct side *tx,
 	} else {
 		printf("command:  %s\nkernel:   %s\nmodule:   %s\n", b->command,
 		       u.release, mod);
-		printf("run:      %s %s size=%zu%s tls=%s cipher=%s\n",
+		printf("run:      %s %s size=%zu%s tls=%s cipher=%s streams=%d\n",
 		       impl_names[b->impl],
 		       b->impl == I_CRYPTO ? "aead" : mode_names[b->mode], b->size,
 		       b->more ? " MSG_MORE" : "", ver,
-		       b->impl == I_TCP ? "-" : b->cd->name);
+		       b->impl == I_TCP ? "-" : b->cd->name, b->streams);
 		printf("bytes:    %llu in %.3f s = %.1f MB/s\n", bytes, wall,
 		       bytes / wall / 1e6);
 		printf("cpu:      %.3f s (sender %.3f = %.3f user + %.3f sys, "
@@ -811,6 +825,8 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		{ "json", no_argument, 0, 'j' },
 		{ "compare", required_argument, 0, 'C' },
 		{ "slices", required_argument, 0, 'S' },
+		{ "streams", required_argument, 0, 'N' },
+		{ "conns", required_argument, 0, 'n' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -820,7 +836,8 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 
 	*b = (struct bench){ .impl = I_KTLS, .mode = M_SEND, .ulp = "tls",
 			     .size = 16384, .version = TLS_1_3_VERSION,
-			     .seconds = 2, .file_size = 8 << 20, .slices = 10 };
+			     .seconds = 2, .file_size = 8 << 20, .slices = 10,
+			     .streams = 1, .conns = 1000 };
 	pos += snprintf(b->command, sizeof(b->command), "ktls");
 	for (int i = 0; i < argc && pos < sizeof(b->command); i++)
 		pos += snprintf(b->command + pos, sizeof(b->command) - pos, " %s",
@@ -836,9 +853,9 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			b->impl = c;
 			break;
 		case 'm':
-			for (c = 0; c < 4 && strcmp(optarg, mode_names[c]); c++)
+			for (c = 0; c < N_MODES && strcmp(optarg, mode_names[c]); c++)
 				;
-			if (c == 4)
+			if (c == N_MODES)
 				goto bad;
 			b->mode = c;
 			break;
@@ -894,6 +911,16 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			if (b->slices < 1 || b->slices > 1000)
 				goto bad;
 			break;
+		case 'N':
+			b->streams = atoi(optarg);
+			if (b->streams < 1 || b->streams > 1024)
+				goto bad;
+			break;
+		case 'n':
+			b->conns = atoi(optarg);
+			if (b->conns < 1 || b->conns > 100000)
+				goto bad;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -917,6 +944,16 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 	}
 	if (b->ulp2 && b->impl != I_KTLS) {
 		fprintf(stderr, "%s bench: --compare is for kernel TLS ULPs\n", PROG_NAME);
+		return -1;
+	}
+	if (b->streams > 1 && (b->ulp2 || b->impl == I_CRYPTO)) {
+		fprintf(stderr, "%s bench: --streams is for one implementation's "
+			"connections (not --compare, not --impl crypto)\n", PROG_NAME);
+		return -1;
+	}
+	if (b->mode == M_INSTALL && (b->impl != I_KTLS || b->ulp2 || b->streams > 1)) {
+		fprintf(stderr, "%s bench: --mode install is for --impl ktls, one ULP, "
+			"no --streams\n", PROG_NAME);
 		return -1;
 	}
 	if (b->impl == I_OPENSSL && b->mode == M_SPLICE) {
@@ -1056,23 +1093,459 @@ fail:
 	return -1;
 }
 
+/*
+ * One connection: the receiver in a child, the sender here.  With
+ * ready >= 0 (--streams) one byte on it says "set up", then the sender
+ * waits until gate reads EOF, so that every stream starts at once.
+ */
+static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
+		      int ready, int gate, struct side *tx, struct side *rx,
+		      double *busy)
+{
+	int s = -1, r = -1, go[2], res[2], status;
+	double busy0;
+	SSL *ssl = NULL;
+	struct keys k;
+	const char *what = "";
+	pid_t pid;
+	char c = 1;
+
+	if (tcp_pair(&s, &r) < 0) {
+		fprintf(stderr, "%s bench: loopback connection: %s\n", PROG_NAME,
+			strerror(errno));
+		return -1;
+	}
+	if (b->impl == I_KTLS) {
+		if (make_keys(b, &k) < 0 ||
+		    ktls_attach(s, b->ulp, TLS_TX, &k, &what) < 0 ||
+		    (b->mode == M_RECV && ktls_attach(r, b->ulp, TLS_RX, &k, &what) < 0)) {
+			fprintf(stderr, "%s bench: %s with ULP `%s': %s\n", PROG_NAME,
+				what[0] ? what : "key material", b->ulp, strerror(errno));
+			return -1;
+		}
+		OPENSSL_cleanse(&k, sizeof(k));
+	}
+	if (pipe(go) < 0 || pipe(res) < 0) {
+		fprintf(stderr, "%s bench: pipe: %s\n", PROG_NAME, strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s bench: fork: %s\n", PROG_NAME, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {		/* receiver */
+		SSL_CTX *cctx = NULL;
+		SSL *rssl = NULL;
+
+		close(s);
+		close(go[0]);
+		close(res[0]);
+		if (gate >= 0)
+			close(gate);
+		if (b->impl == I_OPENSSL) {
+			cctx = ossl_ctx(b, 0);
+			rssl = cctx ? ossl_handshake(cctx, r, 0) : NULL;
+			if (!rssl) {
+				errno = EPROTO;
+				fail_side(rx, "TLS handshake (client)");
+			}
+		}
+		if (write(go[1], &c, 1) != 1)
+			_exit(1);
+		if (!rx->err)
+			receiver(b, r, b->mode == M_RECV ? rssl : NULL, rx);
+		if (write(res[1], rx, sizeof(*rx)) != sizeof(*rx))
+			_exit(1);
+		_exit(0);
+	}
+	close(r);
+	close(go[1]);
+	close(res[1]);
+	if (b->impl == I_OPENSSL) {
+		ssl = ossl_handshake(sctx, s, 1);
+		if (!ssl) {
+			errno = EPROTO;
+			fail_side(tx, "TLS handshake (server)");
+		}
+	}
+	if (read_full(go[0], &c, 1) < 0) {
+		errno = EPIPE;
+		fail_side(tx, "receiver start");
+	}
+	if (ready >= 0 && write(ready, &c, 1) != 1)
+		fail_side(tx, "ready pipe");
+	if (gate >= 0)
+		while (read(gate, &c, 1) > 0 || errno == EINTR)
+			;
+	busy0 = machine_busy();
+	if (!tx->err)
+		sender(b, s, ssl, file_fd, tx);
+	shutdown(s, SHUT_WR);
+	close(s);
+	if (read_full(res[0], rx, sizeof(*rx)) < 0 && !rx->err) {
+		rx->err = EPIPE;
+		snprintf(rx->what, sizeof(rx->what), "receiver result");
+	}
+	*busy = machine_busy() - busy0;
+	waitpid(pid, &status, 0);
+	close(go[0]);
+	close(res[0]);
+	SSL_free(ssl);
+	if (tx->err || rx->err) {
+		const struct side *e = tx->err ? tx : rx;
+
+		fprintf(stderr, "%s bench: %s %s: %s: %s\n", PROG_NAME,
+			tx->err ? "sender" : "receiver", impl_names[b->impl], e->what,
+			strerror(e->err));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --streams N: N connections at once, each a worker process running
+ * run_single(); they all start sending together.  Bytes and CPU seconds
+ * are summed, the time runs from the first sender's start to the last
+ * receiver's EOF.
+ */
+static int run_streams(struct bench *b, SSL_CTX *sctx, int file_fd)
+{
+	struct result {
+		struct side tx, rx;
+		int ok;
+	};
+	struct side tx = { 0 }, rx = { 0 };
+	int gate[2], ready[2], res[2], n = b->streams, got = 0, bad = 0;
+	double busy0, busy, t0 = 1e300, t1 = 0;
+	pid_t *pids = calloc(n, sizeof(*pids));
+	char c;
+
+	if (!pids || pipe(gate) < 0 || pipe(ready) < 0 || pipe(res) < 0) {
+		fprintf(stderr, "%s bench: pipe: %s\n", PROG_NAME, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		fflush(stdout);
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			fprintf(stderr, "%s bench: fork: %s\n", PROG_NAME, strerror(errno));
+			n = i;
+			break;
+		}
+		if (pids[i] == 0) {
+			struct result out = { 0 };
+			double d;
+
+			close(gate[1]);
+			close(ready[0]);
+			close(res[0]);
+			alarm((unsigned int)(b->seconds * 5) + 60);
+			out.ok = run_single(b, sctx, file_fd, ready[1], gate[0],
+					    &out.tx, &out.rx, &d) == 0;
+			if (!out.ok && write(ready[1], &c, 1) < 0)
+				_exit(1);
+			/* smaller than PIPE_BUF: one atomic write */
+			if (write(res[1], &out, sizeof(out)) != sizeof(out))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(gate[0]);
+	close(ready[1]);
+	close(res[1]);
+	/* every stream connected (or failed): go */
+	for (int i = 0; i < n && read_full(ready[0], &c, 1) == 0; i++)
+		;
+	busy0 = machine_busy();
+	close(gate[1]);
+	for (int i = 0; i < n; i++) {
+		struct result one;
+
+		if (read_full(res[0], &one, sizeof(one)) < 0)
+			break;
+		got++;
+		if (!one.ok) {
+			bad++;
+			continue;
+		}
+		tx.bytes += one.tx.bytes;
+		tx.cpu_user += one.tx.cpu_user;
+		tx.cpu_sys += one.tx.cpu_sys;
+		rx.bytes += one.rx.bytes;
+		rx.cpu_user += one.rx.cpu_user;
+		rx.cpu_sys += one.rx.cpu_sys;
+		if (one.tx.t_start < t0)
+			t0 = one.tx.t_start;
+		if (one.rx.t_end > t1)
+			t1 = one.rx.t_end;
+	}
+	busy = machine_busy() - busy0;
+	for (int i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	free(pids);
+	close(ready[0]);
+	close(res[0]);
+	if (bad || got < b->streams) {
+		fprintf(stderr, "%s bench: %d of %d streams failed\n", PROG_NAME,
+			b->streams - got + bad, b->streams);
+		return -1;
+	}
+	report(b, &tx, &rx, busy, t1 - t0);
+	return 0;
+}
+
+/* ------------------------------------------------------ --mode install */
+
+struct meminfo {
+	long long free_kb, slab_kb, sunreclaim_kb, percpu_kb;
+};
+
+static int read_meminfo(struct meminfo *m)
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	memset(m, 0, sizeof(*m));
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		long long v;
+
+		if (sscanf(line, "MemFree: %lld", &v) == 1)
+			m->free_kb = v;
+		else if (sscanf(line, "Slab: %lld", &v) == 1)
+			m->slab_kb = v;
+		else if (sscanf(line, "SUnreclaim: %lld", &v) == 1)
+			m->sunreclaim_kb = v;
+		else if (sscanf(line, "Percpu: %lld", &v) == 1)
+			m->percpu_kb = v;
+	}
+	fclose(f);
+	return m->free_kb ? 0 : -1;
+}
+
+/* Let deferred frees (RCU, work items) finish before a reading. */
+static void settle(struct meminfo *m)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	read_meminfo(m);
+}
+
+/* Bytes per socket that the kernel took between two readings. */
+static double per_sock(const struct meminfo *a, const struct meminfo *b,
+		       int which, int socks)
+{
+	long long d;
+
+	switch (which) {
+	case 0:
+		d = a->free_kb - b->free_kb;
+		break;
+	case 1:
+		d = b->slab_kb - a->slab_kb;
+		break;
+	default:
+		d = b->percpu_kb - a->percpu_kb;
+		break;
+	}
+	return d * 1024.0 / socks;
+}
+
+static int read_n(int fd, char *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = read(fd, buf, n - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		done += r;
+	}
+	return 0;
+}
+
+/*
+ * --mode install: what a server with many kTLS connections pays.  Opens
+ * --conns loopback pairs, then on every socket TCP_ULP + TLS_TX + TLS_RX
+ * (timed: key installs per second), and reads /proc/meminfo before and
+ * after: the memory the kernel took per socket for kTLS alone (the TCP
+ * sockets exist at both readings).  Then every pair exchanges one --size
+ * record each way and reads it ("used": what stays allocated once a
+ * socket has carried traffic), then 1 KiB each way left unread ("busy").
+ */
+static int run_install(struct bench *b)
+{
+	int n = b->conns, socks = 2 * n, l = -1, rc = -1;
+	int *fd = calloc(socks, sizeof(*fd));
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	rlim_t need = socks + 64;
+	struct rlimit rl;
+	struct meminfo m0, m1, m2, m3;
+	struct keys ka, kb;
+	double t0, t1, u0, s0, u1, s1, tc;
+	const char *what = "";
+	char *buf = malloc(b->size);
+	char mod[160];
+	struct utsname u;
+
+	if (!fd || !buf) {
+		fprintf(stderr, "%s bench: out of memory\n", PROG_NAME);
+		goto out;
+	}
+	memset(buf, 0x5a, b->size);
+	for (int i = 0; i < socks; i++)
+		fd[i] = -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
+		rl.rlim_cur = need;
+		if (rl.rlim_max < need)
+			rl.rlim_max = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			fprintf(stderr, "%s bench: RLIMIT_NOFILE %llu for %d sockets: %s\n",
+				PROG_NAME, (unsigned long long)need, socks, strerror(errno));
+			goto out;
+		}
+	}
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(l, 128) < 0 || getsockname(l, (struct sockaddr *)&a, &al) < 0) {
+		fprintf(stderr, "%s bench: listener: %s\n", PROG_NAME, strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		fd[2 * i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd[2 * i] < 0 ||
+		    connect(fd[2 * i], (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    (fd[2 * i + 1] = accept(l, NULL, NULL)) < 0) {
+			fprintf(stderr, "%s bench: loopback connection %d of %d: %s\n",
+				PROG_NAME, i + 1, n, strerror(errno));
+			goto out;
+		}
+	}
+	if (make_keys(b, &ka) < 0 || make_keys(b, &kb) < 0) {
+		fprintf(stderr, "%s bench: key material: %s\n", PROG_NAME, strerror(errno));
+		goto out;
+	}
+	settle(&m0);
+	rusage_now(&u0, &s0);
+	t0 = mono();
+	for (int i = 0; i < socks; i++) {
+		/* one end sends with ka and receives with kb, the other the reverse */
+		const struct keys *txk = i % 2 ? &kb : &ka, *rxk = i % 2 ? &ka : &kb;
+
+		if (ktls_attach(fd[i], b->ulp, TLS_TX, txk, &what) < 0 ||
+		    ktls_attach(fd[i], b->ulp, TLS_RX, rxk, &what) < 0) {
+			fprintf(stderr, "%s bench: socket %d of %d: %s with ULP `%s': %s\n",
+				PROG_NAME, i + 1, socks, what, b->ulp, strerror(errno));
+			goto out;
+		}
+	}
+	t1 = mono();
+	rusage_now(&u1, &s1);
+	OPENSSL_cleanse(&ka, sizeof(ka));
+	OPENSSL_cleanse(&kb, sizeof(kb));
+	settle(&m1);
+	for (int i = 0; i < n; i++)
+		if (send_all(fd[2 * i], buf, b->size, 0) < 0 ||
+		    read_n(fd[2 * i + 1], buf, b->size) < 0 ||
+		    send_all(fd[2 * i + 1], buf, b->size, 0) < 0 ||
+		    read_n(fd[2 * i], buf, b->size) < 0) {
+			fprintf(stderr, "%s bench: record on pair %d: %s\n", PROG_NAME,
+				i + 1, strerror(errno));
+			goto out;
+		}
+	settle(&m2);
+	for (int i = 0; i < socks; i++)
+		if (send_all(fd[i], buf, 1024, 0) < 0) {
+			fprintf(stderr, "%s bench: busy send on socket %d: %s\n", PROG_NAME,
+				i + 1, strerror(errno));
+			goto out;
+		}
+	settle(&m3);
+	tc = mono();
+	for (int i = 0; i < socks; i++) {
+		close(fd[i]);
+		fd[i] = -1;
+	}
+	tc = mono() - tc;
+	uname(&u);
+	describe_module(b, mod, sizeof(mod));
+	if (b->json) {
+		printf("{");
+		json_str("impl", "ktls", 0);
+		json_str("ulp", b->ulp, 0);
+		json_str("module", mod, 0);
+		json_str("kernel", u.release, 0);
+		json_str("mode", "install", 0);
+		json_str("tls", b->version == TLS_1_2_VERSION ? "1.2" : "1.3", 0);
+		json_str("cipher", b->cd->name, 0);
+		printf("\"conns\":%d,\"sockets\":%d,\"size\":%zu,\"install_s\":%.6f,"
+		       "\"installs_per_s\":%.1f,\"install_cpu_s\":%.4f,"
+		       "\"close_s\":%.6f,"
+		       "\"idle_bytes_per_socket\":%.0f,\"idle_slab_bytes_per_socket\":%.0f,"
+		       "\"idle_percpu_bytes_per_socket\":%.0f,"
+		       "\"used_bytes_per_socket\":%.0f,\"used_slab_bytes_per_socket\":%.0f,"
+		       "\"busy_bytes_per_socket\":%.0f,\"busy_slab_bytes_per_socket\":%.0f,"
+		       "\"memfree_kb\":[%lld,%lld,%lld,%lld],",
+		       n, socks, b->size, t1 - t0, socks / (t1 - t0 > 0 ? t1 - t0 : 1e-9),
+		       (u1 - u0) + (s1 - s0), tc,
+		       per_sock(&m0, &m1, 0, socks), per_sock(&m0, &m1, 1, socks),
+		       per_sock(&m0, &m1, 2, socks),
+		       per_sock(&m0, &m2, 0, socks), per_sock(&m0, &m2, 1, socks),
+		       per_sock(&m0, &m3, 0, socks), per_sock(&m0, &m3, 1, socks),
+		       m0.free_kb, m1.free_kb, m2.free_kb, m3.free_kb);
+		json_str("command", b->command, 1);
+		printf("}\n");
+	} else {
+		printf("command:  %s\nkernel:   %s\nmodule:   %s\n", b->command,
+		       u.release, mod);
+		printf("install:  %d sockets (%d pairs) in %.3f s = %.0f per second "
+		       "(TCP_ULP + TLS_TX + TLS_RX; %.3f CPU-s)\n", socks, n, t1 - t0,
+		       socks / (t1 - t0 > 0 ? t1 - t0 : 1e-9), (u1 - u0) + (s1 - s0));
+		printf("memory per socket (MemFree delta; Slab part): idle %.0f B (%.0f), "
+		       "after one %zu B record each way %.0f B (%.0f), with 1 KiB unread "
+		       "each way %.0f B (%.0f)\n",
+		       per_sock(&m0, &m1, 0, socks), per_sock(&m0, &m1, 1, socks), b->size,
+		       per_sock(&m0, &m2, 0, socks), per_sock(&m0, &m2, 1, socks),
+		       per_sock(&m0, &m3, 0, socks), per_sock(&m0, &m3, 1, socks));
+	}
+	rc = 0;
+out:
+	for (int i = 0; fd && i < socks; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	if (l >= 0)
+		close(l);
+	free(fd);
+	free(buf);
+	return rc;
+}
+
 int bench_main(int argc, char *argv[])
 {
 	struct side tx = { 0 }, rx = { 0 };
 	struct bench b;
-	int s = -1, r = -1, file_fd = -1, go[2], res[2], status;
+	int file_fd = -1, rc;
 	double busy0, busy;
 	SSL_CTX *sctx = NULL;
-	pid_t pid;
-	struct keys k;
-	const char *what = "";
 
 	if (parse_args(&b, argc, argv) < 0)
 		return EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, on_alarm);
-	alarm((unsigned int)(b.seconds * 5) + 60);
+	alarm((unsigned int)(b.seconds * 5) + 60 +
+	      (b.mode == M_INSTALL ? b.conns / 10 : 0));
 
+	if (b.mode == M_INSTALL)
+		return run_install(&b) < 0 ? 1 : 0;
 	if (b.impl == I_CRYPTO) {
 		busy0 = machine_busy();
 		crypto_limit(&b, &tx);
@@ -1105,21 +1578,6 @@ int bench_main(int argc, char *argv[])
 	}
 	if (b.ulp2)
 		return run_compare(&b, file_fd) < 0 ? 1 : 0;
-	if (tcp_pair(&s, &r) < 0) {
-		fprintf(stderr, "%s bench: loopback connection: %s\n", PROG_NAME,
-			strerror(errno));
-		return 1;
-	}
-	if (b.impl == I_KTLS) {
-		if (make_keys(&b, &k) < 0 ||
-		    ktls_attach(s, b.ulp, TLS_TX, &k, &what) < 0 ||
-		    (b.mode == M_RECV && ktls_attach(r, b.ulp, TLS_RX, &k, &what) < 0)) {
-			fprintf(stderr, "%s bench: %s with ULP `%s': %s\n", PROG_NAME,
-				what[0] ? what : "key material", b.ulp, strerror(errno));
-			return 1;
-		}
-		OPENSSL_cleanse(&k, sizeof(k));
-	}
 	if (b.impl == I_OPENSSL) {
 		sctx = ossl_ctx(&b, 1);
 		if (!sctx) {
@@ -1128,82 +1586,12 @@ int bench_main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	if (pipe(go) < 0 || pipe(res) < 0) {
-		fprintf(stderr, "%s bench: pipe: %s\n", PROG_NAME, strerror(errno));
-		return 1;
-	}
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "%s bench: fork: %s\n", PROG_NAME, strerror(errno));
-		return 1;
-	}
-	if (pid == 0) {		/* receiver */
-		SSL_CTX *cctx = NULL;
-		SSL *ssl = NULL;
-		char c = 1;
-
-		close(s);
-		close(go[0]);
-		close(res[0]);
-		if (b.impl == I_OPENSSL) {
-			cctx = ossl_ctx(&b, 0);
-			ssl = cctx ? ossl_handshake(cctx, r, 0) : NULL;
-			if (!ssl) {
-				errno = EPROTO;
-				fail_side(&rx, "TLS handshake (client)");
-			}
-		}
-		if (write(go[1], &c, 1) != 1)
-			_exit(1);
-		if (!rx.err)
-			receiver(&b, r, b.mode == M_RECV ? ssl : NULL, &rx);
-		if (write(res[1], &rx, sizeof(rx)) != sizeof(rx))
-			_exit(1);
-		_exit(0);
-	}
-	close(r);
-	close(go[1]);
-	close(res[1]);
-	{
-		SSL *ssl = NULL;
-		char c;
-
-		if (b.impl == I_OPENSSL) {
-			ssl = ossl_handshake(sctx, s, 1);
-			if (!ssl) {
-				errno = EPROTO;
-				fail_side(&tx, "TLS handshake (server)");
-			}
-		}
-		if (read_full(go[0], &c, 1) < 0) {
-			errno = EPIPE;
-			fail_side(&tx, "receiver start");
-		}
-		busy0 = machine_busy();
-		if (!tx.err)
-			sender(&b, s, ssl, file_fd, &tx);
-		shutdown(s, SHUT_WR);
-		close(s);
-		if (read_full(res[0], &rx, sizeof(rx)) < 0 && !rx.err) {
-			rx.err = EPIPE;
-			snprintf(rx.what, sizeof(rx.what), "receiver result");
-		}
-		busy = machine_busy() - busy0;
-		waitpid(pid, &status, 0);
-		SSL_free(ssl);
-	}
+	if (b.streams > 1)
+		rc = run_streams(&b, sctx, file_fd);
+	else if ((rc = run_single(&b, sctx, file_fd, -1, -1, &tx, &rx, &busy)) == 0)
+		report(&b, &tx, &rx, busy, rx.t_end - tx.t_start);
 	SSL_CTX_free(sctx);
 	if (file_fd >= 0)
 		close(file_fd);
-	if (tx.err || rx.err) {
-		const struct side *e = tx.err ? &tx : &rx;
-
-		fprintf(stderr, "%s bench: %s %s: %s: %s\n", PROG_NAME,
-			tx.err ? "sender" : "receiver", impl_names[b.impl], e->what,
-			strerror(e->err));
-		return 1;
-	}
-	report(&b, &tx, &rx, busy, rx.t_end - tx.t_start);
-	return 0;
+	return rc < 0 ? 1 : 0;
 }

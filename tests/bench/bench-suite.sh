@@ -11,7 +11,14 @@
 # Env (scripts/bench.sh bakes it into the staged copy): BENCH_ROUNDS,
 # BENCH_TIME (seconds per module in a compared run; other runs take half),
 # BENCH_FULL=1 (every cipher, both TLS
-# versions, every mode), BENCH_CIPHERS, BENCH_TLS.
+# versions, every mode), BENCH_CIPHERS, BENCH_TLS, BENCH_KMODES (the
+# compared modes), BENCH_PAIR (default tls,ktls; tls,tls is an A/A run
+# showing the method's noise floor), BENCH_PARTS (default "tcp crypto
+# compare openssl streams scale profile"), BENCH_AA=1 (also an A/A run of
+# the in-tree module against itself per compared mode and round, printed
+# as "# AA {...}": the method's noise floor), BENCH_STREAMS (parallel
+# connections of the streams part, 64), BENCH_SCALE (pairs of the scale
+# part, "1 1000 10000").
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -32,7 +39,20 @@ else
 	KMODES="send:1K send:16K sendfile recv"
 	OMODES="send:16K sendfile recv"
 fi
-TMODES="send:16K sendfile"
+[ -z "${BENCH_KMODES:-}" ] || KMODES=$BENCH_KMODES
+PAIR0=${BENCH_PAIR:-tls,ktls}
+PARTS=${BENCH_PARTS:-"tcp crypto compare openssl streams scale profile"}
+STREAMS=${BENCH_STREAMS:-64}
+SCALE=${BENCH_SCALE:-"1 1000 10000"}
+AA=${BENCH_AA:-0}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+part tcp || TMODES=""
+part tcp && TMODES="send:16K sendfile"
+part openssl || OMODES=""
+part compare || KMODES=""
+ncr=1; part crypto || ncr=0
+nsc=0; if part scale; then for _ in $SCALE; do nsc=$((nsc + 2)); done; fi
+nst=0; part streams && nst=2
 W=$(mktemp -d /tmp/bench.XXXXXX)
 export TMPDIR="$W"
 N=0
@@ -43,19 +63,22 @@ nk=0; for _ in $KMODES; do nk=$((nk + 1)); done
 no=0; for _ in $OMODES; do no=$((no + 1)); done
 nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
 PMODES="send:16K sendfile recv"
+part profile || PMODES=""
 np=0; for _ in $PMODES; do np=$((np + 1)); done
-# per round: (2 kernel modules x kmodes + openssl modes + crypto) per
-# cipher and version, plus the TCP ceiling; then the call counts
-echo "1..$((ROUNDS * (nc * nv * (nk + no + 1) + nt) + 2 * np))"
+# per round: (compared kernel modes + openssl modes + crypto) per cipher
+# and version, the TCP ceiling and the streams pair; then the scale runs
+# (one per ULP and size) and the call counts
+echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst) + nsc + 2 * np))"
 echo "# kernel $(uname -r); ULPs: $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
 echo "# rounds $ROUNDS, $TIME s per module in $SLICES slices (others $OTIME s), ciphers: $CIPHERS; TLS $VERS"
 
+TAG=BENCH
 run() {		# run NAME ARGS...
 	name=$1
 	shift
 	N=$((N + 1))
 	if "$KTLS" bench --json --time "$OTIME" "$@" > "$W/out" 2> "$W/err"; then
-		sed 's/^/# BENCH /' "$W/out"
+		sed "s/^/# $TAG /" "$W/out"
 		echo "ok $N - $name"
 	else
 		sed 's/^/# /' "$W/err" | tail -n 5
@@ -80,19 +103,27 @@ r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	# A = in-tree tls.ko, B = ktls.ko; odd rounds A first, even rounds B
-	if [ $((r % 2)) = 1 ]; then PAIR=tls,ktls; else PAIR=ktls,tls; fi
+	if [ $((r % 2)) = 1 ]; then PAIR=$PAIR0; else PAIR=${PAIR0#*,},${PAIR0%,*}; fi
 	for m in $TMODES; do
 		# shellcheck disable=SC2046
 		run "r$r tcp $m" --impl tcp $(margs "$m")
 	done
 	for v in $VERS; do
 		for c in $CIPHERS; do
-			run "r$r crypto $c tls$v" --impl crypto --cipher "$c" --tls "$v"
+			[ $ncr = 0 ] ||
+				run "r$r crypto $c tls$v" --impl crypto --cipher "$c" --tls "$v"
 			for m in $KMODES; do
 				# shellcheck disable=SC2046
 				run "r$r compare $PAIR $m $c tls$v" --compare $PAIR \
 					--time "$TIME" --slices "$SLICES" \
 					--cipher "$c" --tls "$v" $(margs "$m")
+				[ "$AA" = 1 ] || continue
+				TAG=AA
+				# shellcheck disable=SC2046
+				run "r$r A/A tls,tls $m $c tls$v" --compare tls,tls \
+					--time "$TIME" --slices "$SLICES" \
+					--cipher "$c" --tls "$v" $(margs "$m")
+				TAG=BENCH
 			done
 			for m in $OMODES; do
 				# shellcheck disable=SC2046
@@ -101,7 +132,25 @@ while [ $r -lt "$ROUNDS" ]; do
 			done
 		done
 	done
+	# many connections at once: each ULP in turn, send 16K, first cipher
+	if [ "$nst" != 0 ]; then
+		for u in ${PAIR%,*} ${PAIR#*,}; do
+			run "r$r streams=$STREAMS ulp=$u send:16K" --impl ktls --ulp "$u" \
+				--streams "$STREAMS" --cipher "${CIPHERS%% *}" \
+				--tls "${VERS%% *}" --time "$TIME"
+		done
+	fi
 done
+# Scale as a server sees it: key installs per second and memory per
+# socket with N connections (one run per ULP and N, first cipher/version).
+if [ "$nsc" != 0 ]; then
+	for n in $SCALE; do
+		for u in ${PAIR0%,*} ${PAIR0#*,}; do
+			run "scale conns=$n ulp=$u" --mode install --conns "$n" --ulp "$u" \
+				--cipher "${CIPHERS%% *}" --tls "${VERS%% *}"
+		done
+	done
+fi
 # Call counts per record (ftrace function tracer, both modules, AES-128-GCM
 # TLS 1.3): allocations, copies, crypto requests and TCP hand-offs.
 # Printed as "# PROF ulp mode bytes function caller count".
@@ -120,7 +169,7 @@ tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
 sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
 __alloc_skb kfree_skb_reason consume_skb"
 prof_ok=0
-if [ -w $T/set_ftrace_filter ]; then
+if [ -n "$PMODES" ] && [ -w $T/set_ftrace_filter ]; then
 	: > $T/set_ftrace_filter
 	for f in $FUNCS; do echo "$f" >> $T/set_ftrace_filter 2>/dev/null; done
 	echo 8192 > $T/buffer_size_kb
