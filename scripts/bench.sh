@@ -11,9 +11,7 @@
 # minutes a series), BENCH_CIPHERS, BENCH_TLS.  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
 # when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
-# the report for every series.
-# BENCH_KMODES,
-# BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA: see
+# the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
 # (docs/performance.md, Method).
