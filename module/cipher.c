@@ -40,9 +40,11 @@
 		      TLS_CIPHER_##TYPE##_IV_SIZE &&			\
 		      sizeof_field(struct st, rec_seq) == KTLS_REC_SEQ_LEN && \
 		      sizeof(struct st) <= KTLS_MAX_INFO_LEN &&		\
-		      TLS_CIPHER_##TYPE##_KEY_SIZE <= KTLS_MAX_KEY &&	\
-		      TLS_CIPHER_##TYPE##_SALT_SIZE +			\
-		      TLS_CIPHER_##TYPE##_IV_SIZE <= KTLS_MAX_SALT_IV)
+		      sizeof_field(struct st, salt) ==			\
+		      TLS_CIPHER_##TYPE##_SALT_SIZE &&			\
+		      sizeof_field(struct st, key) <= KTLS_MAX_KEY &&	\
+		      sizeof_field(struct st, salt) +			\
+		      sizeof_field(struct st, iv) <= KTLS_MAX_SALT_IV)
 
 KTLS_CIPHER_CHECK(AES_GCM_128, tls12_crypto_info_aes_gcm_128);
 KTLS_CIPHER_CHECK(AES_GCM_256, tls12_crypto_info_aes_gcm_256);
