@@ -294,7 +294,7 @@ if [ -s "$SCALE" ]; then
 			s = order[si]
 			p("### Series " s ": scale, " what[s] " (TCP_ULP + TLS_TX + TLS_RX on every socket of N loopback pairs)")
 			p("")
-			p("Key installs per second = sockets / time of the install loop; memory = /proc/meminfo MemFree drop per socket against the same TCP sockets without kTLS (Slab part in brackets): idle = keys installed, used = after one 16 KiB record each way (read), busy = 1 KiB each way left unread (includes TCP queues).")
+			p("Key installs per second = sockets / time of the install loop; memory = /proc/meminfo MemFree drop per socket against the same TCP sockets without kTLS, Slab growth in brackets (it can exceed the MemFree drop: slab pages partly come from per-CPU page lists, which MemFree does not count): idle = keys installed, used = after one 16 KiB record each way (read), busy = 1 KiB each way left unread (includes TCP queues).")
 			p("")
 			p("| pairs | in-tree installs/s | ktls installs/s | ktls/in-tree | idle B/socket in-tree | idle ktls | ktls/in-tree | used in-tree | used ktls | busy in-tree | busy ktls |")
 			p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
