@@ -208,9 +208,17 @@ static int fetch(const struct get_cfg *g, struct ktls_conn *c, int out,
 	bool tty = isatty(STDERR_FILENO) && !g->quiet;
 	double last = 0;
 
-	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+	/*
+	 * Host is the URL's authority (RFC 9110 7.2): an IPv6 literal keeps
+	 * its brackets, and a port other than 443 is named.
+	 */
+	bool v6 = strchr(g->host, ':') != NULL;
+	bool dflt = !strcmp(g->port, "443");
+
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\n"
 		     "User-Agent: ktls-get\r\nConnection: close\r\n\r\n",
-		     g->path, g->host);
+		     g->path, v6 ? "[" : "", g->host, v6 ? "]" : "",
+		     dflt ? "" : ":", dflt ? "" : g->port);
 	if (ktls_send(c, req, (size_t)n) != n) {
 		fprintf(stderr, "%s get: Unable to send the request: %s\n", PROG_NAME,
 			ktls_conn_error(c));

@@ -129,4 +129,23 @@ fi
 check "ktls stat --watch --count 2" sh -c "[ \$('$KTLS' stat --watch --count 2 --interval 1 | grep -c 'TLS socket') = 2 ]"
 check "server still alive" kill -0 "${pids[0]}"
 
+# The request's Host is the URL's authority: an IPv6 literal in brackets
+# and a port other than 443 (a bare "::1" gets 400 from nginx). openssl
+# s_server prints what it receives.
+host_hdr() {	# host_hdr ADDR URLHOST -> the Host line the server saw
+	local p=$((20000 + RANDOM % 20000))
+	(sleep 6 | timeout 8 openssl s_server -accept "$1:$p" -naccept 1 -quiet \
+		-cert "$work/hc.pem" -key "$work/hk.pem" > "$work/host.out" 2>/dev/null &)
+	sleep 1
+	timeout 3 "$KTLS" get "https://$2:$p/x" --insecure -o /dev/null 2>/dev/null
+	sleep 0.3
+	sed -n 's/\r$//; s/^Host: //p' "$work/host.out" | sed "s/:$p\$/:PORT/"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj /CN=localhost -keyout "$work/hk.pem" -out "$work/hc.pem" -days 1 2>/dev/null
+check "Host of an IPv4 URL" test "$(host_hdr 127.0.0.1 127.0.0.1)" = "127.0.0.1:PORT"
+if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
+	check "Host of an IPv6 URL keeps the brackets" test "$(host_hdr '[::1]' '[::1]')" = "[::1]:PORT"
+fi
+
 echo "e2e: $pass passed, $fail failed"
