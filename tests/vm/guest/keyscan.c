@@ -67,19 +67,6 @@ struct secret {
 static struct secret g_sec[MAX_SECRETS];
 static int g_nsec;
 
-static void rnd(void *p, size_t n)
-{
-	uint8_t *b = p;
-
-	while (n) {
-		ssize_t r = getrandom(b, n, 0);
-
-		if (r <= 0)
-			abort();
-		b += r;
-		n -= r;
-	}
-}
 
 /* A new random key of LEN bytes, written into OUT (for setsockopt). */
 static struct secret *secret_new(uint8_t *out, size_t len, const char *what)

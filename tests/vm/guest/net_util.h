@@ -14,11 +14,13 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <linux/tls.h>
@@ -62,6 +64,21 @@ static inline const struct ref_cipher *cipher_by_type(uint16_t type)
 		if (guest_ciphers[i].type == type)
 			return &guest_ciphers[i];
 	return NULL;
+}
+
+/* LEN random bytes into P (keys, IVs, payloads); aborts if none come. */
+static inline void rnd(void *p, size_t len)
+{
+	uint8_t *b = p;
+	ssize_t n;
+
+	while (len) {
+		n = getrandom(b, len, 0);
+		if (n <= 0)
+			abort();
+		b += n;
+		len -= n;
+	}
 }
 
 /* ------------------------------------------------------------ sockets */

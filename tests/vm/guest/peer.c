@@ -58,19 +58,6 @@ struct peer {
 	struct ref_dir rx;	/* reference TX, kernel RX */
 };
 
-static void rnd(void *p, size_t len)
-{
-	uint8_t *b = p;
-	ssize_t n;
-
-	while (len) {
-		n = getrandom(b, len, 0);
-		if (n <= 0)
-			abort();
-		b += n;
-		len -= n;
-	}
-}
 
 /* Random keys for one direction; writes the matching crypto_info into CI. */
 static size_t dir_init(struct ref_dir *d, uint16_t version,

@@ -33,19 +33,6 @@
 #define TLS_DATA	23
 #define TLS_HANDSHAKE	22
 
-static void rnd(void *p, size_t len)
-{
-	uint8_t *b = p;
-	ssize_t n;
-
-	while (len) {
-		n = getrandom(b, len, 0);
-		if (n <= 0)
-			abort();
-		b += n;
-		len -= n;
-	}
-}
 
 /* Submit what is queued; wait for one CQE (10 s), copy it out, consume it. */
 static int cqe_wait(struct io_uring *r, struct io_uring_cqe *out)
