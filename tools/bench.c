@@ -45,6 +45,7 @@
 #include <openssl/ssl.h>
 
 #include <ktls/ktls.h>
+#include "fdio.h"
 #include "ktls-tool.h"
 
 #ifndef SOL_ALG
@@ -1355,22 +1356,6 @@ static double per_sock(const struct meminfo *a, const struct meminfo *b,
 	return d * 1024.0 / socks;
 }
 
-static int read_n(int fd, char *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = read(fd, buf, n - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		done += r;
-	}
-	return 0;
-}
-
 /*
  * --mode install: what a server with many kTLS connections pays.  Opens
  * --conns loopback pairs, then on every socket TCP_ULP + TLS_TX + TLS_RX
@@ -1455,9 +1440,9 @@ static int run_install(struct bench *b)
 	settle(&m1);
 	for (int i = 0; i < n; i++)
 		if (send_all(fd[2 * i], buf, b->size, 0) < 0 ||
-		    read_n(fd[2 * i + 1], buf, b->size) < 0 ||
+		    fd_read_all(fd[2 * i + 1], buf, b->size) != 1 ||
 		    send_all(fd[2 * i + 1], buf, b->size, 0) < 0 ||
-		    read_n(fd[2 * i], buf, b->size) < 0) {
+		    fd_read_all(fd[2 * i], buf, b->size) != 1) {
 			fprintf(stderr, "%s bench: record on pair %d: %s\n", PROG_NAME,
 				i + 1, strerror(errno));
 			goto out;
