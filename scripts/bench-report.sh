@@ -30,10 +30,9 @@ done
 [ -z "$ACCELS" ] || echo >> "$REPORT"
 ACCEL_TITLE=$(echo $ACCELS | tr ' ' '\n' | sort -u | tr '\n' '/' | sed 's:/$::' | tr a-z A-Z)
 
-# flat JSON (ktls bench's own output) -> TSV:
-# series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
-flatten() {	# flatten SERIES FILE
-	awk -v series="$1" '
+# get(key): the value of KEY in a flat JSON line of ktls bench, for the
+# awk programs below
+AWK_GET='
 	function get(k,   m) {
 		if (match($0, "\"" k "\":\"[^\"]*\"")) {
 			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":\"", "", m)
@@ -45,6 +44,12 @@ flatten() {	# flatten SERIES FILE
 		}
 		return ""
 	}
+'
+
+# flat JSON (ktls bench's own output) -> TSV:
+# series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
+flatten() {	# flatten SERIES FILE
+	awk -v series="$1" "$AWK_GET"'
 	/^\{/ && get("mode") != "install" {
 		impl = get("impl")
 		if (impl == "ktls") impl = (get("ulp") == "ktls") ? "ktls" : "intree"
@@ -66,18 +71,7 @@ flatten() {	# flatten SERIES FILE
 # --mode install lines -> TSV: series impl conns installs_per_s
 # idle used busy (bytes per socket: MemFree deltas) idle_slab
 flatten_scale() {	# flatten_scale SERIES FILE
-	awk -v series="$1" '
-	function get(k,   m) {
-		if (match($0, "\"" k "\":\"[^\"]*\"")) {
-			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":\"", "", m)
-			sub("\"$", "", m); return m
-		}
-		if (match($0, "\"" k "\":[^,}]*")) {
-			m = substr($0, RSTART, RLENGTH); sub("^\"" k "\":", "", m)
-			return m
-		}
-		return ""
-	}
+	awk -v series="$1" "$AWK_GET"'
 	/^\{/ && get("mode") == "install" {
 		impl = (get("ulp") == "ktls") ? "ktls" : "intree"
 		print series "\t" impl "\t" get("conns") "\t" get("installs_per_s") "\t" \
