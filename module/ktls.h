@@ -105,7 +105,10 @@ struct ktls_rx;
 
 /**
  * struct ktls_ctx - per-socket state, hung off icsk_ulp_data
- * @sk_proto: the proto the socket had before the ULP (tcp_prot/tcpv6_prot)
+ * @sk_proto: the proto the socket had before the ULP (tcp_prot/tcpv6_prot,
+ *	tcp_bpf's while in a sockmap; updated by the ULP update hook)
+ * @own_prot: NULL, or this socket's unconfigured proto built from a base
+ *	the shared tables were not built from (proto.c); freed with the ctx
  * @sk_ops: the proto_ops the socket had before
  * @ipver: KTLSV4 or KTLSV6
  * @tx_conf: KTLS_BASE or KTLS_SW, protected by lock_sock
@@ -125,6 +128,7 @@ struct ktls_rx;
 struct ktls_ctx {
 	struct mutex tx_lock;
 	struct proto *sk_proto;
+	struct proto *own_prot;
 	const struct proto_ops *sk_ops;
 	u8 ipver;
 	u8 tx_conf;
@@ -154,7 +158,7 @@ static inline struct ktls_ctx *ktls_get_ctx(const struct sock *sk)
 /* proto.c */
 int ktls_proto_init(void);
 void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx);
-void ktls_proto_build_v6(struct sock *sk);
+int ktls_proto_attach(struct sock *sk, struct ktls_ctx *ctx);
 
 /* sockopt.c */
 int ktls_setsockopt(struct sock *sk, int level, int optname,

@@ -36,9 +36,11 @@ static int ktls_init_sk(struct sock *sk)
 		return -ENOMEM;
 	mutex_init(&ctx->tx_lock);
 	ctx->ipver = sk->sk_family == AF_INET6 ? KTLSV6 : KTLSV4;
-	if (ctx->ipver == KTLSV6)
-		ktls_proto_build_v6(sk);
 	ctx->sk_proto = READ_ONCE(sk->sk_prot);
+	if (ktls_proto_attach(sk, ctx)) {
+		kfree(ctx);
+		return -ENOMEM;
+	}
 	ctx->sk_ops = sk->sk_socket->ops;
 	ctx->saved_write_space = sk->sk_write_space;
 	ctx->tx_conf = KTLS_BASE;
@@ -50,7 +52,14 @@ static int ktls_init_sk(struct sock *sk)
 	return 0;
 }
 
-/* sockmap replaces the proto under us: keep it as our base. */
+/*
+ * The psock of a socket that was in a sockmap before the ULP is going
+ * (sk_psock_drop(): sk_callback_lock held for writing, bh off, maybe no
+ * lock_sock): @p is the proto it had before the map, our base from now
+ * on. sk_prot is not touched: a socket on its own proto (proto.c) stays
+ * there, as lockless callers may be inside it, and tcp_bpf's functions
+ * fall back to TCP's without a psock; TLS_TX/TLS_RX or close move it off.
+ */
 static void ktls_update_sk(struct sock *sk, struct proto *p,
 			   void (*write_space)(struct sock *sk))
 {
@@ -85,6 +94,7 @@ static void ktls_ctx_free_rcu(struct rcu_head *head)
 {
 	struct ktls_ctx *ctx = container_of(head, struct ktls_ctx, rcu);
 
+	kfree(ctx->own_prot);
 	memzero_explicit(ctx, sizeof(*ctx));
 	kfree(ctx);
 }

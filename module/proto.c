@@ -2,6 +2,8 @@
 /* proto.c - proto and proto_ops tables, built once, indexed [ipver][tx][rx]. */
 
 #include <linux/mutex.h>
+#include <linux/skmsg.h>
+#include <linux/slab.h>
 #include <net/inet_common.h>
 
 #include "ktls.h"
@@ -22,14 +24,20 @@ static int ktls_disconnect(struct sock *sk, int flags)
 	return -EOPNOTSUPP;
 }
 
+/* The ULP with no direction configured: @base plus our sockopts and close. */
+static void ktls_build_base(struct proto *p, const struct proto *base)
+{
+	*p = *base;
+	p->setsockopt = ktls_setsockopt;
+	p->getsockopt = ktls_getsockopt;
+	p->close = ktls_close;
+	p->disconnect = ktls_disconnect;
+}
+
 static void ktls_build_prots(struct proto p[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
 			     const struct proto *base)
 {
-	p[KTLS_BASE][KTLS_BASE] = *base;
-	p[KTLS_BASE][KTLS_BASE].setsockopt = ktls_setsockopt;
-	p[KTLS_BASE][KTLS_BASE].getsockopt = ktls_getsockopt;
-	p[KTLS_BASE][KTLS_BASE].close = ktls_close;
-	p[KTLS_BASE][KTLS_BASE].disconnect = ktls_disconnect;
+	ktls_build_base(&p[KTLS_BASE][KTLS_BASE], base);
 
 	p[KTLS_SW][KTLS_BASE] = p[KTLS_BASE][KTLS_BASE];
 	p[KTLS_SW][KTLS_BASE].sendmsg = ktls_sendmsg;
@@ -95,26 +103,77 @@ int ktls_proto_init(void)
 	return 0;
 }
 
-/**
- * ktls_proto_build_v6() - build the IPv6 tables from the first v6 socket
- * @sk: an IPv6 TCP socket that is being attached; its proto and ops are the
- *	IPv6 bases (tcpv6_prot, inet6_stream_ops: not exported to modules).
+/*
+ * The proto the socket had before anything replaced it: a socket in a
+ * sockmap runs on tcp_bpf's proto, and its psock keeps the one before.
  */
-void ktls_proto_build_v6(struct sock *sk)
+static const struct proto *ktls_plain_proto(struct sock *sk)
 {
 	const struct proto *base = READ_ONCE(sk->sk_prot);
+	struct sk_psock *psock;
+
+	rcu_read_lock();
+	psock = sk_psock(sk);
+	if (psock)
+		base = psock->sk_proto;
+	rcu_read_unlock();
+	return base;
+}
+
+/*
+ * The IPv6 tables, built once from the first IPv6 socket (tcpv6_prot and
+ * inet6_stream_ops are not usable by modules on every kernel). Never
+ * rebuilt: other sockets run on them.
+ */
+static const struct proto *ktls_proto_build_v6(struct sock *sk)
+{
+	const struct proto *base;
 
 	/* pairs with the release below: tables are built once seen */
-	if (likely(smp_load_acquire(&ktls_v6_base) == base))
-		return;
+	base = smp_load_acquire(&ktls_v6_base);
+	if (likely(base))
+		return base;
 	mutex_lock(&ktls_v6_lock);
-	if (ktls_v6_base != base) {
+	if (!ktls_v6_base) {
+		base = ktls_plain_proto(sk);
 		ktls_build_prots(ktls_prots[KTLSV6], base);
 		ktls_build_ops(ktls_ops[KTLSV6], sk->sk_socket->ops);
 		/* tables complete before other CPUs see the base */
 		smp_store_release(&ktls_v6_base, base);
 	}
+	base = ktls_v6_base;
 	mutex_unlock(&ktls_v6_lock);
+	return base;
+}
+
+/**
+ * ktls_proto_attach() - pick the base tables of a socket being attached
+ * @sk: socket, lock_sock held, process context
+ * @ctx: its new context, not yet visible to others
+ *
+ * A socket whose proto (@ctx->sk_proto, read once at attach) is not the
+ * one the shared tables were built from (tcp_bpf's, while the socket is
+ * in a sockmap) gets a proto of its own for the unconfigured state,
+ * built from that proto, so that the psock's sk_msg verdict and ingress
+ * queue keep working. TLS_TX/TLS_RX are refused while a psock exists, so
+ * no other entry is needed. It lives as long as @ctx (ktls_ctx_free()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktls_proto_attach(struct sock *sk, struct ktls_ctx *ctx)
+{
+	const struct proto *base = ctx->sk_proto;
+	const struct proto *shared = &tcp_prot;
+
+	if (ctx->ipver == KTLSV6)
+		shared = ktls_proto_build_v6(sk);
+	if (base == shared)
+		return 0;
+	ctx->own_prot = kmalloc(sizeof(*ctx->own_prot), GFP_KERNEL);
+	if (!ctx->own_prot)
+		return -ENOMEM;
+	ktls_build_base(ctx->own_prot, base);
+	return 0;
 }
 
 /**
@@ -124,8 +183,11 @@ void ktls_proto_build_v6(struct sock *sk)
  */
 void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx)
 {
-	WRITE_ONCE(sk->sk_prot,
-		   &ktls_prots[ctx->ipver][ctx->tx_conf][ctx->rx_conf]);
+	struct proto *p = &ktls_prots[ctx->ipver][ctx->tx_conf][ctx->rx_conf];
+
+	if (ctx->own_prot && p == &ktls_prots[ctx->ipver][KTLS_BASE][KTLS_BASE])
+		p = ctx->own_prot;
+	WRITE_ONCE(sk->sk_prot, p);
 	if (sk->sk_socket)
 		WRITE_ONCE(sk->sk_socket->ops,
 			   &ktls_ops[ctx->ipver][ctx->tx_conf][ctx->rx_conf]);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -50,21 +51,15 @@ static int map_create(enum bpf_map_type type)
 	return sys_bpf(BPF_MAP_CREATE, &a);
 }
 
-/* An sk_msg program "r0 = VERDICT; exit". */
-static int prog_load(int verdict)
+static int prog_load_insns(const struct bpf_insn *insns, unsigned int n)
 {
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = verdict },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
 	static char log[4096];
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_SK_MSG;
 	a.insns = (uintptr_t)insns;
-	a.insn_cnt = 2;
+	a.insn_cnt = n;
 	a.license = (uintptr_t)"GPL";
 	a.log_buf = (uintptr_t)log;
 	a.log_size = sizeof(log);
@@ -72,7 +67,53 @@ static int prog_load(int verdict)
 	return sys_bpf(BPF_PROG_LOAD, &a);
 }
 
-static int prog_attach(int prog, int map)
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
+			    .off = (o), .imm = (i) })
+
+/* An sk_msg program "r0 = VERDICT; exit". */
+static int prog_load(int verdict)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, verdict),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+
+	return prog_load_insns(insns, 2);
+}
+
+/*
+ * An sk_msg program that redirects every message into the ingress queue
+ * of the socket at key 1: bpf_msg_redirect_map(msg, map, 1, BPF_F_INGRESS),
+ * or for a sockhash bpf_msg_redirect_hash(msg, map, &key, BPF_F_INGRESS)
+ * with the key on the stack. r1 (the msg) is passed through.
+ */
+static int prog_load_redirect(int map, int hash)
+{
+	struct bpf_insn in[8], *p = in;
+
+	if (hash)	/* *(u32 *)(r10 - 4) = 1 */
+		*p++ = INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 1);
+	*p++ = INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_MAP_FD,
+		    0, map);
+	*p++ = INSN(0, 0, 0, 0, 0);	/* upper half of the 64-bit load */
+	if (hash) {
+		*p++ = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10,
+			    0, 0);
+		*p++ = INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -4);
+	} else {
+		*p++ = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 1);
+	}
+	*p++ = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0,
+		    BPF_F_INGRESS);
+	*p++ = INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
+		    hash ? BPF_FUNC_msg_redirect_hash :
+			   BPF_FUNC_msg_redirect_map);
+	*p++ = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return prog_load_insns(in, p - in);
+}
+
+static int prog_attach_op(int cmd, int prog, int map)
 {
 	union bpf_attr a;
 
@@ -80,7 +121,17 @@ static int prog_attach(int prog, int map)
 	a.target_fd = map;
 	a.attach_bpf_fd = prog;
 	a.attach_type = BPF_SK_MSG_VERDICT;
-	return sys_bpf(BPF_PROG_ATTACH, &a);
+	return sys_bpf(cmd, &a);
+}
+
+static int prog_attach(int prog, int map)
+{
+	return prog_attach_op(BPF_PROG_ATTACH, prog, map);
+}
+
+static int prog_detach(int prog, int map)
+{
+	return prog_attach_op(BPF_PROG_DETACH, prog, map);
 }
 
 static int map_op(int cmd, int map, uint32_t key, int fd)
@@ -229,6 +280,123 @@ TEST_F(sockmap, in_map_then_ulp_verdict)
 	send_under_verdict(_metadata, self, variant->verdict);
 }
 
+/*
+ * Messages a program redirects into the ingress of a socket that got the
+ * ULP while in the map are read by recv on it (tcp_bpf's recvmsg and
+ * sock_is_readable still in its proto), and poll says so. The second one
+ * is left queued: close frees it (the debug kernel's kmemleak checks).
+ */
+TEST_F(sockmap, in_map_then_ulp_redirect_ingress)
+{
+	char in[100] = "redirected", out[sizeof(in) + 1];
+	struct pollfd pfd = { .events = POLLIN };
+
+	close(self->prog);
+	close(self->map);
+	self->prog = -1;
+	self->map = map_create(variant->type);
+	ASSERT_GE(self->map, 0);
+	self->prog = prog_load_redirect(self->map,
+					variant->type == BPF_MAP_TYPE_SOCKHASH);
+	ASSERT_GE(self->prog, 0) TH_LOG("prog load: %s", strerror(errno));
+	ASSERT_EQ(prog_attach(self->prog, self->map), 0);
+	ASSERT_EQ(map_update(self->map, 0, self->b), 0);	/* sender */
+	ASSERT_EQ(map_update(self->map, 1, self->a), 0);	/* target */
+	ASSERT_EQ(ulp(self->a), 0);
+
+	EXPECT_EQ(send(self->b, in, sizeof(in), 0), sizeof(in));
+	pfd.fd = self->a;
+	EXPECT_EQ(poll(&pfd, 1, 2000), 1);
+	EXPECT_EQ(recv(self->a, out, sizeof(out), MSG_DONTWAIT), sizeof(in));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	EXPECT_EQ(send(self->b, in, sizeof(in), 0), sizeof(in));
+}
+
+/*
+ * The program is detached from the map: the socket's psock keeps it, so
+ * the verdict still decides until the socket leaves the map; then kTLS
+ * can be configured and carries data.
+ */
+TEST_F(sockmap, prog_detached_then_delete)
+{
+	char in[100] = "after detach", out[100];
+
+	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
+	ASSERT_EQ(ulp(self->a), 0);
+	ASSERT_EQ(prog_detach(self->prog, self->map), 0)
+		TH_LOG("detach: %s", strerror(errno));
+	send_under_verdict(_metadata, self, variant->verdict);
+	ASSERT_EQ(map_delete(self->map, 0), 0);
+	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
+	ASSERT_EQ(ulp(self->b), 0);
+	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
+	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
+	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+}
+
+/*
+ * In two maps (one psock, two links), then the ULP: a third insert is
+ * EBUSY (the proto's close is no longer sockmap's); leaving one map keeps
+ * the verdict, leaving the other ends it and kTLS works.
+ */
+TEST_F(sockmap, two_maps_delete_one_by_one)
+{
+	char in[100] = "out of both", out[100];
+	int map2 = map_create(variant->type);
+
+	ASSERT_GE(map2, 0);
+	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
+	ASSERT_EQ(map_update(map2, 0, self->a), 0);
+	ASSERT_EQ(ulp(self->a), 0);
+	EXPECT_EQ(map_update(map2, 1, self->a), -1);
+	EXPECT_EQ(errno, EBUSY);
+	ASSERT_EQ(map_delete(self->map, 0), 0);
+	send_under_verdict(_metadata, self, variant->verdict);
+	EXPECT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), -1);
+	EXPECT_EQ(errno, EINVAL);
+	ASSERT_EQ(map_delete(map2, 0), 0);
+	close(map2);
+	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
+	ASSERT_EQ(ulp(self->b), 0);
+	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
+	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
+	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+}
+
+/*
+ * IPv6: a socket in the map gets the ULP, then a plain IPv6 pair gets
+ * kTLS (the module's IPv6 tables are built once, from tcpv6_prot, never
+ * from tcp_bpf's proto, and never rebuilt under a socket): the verdict
+ * still decides the first socket's sends and the pair carries records.
+ */
+TEST_F(sockmap, v6_in_map_then_ulp_verdict)
+{
+	char in[100] = "v6", out[100];
+	int c6, d6;
+
+	close(self->a);
+	close(self->b);
+	ASSERT_EQ(loopback_pair(AF_INET6, &self->a, &self->b), 0);
+	ASSERT_EQ(set_timeouts(self->a, 10), 0);
+	ASSERT_EQ(set_timeouts(self->b, 10), 0);
+	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
+	ASSERT_EQ(ulp(self->a), 0);
+	ASSERT_EQ(loopback_pair(AF_INET6, &c6, &d6), 0);
+	ASSERT_EQ(set_timeouts(d6, 10), 0);
+	ASSERT_EQ(ulp(c6), 0);
+	ASSERT_EQ(tls_set(c6, TLS_TX, &self->ci, sizeof(self->ci)), 0);
+	ASSERT_EQ(ulp(d6), 0);
+	ASSERT_EQ(tls_set(d6, TLS_RX, &self->ci, sizeof(self->ci)), 0);
+	send_under_verdict(_metadata, self, variant->verdict);
+	EXPECT_EQ(send(c6, in, sizeof(in), 0), sizeof(in));
+	EXPECT_EQ(recv(d6, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	close(c6);
+	close(d6);
+}
+
 /* In the map, the ULP, then TLS_TX and TLS_RX: EINVAL. */
 TEST_F(sockmap, in_map_then_tls_einval)
 {
@@ -325,6 +493,113 @@ TEST_F(sockmap, map_closed_first)
 	}
 	EXPECT_EQ(ret, 0) TH_LOG("TLS_TX after the map went: %s",
 				 strerror(errno));
+}
+
+/* TCP sockets allocated in this netns (/proc/net/sockstat "alloc"). */
+static long tcp_alloc(void)
+{
+	FILE *f = fopen("/proc/net/sockstat", "r");
+	char line[256];
+	long n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TCP: inuse %*d orphan %*d tw %*d alloc %ld",
+			   &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Objects in use in the kmalloc-512 cache (a struct proto's size class). */
+static long kmalloc512(void)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512], name[64];
+	long act, n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &act) == 2 &&
+		    !strcmp(name, "kmalloc-512"))
+			n = act;
+	fclose(f);
+	return n;
+}
+
+/*
+ * One socket through a map and the ULP, then out again in one of four
+ * orders: close while in the map; delete then close; program detached
+ * and map closed first (its psocks go from a work item), then close;
+ * delete, keys set both ways, close.
+ */
+static int one_order(int type, int prog, int order,
+		     const struct tls12_crypto_info_aes_gcm_128 *ci)
+{
+	int map = map_create(type), a, b, ret = -1;
+
+	if (map < 0 || prog_attach(prog, map) ||
+	    loopback_pair(AF_INET, &a, &b))
+		return -1;
+	if (map_update(map, 0, a) || ulp(a))
+		goto out;
+	switch (order) {
+	case 1:
+		if (map_delete(map, 0))
+			goto out;
+		break;
+	case 2:
+		if (prog_detach(prog, map))
+			goto out;
+		close(map);
+		map = -1;
+		break;
+	case 3:
+		if (map_delete(map, 0) ||
+		    tls_set(a, TLS_TX, ci, sizeof(*ci)) || ulp(b) ||
+		    tls_set(b, TLS_RX, ci, sizeof(*ci)))
+			goto out;
+		break;
+	}
+	ret = 0;
+out:
+	close(a);
+	close(b);
+	if (map >= 0)
+		close(map);
+	return ret;
+}
+
+/*
+ * Map insert, delete, close and program detach in those orders, 400
+ * sockets: every socket is freed again (a psock left behind holds its
+ * socket), and the kmalloc-512 cache, where a per-socket proto lives,
+ * does not keep one object per socket.
+ */
+TEST_F(sockmap, orders_leave_nothing)
+{
+	long s0, m0, s1 = -1, m1 = -1;
+	int i, n = 400;
+
+	s0 = tcp_alloc();
+	m0 = kmalloc512();
+	ASSERT_GE(s0, 0);
+	ASSERT_GE(m0, 0);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(one_order(variant->type, self->prog, i % 4,
+				    &self->ci), 0) TH_LOG("order %d", i % 4);
+	for (i = 0; i < 250; i++) {	/* psocks and contexts go via RCU */
+		s1 = tcp_alloc();
+		m1 = kmalloc512();
+		if (s1 <= s0 && m1 - m0 < n / 2)
+			break;
+		usleep(20000);
+	}
+	EXPECT_LE(s1, s0) TH_LOG("TCP sockets: %ld before, %ld after", s0, s1);
+	EXPECT_LT(m1 - m0, n / 2) TH_LOG("kmalloc-512: %ld before, %ld after",
+					  m0, m1);
 }
 
 TEST_HARNESS_MAIN
