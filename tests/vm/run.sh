@@ -27,7 +27,7 @@
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
 #   --shards N        run the selftest as N harness processes at once
 #                     (tests/vm/shard.sh; default $KTLS_SELFTEST_SHARDS or
-#                     1 = one process, as upstream; 2 = one per vCPU)
+#                     2, one per vCPU; 1 = one process, as upstream)
 #   --selftest-from S run the upstream selftest of series S (e.g. 7.3 on
 #                     6.1: a newer kernel's tests against ktls.ko here)
 #   --extra-ko F      also load module F before the one under test
@@ -58,7 +58,7 @@ GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
 TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
-SHARDS=${KTLS_SELFTEST_SHARDS:-1}
+SHARDS=${KTLS_SELFTEST_SHARDS:-2}
 SELFTEST_FROM=""
 EXTRA_KO=""
 EXTRA_SUITE=""
