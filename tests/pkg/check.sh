@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # check.sh - packaging test (issue 10): build the .debs from a clean export
 # of HEAD, install ktls-dkms here and build ktls.ko through DKMS for both
-# Debian series' headers (no loading: this machine cannot), boot the
-# DKMS-built module in the VM with a short smoke, install the tools and
-# library, purge everything and check nothing is left. Needs root (apt).
+# Debian 12 series' headers (no loading: this machine cannot); for 7.2
+# (sid) and 7.3 (trixie-backports), whose headers need their own suite's
+# toolchain, the package's source tree goes into that suite's build root
+# (scripts/buildroot.sh) and the root's own dkms builds it; boot each
+# DKMS-built module but 6.1's in the VM with a short smoke, install the
+# tools and library, purge everything and check nothing is left. Needs
+# root (apt, chroot).
 # Purges any ktls packages or DKMS registration already on the machine.
 # Last line: `N passed, N failed`.
 set -euo pipefail
@@ -69,8 +73,8 @@ t "ktls-dkms installs (apt)" $SUDO apt-get install -y --no-install-recommends "$
 t "source tree in /usr/src/ktls-$VERSION with real core/" \
 	test -f "/usr/src/ktls-$VERSION/dkms.conf" -a ! -L "/usr/src/ktls-$VERSION/core" \
 	-a -f "/usr/src/ktls-$VERSION/core/record.c"
-ko_of() { ls /var/lib/dkms/ktls/"$VERSION"/"$1"/*/module/ktls.ko* 2>/dev/null | head -n1; }
-vermagic_is() { modinfo -F vermagic "$(ko_of "$1")" | grep -q "^$1 "; }
+ko_of() { ls "${2:-}"/var/lib/dkms/ktls/"$VERSION"/"$1"/*/module/ktls.ko* 2>/dev/null | head -n1; }
+vermagic_is() { modinfo -F vermagic "$(ko_of "$1" "${2:-}")" | grep -q "^$1 "; }	# KREL [ROOT]
 for s in 6.1 6.12; do
 	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
 	# shellcheck disable=SC1090
@@ -79,6 +83,43 @@ for s in 6.1 6.12; do
 	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL"
 done
 KREL612=$(. "$KTLS_CACHE/series-6.12.env" && echo "$KREL")
+
+# 7.2 and 7.3: dkms of sid / trixie(-backports) in the series' build root,
+# on the source tree and dkms.conf of the ktls-dkms .deb (unpacked there,
+# removed again at the end: the root stays as deps.sh made it, plus dkms).
+in_root() {	# in_root ROOT COMMAND...: chroot with /proc and /dev, private mounts
+	unshare --mount --propagation private -- sh -c '
+		r=$1; shift
+		mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+		exec chroot "$r" "$@"' sh "$@"
+}
+root_clean() {	# root_clean ROOT: no ktls left in the root's DKMS tree or /usr/src
+	[ -d "$1/var/lib/dkms/ktls" ] && in_root "$1" dkms remove -m ktls -v "$VERSION" --all
+	rm -rf "$1/var/lib/dkms/ktls" "$1"/usr/src/ktls-*
+}
+dkms_in_root() {	# dkms_in_root ROOT KREL
+	root_clean "$1" &&
+	dpkg-deb -x "$(deb_of ktls-dkms)" "$OUT/dkms-deb" &&
+	cp -a "$OUT/dkms-deb/usr/src/ktls-$VERSION" "$1/usr/src/" &&
+	in_root "$1" dkms add -m ktls -v "$VERSION" &&
+	in_root "$1" nice dkms build -m ktls -v "$VERSION" -k "$2"
+}
+ROOTS=()
+for s in 7.2 7.3; do
+	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
+	# shellcheck disable=SC1090
+	# shellcheck disable=SC1090
+	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
+	ROOTS+=("$KROOT")
+	rm -rf "$OUT/dkms-deb"
+	t "dkms in the $(basename "$KROOT") build root" \
+		bash scripts/buildroot.sh "$(basename "$KROOT")" make gcc "$(basename "$KBUILD")" dkms
+	t "dkms build -k $KREL (in the $(basename "$KROOT") root)" dkms_in_root "$KROOT" "$KREL"
+	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL" "$KROOT"
+done
+root_cleanup() { local r; for r in "${ROOTS[@]}"; do root_clean "$r" || return 1; done; }
+cleanup() { purge_all > /dev/null 2>&1 || true; root_cleanup > /dev/null 2>&1 || true; }
+
 t "dkms refuses a kernel outside 6.1..6.12, 7.2, 7.3 (BUILD_EXCLUSIVE_KERNEL)" \
 	bash -c "grep -E '^BUILD_EXCLUSIVE_KERNEL=' /usr/src/ktls-$VERSION/dkms.conf | cut -d'\"' -f2 > '$OUT/re' &&
 		for k in 6.1.0-56-cloud-amd64 6.12.117+deb12-cloud-amd64 6.8.0-45-generic \
@@ -105,26 +146,42 @@ t "ktls-beside-tls.conf: ktls loads with ulp_name=ktls" resolves "$MP/ktls-besid
 t "modules-load.d entry names ktls" grep -qx ktls /usr/share/ktls-dkms/modules-load.d/ktls.conf
 
 # ---------------------------------------------------------- VM smoke
-# The 6.12 module DKMS built boots in the VM (6.12's kselftest harness can
-# select tests with -r): tests/pkg/smoke-guest.sh checks it is that module
-# (srcversion) and runs one transfer each way per cipher family against the
-# independent reference record layer (tests/vm/guest/peer.c).
-vm_smoke() {
-	local ko peer=$TOP/build/6.12/guest/ktls-peer
-	ko=$(ko_of "$KREL612")
+# The modules DKMS built for 6.12, 7.2 and 7.3 boot in the VM (their
+# kselftest harness can select tests with -r; 6.1's cannot):
+# tests/pkg/smoke-guest.sh checks it is that module (srcversion) and runs
+# one transfer each way per cipher family against the independent
+# reference record layer (tests/vm/guest/peer.c).
+vm_smoke() {	# vm_smoke SERIES KO
+	local s=$1 ko=$2 peer=$TOP/build/$1/guest/ktls-peer d=$OUT/smoke-$1
+	mkdir -p "$d"
 	case "$ko" in
-	*.xz) xz -dc "$ko" > "$OUT/ktls.ko" ;;
-	*.zst) zstd -qdc "$ko" > "$OUT/ktls.ko" ;;
-	*) cp "$ko" "$OUT/ktls.ko" ;;
+	*.xz) xz -dc "$ko" > "$d/ktls.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$d/ktls.ko" ;;
+	*) cp "$ko" "$d/ktls.ko" ;;
 	esac
-	sed -e "s|@SRCVERSION@|$(modinfo -F srcversion "$OUT/ktls.ko")|" -e "s|@PEER@|$peer|" \
-		tests/pkg/smoke-guest.sh > "$OUT/pkg-smoke.sh"
-	echo "$peer" > "$OUT/pkg-smoke.files"	# staged by run.sh after it builds it
-	: > "$OUT/known-none.txt"
-	nice bash tests/vm/run.sh --series 6.12 --module "$OUT/ktls.ko" --suites pkg-smoke \
-		--extra-suite "$OUT/pkg-smoke.sh" --known "$OUT/known-none.txt" --timeout 300
+	sed -e "s|@SRCVERSION@|$(modinfo -F srcversion "$d/ktls.ko")|" -e "s|@PEER@|$peer|" \
+		tests/pkg/smoke-guest.sh > "$d/pkg-smoke.sh"
+	echo "$peer" > "$d/pkg-smoke.files"	# staged by run.sh after it builds it
+	: > "$d/known-none.txt"
+	nice bash tests/vm/run.sh --series "$s" --module "$d/ktls.ko" --suites pkg-smoke \
+		--extra-suite "$d/pkg-smoke.sh" --known "$d/known-none.txt" --timeout 300
 }
-t "DKMS-built ktls.ko boots in the VM: ULP attach, one transfer per cipher family" vm_smoke
+t "DKMS-built ktls.ko boots in the 6.12 VM: ULP attach, one transfer per cipher family" \
+	vm_smoke 6.12 "$(ko_of "$KREL612")"
+for s in 7.2 7.3; do
+	# shellcheck disable=SC1090
+	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT")"
+	t "DKMS-built ktls.ko boots in the $s VM: ULP attach, one transfer per cipher family" \
+		vm_smoke "$s" "$(ko_of "$KREL" "$KROOT")"
+done
+roots_clean() {	# the 7.x roots as before: no ktls in their DKMS tree or /usr/src
+	local r
+	root_cleanup
+	for r in "${ROOTS[@]}"; do
+		! ls -d "$r/var/lib/dkms/ktls" "$r/usr/src/ktls-"* 2>/dev/null || return 1
+	done
+}
+t "no ktls left in the 7.x build roots (dkms remove, /usr/src)" roots_clean
 
 # ---------------------------------------------------------- tools, library
 t "ktls-tools, libktls0, libktls-dev install (apt)" $SUDO apt-get install -y --no-install-recommends \

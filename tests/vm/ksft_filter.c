@@ -9,6 +9,10 @@
  * per variant holding copies of just its selected tests, so selection and
  * time limits are exact per fixture.variant.test and the harness's TAP
  * plan stays right.
+ *
+ * Shards (tests/vm/shard.sh): KTLS_SHARD="i/n" keeps the selected tests
+ * whose position in the selected list, modulo n, is i; KTLS_COUNT=1 prints
+ * the number of selected tests (all shards together) and exits.
  */
 #define _GNU_SOURCE
 #include <fnmatch.h>
@@ -114,6 +118,7 @@ static int ktls_selected(const char *name)
 } while (0)
 
 static int ktls_known_limit, ktls_floor;
+static int ktls_shard, ktls_nshards = 1, ktls_seen;
 
 /* A copy of @f with variant @v (or none) and its selected tests. */
 static struct __fixture_metadata *
@@ -138,6 +143,8 @@ ktls_fixture_copy(struct __fixture_metadata *f,
 		snprintf(name, sizeof(name), "%s%s%s.%s", f->name,
 			 v ? "." : "", v ? v->name : "", t->name);
 		if (!ktls_selected(name))
+			continue;
+		if (ktls_seen++ % ktls_nshards != ktls_shard)
 			continue;
 		nt = malloc(sizeof(*nt));
 		*nt = *t;
@@ -196,6 +203,19 @@ int main(int argc, char **argv)
 	ktls_known_limit = env ? atoi(env) : 0;
 	env = getenv("KTLS_TEST_TIMEOUT");
 	ktls_floor = env ? atoi(env) : 0;
+	env = getenv("KTLS_SHARD");
+	if (env && (sscanf(env, "%d/%d", &ktls_shard, &ktls_nshards) != 2 ||
+		    ktls_nshards < 1 || ktls_shard < 0 ||
+		    ktls_shard >= ktls_nshards)) {
+		fprintf(stderr, "bad KTLS_SHARD \"%s\" (want i/n, 0 <= i < n)\n", env);
+		return 2;
+	}
 	ktls_split();
+	if (getenv("KTLS_COUNT")) {
+		printf("%d\n", ktls_seen);
+		return 0;
+	}
+	/* whole lines, also into a pipe (shard.sh), before each fork */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	return ktls_ksft_main(argc, argv);
 }

@@ -19,6 +19,7 @@ BEGIN {
 	order[++ns] = suite; next }
 /^KTLS-SUITE-END / { ended[$2] = 1; insuite = 0; next }
 !insuite { next }
+/^KTLS-SHARD-BROKEN / { sub(/^KTLS-SHARD-BROKEN /, ""); print "PROBLEM suite " suite ": " $0; next }
 /testing without tls/ { notls[suite] = 1 }
 /^1\.\.[0-9]+/ { if (plan[suite] < 0) plan[suite] = substr($1, 4) + 0; next }
 /^(not )?ok [0-9]+/ {

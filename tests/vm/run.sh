@@ -25,6 +25,9 @@
 #   --test-timeout S  harness time limit of all other tests, at least
 #                     (default 120, $KTLS_TEST_TIMEOUT: TCG is slow)
 #   --fake-selftest F use executable F as the selftest (runner self-tests)
+#   --shards N        run the selftest as N harness processes at once
+#                     (tests/vm/shard.sh; default $KTLS_SELFTEST_SHARDS or
+#                     2, one per vCPU; 1 = one process, as upstream)
 #   --selftest-from S run the upstream selftest of series S (e.g. 7.3 on
 #                     6.1: a newer kernel's tests against ktls.ko here)
 #   --extra-ko F      also load module F before the one under test
@@ -55,6 +58,7 @@ GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
 TEST_TIMEOUT=${KTLS_TEST_TIMEOUT:-120}
 FAKE_SELFTEST=""
+SHARDS=${KTLS_SELFTEST_SHARDS:-2}
 SELFTEST_FROM=""
 EXTRA_KO=""
 EXTRA_SUITE=""
@@ -75,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--known-timeout) KNOWN_TIMEOUT=$2; shift ;;
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--fake-selftest) FAKE_SELFTEST=$2; shift ;;
+	--shards) SHARDS=$2; shift ;;
 	--selftest-from) SELFTEST_FROM=$2; shift ;;
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
@@ -85,6 +90,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+[[ $SHARDS =~ ^[1-9][0-9]*$ ]] || die "--shards/KTLS_SELFTEST_SHARDS: a count from 1, not \`$SHARDS'"
 DEBUG=0
 case "$SERIES" in
 *-debug)
@@ -161,7 +167,7 @@ mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,etc,suites,lib/modules/test}
 cp /bin/busybox "$STAGE/bin/busybox"
 for a in sh mount insmod rmmod lsmod ip cat echo grep sed timeout poweroff \
 	sleep dmesg ls uname tr head tail sync mkdir rm cut wc awk dd cmp reboot \
-	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "[" nc; do
+	sha256sum seq env kill ps find xargs mktemp stat sort uniq test "[" nc date; do
 	ln -sf busybox "$STAGE/bin/$a"
 done
 
@@ -174,7 +180,16 @@ add_suite() {	# add_suite NAME FILE
 }
 want() { [ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]; }
 if want selftest; then
-	add_suite selftest "${FAKE_SELFTEST:-$BUILD/guest/tls-selftest${SELFTEST_FROM:+-$SELFTEST_FROM}}"
+	st=${FAKE_SELFTEST:-$BUILD/guest/tls-selftest${SELFTEST_FROM:+-$SELFTEST_FROM}}
+	if [ "$SHARDS" = 1 ]; then
+		add_suite selftest "$st"
+	else	# tests/vm/shard.sh runs it as $SHARDS harness processes
+		cp "$st" "$STAGE/bin/tls-selftest"
+		printf '#!/bin/sh\nexec /bin/sh /bin/shard.sh %s /bin/tls-selftest\n' "$SHARDS" \
+			> "$RUN/selftest-shards"
+		cp "$VMDIR/shard.sh" "$STAGE/bin/shard.sh"
+		add_suite selftest "$RUN/selftest-shards"
+	fi
 fi
 for t in "$BUILD"/guest/ktls-*; do
 	[ -x "$t" ] || continue
@@ -245,7 +260,7 @@ if [ -n "${KTLS_QEMU_ICOUNT:-}" ]; then
 	SMP=1
 	printf '%s\n' "$KTLS_QEMU_ICOUNT" > "$RUN/icount.txt"
 fi
-log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')"
+log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
 CMDLINE="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
 # Debug kernel: kmemleak reports with real addresses (not hashed).
 [ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"

@@ -5,9 +5,12 @@
 # Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, short plan, no
 # plan, "testing without tls", unlisted failure, listed test passing,
 # missing/FAIL verdict, unfinished suite, qemu timeout; and one clean log
-# that must stay green. Part 1b: the accelerator decision (accel.sh) with
+# that must stay green. Part 1c: the selftest shards (shard.sh) on the
+# host with a fake harness: green when the shards cover the selection,
+# red when a shard dies, loses tests, prints no plan or when the plans do
+# not add up to the count. Part 1b: the accelerator decision (accel.sh) with
 # a fake /dev/kvm, /proc/cpuinfo and qemu: KVM only when the probe boots. Part 2 boots real VMs (6.1, in-tree tls.ko):
-# a passing fake selftest (green), a module that WARNs on load, and a
+# a passing fake selftest in 2 shards (green), a module that WARNs on load, and a
 # suite that powers the guest off before the verdict (both red).
 # Last line: `N passed, N failed` over all cases.
 set -uo pipefail
@@ -61,6 +64,55 @@ parse_case green flaky-passes 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/
 parse_case green flaky-fails 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/not ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case red verdict-not-last 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; echo "KTLS-SUITE-BEGIN late"; })
 
+# ---- part 1c: shard.sh with a fake harness (KTLS_COUNT, KTLS_SHARD as
+# ksft_filter.c has them); its TAP stream goes through parse.sh
+cat > "$TMP/fake-harness" <<'EOS'
+#!/bin/sh
+# 5 tests tls.a.t0..t4; FAKE_MODE breaks shard 1
+[ -n "$KTLS_COUNT" ] && { [ "$FAKE_MODE" = badcount ] && echo 6 || echo 5; exit 0; }
+i=${KTLS_SHARD%/*} n=${KTLS_SHARD#*/}
+mine=""; t=0
+while [ $t -lt 5 ]; do [ $((t % n)) = "$i" ] && mine="$mine $t"; t=$((t + 1)); done
+echo "TAP version 13"
+[ "$FAKE_MODE" = noplan ] && [ "$i" = 1 ] || echo "1..$(echo $mine | wc -w)"
+k=0
+for t in $mine; do
+	k=$((k + 1))
+	echo "# RUN tls.a.t$t"
+	echo "ok $k tls.a.t$t"
+	if [ "$i" = 1 ]; then
+		[ "$FAKE_MODE" = die ] && kill -9 $$
+		[ "$FAKE_MODE" = lose ] && exit 0
+	fi
+done
+exit 0
+EOS
+chmod +x "$TMP/fake-harness"
+shard_case() {	# shard_case WANT NAME N FAKE_MODE
+	local d=$TMP/shard-$2
+	mkdir -p "$d"
+	{
+		echo "KTLS-BOOTED 6.1"
+		echo "KTLS-SUITE-BEGIN selftest"
+		FAKE_MODE=$4 KTLS_SHARD_TMP=$d sh "$VM/shard.sh" "$3" "$TMP/fake-harness"
+		echo "KTLS-SUITE-END selftest rc=$?"
+		echo "KTLS-VERDICT PASS"
+	} > "$d/results.log" 2>&1
+	echo "boot" > "$d/console.log"
+	printf '# none\n' > "$d/known"
+	bash "$VM/parse.sh" "$d" "$d/known" 0 > "$d/out" 2>&1
+	expect "$1" "shards: $2" $?
+	[ "$1" = red ] || [ "$(grep -c '^PASS tls\.a\.t' "$d/tests.txt")" = 5 ] || {
+		FAIL=$((FAIL + 1)); echo "not ok - shards: $2: not every test passed once"; }
+}
+shard_case green two-shards 2 ok
+shard_case green three-shards 3 ok
+shard_case green one-shard 1 ok
+shard_case red shard-dies 2 die
+shard_case red shard-loses-tests 2 lose
+shard_case red shard-without-plan 2 noplan
+shard_case red plans-short-of-count 2 badcount
+
 # ---- part 1b: the accelerator decision (tests/vm/accel.sh), no VM: a
 # fake /dev/kvm, /proc/cpuinfo and qemu
 accel_case() {	# accel_case WANT(kvm|tcg|error) NAME DEV FLAGS QEMU_MODE [KTLS_ACCEL]
@@ -110,16 +162,23 @@ accel_case error bad-value "$TMP/kvm" vmx ok fast
 # ---- part 2: real VMs
 if [ "${KTLS_RUNNER_VM:-1}" = 1 ]; then
 	KNOWN=$TMP/known
+	# run as 2 shards (tests/vm/shard.sh): a test each
 	cat > "$TMP/fake-pass" <<'EOS'
 #!/bin/sh
-echo "TAP version 13"; echo "1..2"
-setsockopt_ok=$(cat /proc/sys/net/ipv4/tcp_available_ulp)
-case "$setsockopt_ok" in *tls*) echo "ok 1 tls.fake.ulp_present" ;; *) echo "not ok 1 tls.fake.ulp_present" ;; esac
-echo "not ok 2 tls.a.listed"
+[ -n "$KTLS_COUNT" ] && { echo 2; exit 0; }
+echo "TAP version 13"; echo "1..1"
+case "$KTLS_SHARD" in
+0/2)	case "$(cat /proc/sys/net/ipv4/tcp_available_ulp)" in
+	*tls*) echo "ok 1 tls.fake.ulp_present" ;;
+	*) echo "not ok 1 tls.fake.ulp_present" ;;
+	esac ;;
+1/2)	echo "not ok 1 tls.a.listed" ;;
+esac
 EOS
 	cat > "$TMP/fake-poweroff" <<'EOS'
 #!/bin/sh
-echo "TAP version 13"; echo "1..1"; echo "ok 1 tls.fake.one"
+[ -n "$KTLS_COUNT" ] && { echo 2; exit 0; }
+echo "TAP version 13"; echo "1..1"; echo "ok 1 tls.fake.one$KTLS_SHARD"
 poweroff -f
 EOS
 	chmod +x "$TMP"/fake-*
@@ -134,10 +193,13 @@ EOS
 		expect "$want" "vm: $name" $?
 		grep -E '^\[vm\] (RED|verdict)' "$TMP/vm-$name.log" | sed 's/^/    /'
 	}
-	vm_case green fake-pass --fake-selftest "$TMP/fake-pass"
+	vm_case green fake-pass --fake-selftest "$TMP/fake-pass" --shards 2
+	grep -q '^PASS tls.fake.ulp_present' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$TMP/vm-fake-pass.log")/tests.txt" &&
+		{ PASS=$((PASS + 1)); echo "ok - vm: fake-pass ran both shards in the guest"; } ||
+		{ FAIL=$((FAIL + 1)); echo "not ok - vm: fake-pass: shard 0's test missing"; }
 	vm_case red warn-on-load --fake-selftest "$TMP/fake-pass" \
-		--extra-ko "$VM/fixtures/warn_on_load.ko"
-	vm_case red poweroff-before-verdict --fake-selftest "$TMP/fake-poweroff"
+		--extra-ko "$VM/fixtures/warn_on_load.ko" --shards 2
+	vm_case red poweroff-before-verdict --fake-selftest "$TMP/fake-poweroff" --shards 2
 fi
 
 echo "$PASS passed, $FAIL failed"
