@@ -186,6 +186,8 @@ for t in "$BUILD"/guest/debug-*; do
 	n=${t##*/}
 	want "${n#debug-}" && add_suite "${n#debug-}" "$t"
 done
+# the series, for staging scripts of suites (e.g. tests/vm/build-bpf.sh)
+export KTLS_SERIES=$SERIES
 for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
 	[ -f "$s" ] || continue
 	n=${s##*/}; n=${n%.sh}
