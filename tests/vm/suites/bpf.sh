@@ -11,6 +11,8 @@
 # `test_sockmap.<map>.<round>.<title>`; a run that does not end with its
 # "Pass: N Fail: M" summary (crash, hang) adds a failing `test_sockmap.summary`.
 # The plan is printed last, from the count (upstream fixes no count).
+# env: BPF_SOCKMAP_ARGS (test_sockmap options, e.g. `-n ktls`: only the
+# cases whose map, round or title has that word), BPF_TIMEOUT (600 s).
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 D=${BPF_DIR:-/opt/bpf}
@@ -27,7 +29,8 @@ cd "$D" || exit 1
 # cgroup_helpers.c mounts cgroup2 on /mnt (6.1's does not create it)
 mkdir -p /mnt
 # streamed as comments (a kernel crash shows how far it got), kept in a file
-( timeout -s KILL "$T" ./test_sockmap $BPF_SOCKMAP_ARGS 2>&1; echo "rc=$?" > "$W/rc" ) |
+# shellcheck disable=SC2086 # BPF_SOCKMAP_ARGS: test_sockmap options, split
+( timeout -s KILL "$T" ./test_sockmap ${BPF_SOCKMAP_ARGS:-} 2>&1; echo "rc=$?" > "$W/rc" ) |
 	awk -v f="$W/sockmap.out" '{ print > f; print "# " $0; fflush() }'
 rc=$(sed -n 's/^rc=//p' "$W/rc")
 awk '/^# *[0-9]+\/ *[0-9]+ / {
@@ -44,7 +47,7 @@ awk '/^# *[0-9]+\/ *[0-9]+ / {
 while read -r st name; do
 	tap "$st" "$name"
 done < "$W/sockmap.tap"
-if grep -q '^Pass: [0-9]* Fail: [0-9]*$' "$W/sockmap.out" && [ $rc = 0 ]; then
+if grep -q '^Pass: [0-9]* Fail: [0-9]*$' "$W/sockmap.out" && [ "$rc" = 0 ]; then
 	tap 0 test_sockmap.summary
 else
 	echo "# test_sockmap: exit $rc, no Pass/Fail summary"
