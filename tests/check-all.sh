@@ -67,8 +67,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 		step "module-$s" native bash -c "make -s module SERIES=$s && echo '1 passed, 0 failed'"
 	done
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
-	# 6.12 without `bpf` for now: its test_sockmap run oopsed the 6.12
-	# kernel in splice_to_socket (docs/testing.md, issue 21)
+	# 6.12 without `bpf` for now: test_sockmap oopses 6.12.118 in
+	# splice_to_socket with the in-tree module too (docs/testing.md)
 	step vm-6.1-ktls vm bash tests/vm/run.sh --series 6.1 --module ktls
 	step vm-6.12-ktls vm bash tests/vm/run.sh --series 6.12 --module ktls \
 		--skip-suites bpf
