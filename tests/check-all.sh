@@ -67,11 +67,9 @@ if [ $NATIVE_ONLY = 0 ]; then
 		step "module-$s" native bash -c "make -s module SERIES=$s && echo '1 passed, 0 failed'"
 	done
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
-	# 6.12 without `bpf` for now: test_sockmap oopses 6.12.118 in
-	# splice_to_socket with the in-tree module too (docs/testing.md)
-	step vm-6.1-ktls vm bash tests/vm/run.sh --series 6.1 --module ktls
-	step vm-6.12-ktls vm bash tests/vm/run.sh --series 6.12 --module ktls \
-		--skip-suites bpf
+	for s in 6.1 6.12; do
+		step "vm-$s-ktls" vm bash tests/vm/run.sh --series $s --module ktls
+	done
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# 7.3 its own upstream selftest in full and a short lifecycle; 7.2
 	# (the same selftest and uapi) one 1.2 and one 1.3 variant and every
