@@ -38,7 +38,7 @@ SERIES_ARGS=""
 INSTALL=1
 PKGS="build-essential gcc make libssl-dev libgcrypt20-dev qemu-system-x86
 busybox-static cpio xz-utils zstd file kmod bc flex bison libelf-dev
-clang llvm openssl curl perl python3 iproute2 gnutls-bin liburing-dev"
+clang llvm zlib1g-dev openssl curl perl python3 iproute2 gnutls-bin liburing-dev"
 
 log() { printf '[deps] %s\n' "$*" >&2; }
 die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }

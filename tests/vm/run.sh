@@ -14,6 +14,7 @@
 #   --module-args A   insmod arguments for the module under test
 #   --suites LIST     comma list of suites (default: selftest,ours,cli...:
 #                     every suite there is; see tests/vm/README.md)
+#   --skip-suites L   comma list of suites left out of the selection
 #   --filter GLOBS    comma list of fixture.variant.test globs for the
 #                     kselftest-harness suites (T= in make)
 #   --known FILE      known-failures list (default per series and module)
@@ -52,6 +53,7 @@ SERIES=6.1
 MODULE=ktls
 MODARGS=""
 SUITES=""
+SKIP_SUITES=""
 FILTER=""
 KNOWN=""
 GTIMEOUT=1500
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--module) MODULE=$2; shift ;;
 	--module-args) MODARGS=$2; shift ;;
 	--suites) SUITES=$2; shift ;;
+	--skip-suites) SKIP_SUITES=$2; shift ;;
 	--filter) FILTER=$2; shift ;;
 	--known) KNOWN=$2; shift ;;
 	--timeout) GTIMEOUT=$2; shift ;;
@@ -178,7 +181,10 @@ add_suite() {	# add_suite NAME FILE
 	cp "$2" "$STAGE/suites/$(printf '%02d' $order)-$1"
 	chmod +x "$STAGE/suites/$(printf '%02d' $order)-$1"
 }
-want() { [ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]; }
+want() {
+	[[ ",$SKIP_SUITES," == *",$1,"* ]] && return 1
+	[ -z "$SUITES" ] || [[ ",$SUITES," == *",$1,"* ]]
+}
 if want selftest; then
 	st=${FAKE_SELFTEST:-$BUILD/guest/tls-selftest${SELFTEST_FROM:+-$SELFTEST_FROM}}
 	if [ "$SHARDS" = 1 ]; then
@@ -201,6 +207,8 @@ for t in "$BUILD"/guest/debug-*; do
 	n=${t##*/}
 	want "${n#debug-}" && add_suite "${n#debug-}" "$t"
 done
+# the series, for staging scripts of suites (e.g. tests/vm/build-bpf.sh)
+export KTLS_SERIES=$SERIES
 for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
 	[ -f "$s" ] || continue
 	n=${s##*/}; n=${n%.sh}
