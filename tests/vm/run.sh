@@ -207,6 +207,12 @@ for t in "$BUILD"/guest/debug-*; do
 	n=${t##*/}
 	want "${n#debug-}" && add_suite "${n#debug-}" "$t"
 done
+# The bpf suite (upstream test_sockmap, built at test time) is measured on
+# 6.1 and 6.12 only so far (issue 21): on 7.x it runs when named in --suites.
+if [ -z "$SUITES" ] && [[ $SERIES == 7.* ]]; then
+	SKIP_SUITES="${SKIP_SUITES:+$SKIP_SUITES,}bpf"
+	log "bpf suite left out on $SERIES unless named (docs/testing.md)"
+fi
 # the series, for staging scripts of suites (e.g. tests/vm/build-bpf.sh)
 export KTLS_SERIES=$SERIES
 for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
