@@ -94,15 +94,58 @@ struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 }
 
 /*
+ * One full-size record buffer (an order-3 allocation) per CPU, left by a
+ * socket that went idle or closed, for the next socket on that CPU that
+ * needs one: a reader that drains TCP on every call would otherwise
+ * allocate and free one per record. Bounds the memory idle sockets hold
+ * by the number of CPUs, not of sockets. this_cpu_xchg() is safe from
+ * process context and from the data_ready softirq; the slots are freed
+ * at module exit, after the last socket.
+ */
+static DEFINE_PER_CPU(struct ktls_rx_rec *, ktls_rx_cache);
+
+static struct ktls_rx_rec *ktls_rx_buf_alloc(gfp_t gfp)
+{
+	struct ktls_rx_rec *rec = this_cpu_xchg(ktls_rx_cache, NULL);
+
+	if (!rec) {
+		rec = kmalloc(struct_size(rec, data, KTLS_RX_MAX_REC), gfp);
+		if (rec)
+			rec->full = true;
+	}
+	return rec;
+}
+
+/* Keep full-size @rec in this CPU's slot; free what the slot held. */
+static void ktls_rx_buf_cache(struct ktls_rx_rec *rec)
+{
+	kfree(this_cpu_xchg(ktls_rx_cache, rec));
+}
+
+/** ktls_rx_cache_exit() - free the per-CPU buffers; no socket is left */
+void ktls_rx_cache_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(ktls_rx_cache, cpu));
+		per_cpu(ktls_rx_cache, cpu) = NULL;
+	}
+}
+
+/*
  * A record buffer is done with. Plaintext stays in it until it is reused
- * or freed: the application had it all along, unlike keys.
+ * (by this socket or, through the per-CPU slot, another) or freed: the
+ * application had it all along, unlike keys.
  */
 static void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
-	if (rec->full && !rx->spare)
+	if (!rec->full)
+		kfree(rec);
+	else if (!rx->spare)
 		rx->spare = rec;
 	else
-		kfree(rec);
+		ktls_rx_buf_cache(rec);
 }
 
 /* A buffer for a @len byte record: the spare one if it fits. */
@@ -110,16 +153,16 @@ static struct ktls_rx_rec *ktls_rx_rec_get(struct sock *sk,
 					   struct ktls_rx *rx, u32 len)
 {
 	struct ktls_rx_rec *rec = rx->spare;
-	bool full = len > 2048;
 
 	if (rec) {
 		rx->spare = NULL;
 		return rec;
 	}
-	rec = kmalloc(struct_size(rec, data, full ? KTLS_RX_MAX_REC : len),
-		      sk->sk_allocation);
+	if (len > 2048)
+		return ktls_rx_buf_alloc(sk->sk_allocation);
+	rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
 	if (rec)
-		rec->full = full;
+		rec->full = false;
 	return rec;
 }
 
@@ -192,12 +235,9 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 		rx->part = rx->spare;
 		rx->spare = NULL;
 		if (!rx->part)
-			rx->part = kmalloc(struct_size(rx->part, data,
-						       KTLS_RX_MAX_REC),
-					   GFP_ATOMIC | __GFP_NOWARN);
+			rx->part = ktls_rx_buf_alloc(GFP_ATOMIC | __GFP_NOWARN);
 		if (!rx->part)
 			return;		/* retried on the next segment */
-		rx->part->full = true;
 		rx->part_got = 0;
 	}
 	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
@@ -301,7 +341,6 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 	int left = KTLS_RX_SG - 1;
 	struct sk_buff *skb;
 
-	sg_init_table(sg, left);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -316,6 +355,8 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 		    skb_shinfo(skb)->nr_frags + 1 > left)
 			return false;
 		n = min(len, skb->len - off);
+		/* only the entries this skb can take: its worst case */
+		sg_init_table(sg, skb_shinfo(skb)->nr_frags + 1);
 		nsg = skb_to_sgvec(skb, sg, off, n);
 		if (nsg <= 0)
 			return false;
@@ -413,8 +454,32 @@ static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 			  sk->sk_allocation);
 	if (!rx->scr)
 		return -ENOMEM;
-	sg_init_table(rx->scr->sg, KTLS_RX_SG);
+	/*
+	 * sg[0] (the AAD) only: ktls_rx_map_queue() initialises the entries
+	 * it fills, per skb
+	 */
+	sg_init_table(rx->scr->sg, 1);
+	sg_unmark_end(rx->scr->sg);
 	return 0;
+}
+
+/*
+ * Free rx->scr. The nonce derives from the key schedule and a request
+ * context can hold per-record keys (ChaCha20-Poly1305's one-time Poly1305
+ * key): wipe those; the AAD and scatterlists are no secret. Before rx->c
+ * changes: the request context is sized for its transform.
+ */
+static void ktls_rx_scratch_put(struct ktls_rx *rx)
+{
+	struct ktls_rx_scratch *scr = rx->scr;
+
+	if (!scr)
+		return;
+	memzero_explicit(scr->iv, sizeof(scr->iv));
+	memzero_explicit(&scr->req, sizeof(scr->req) +
+			 crypto_aead_reqsize(rx->c.aead));
+	kfree(scr);
+	rx->scr = NULL;
 }
 
 /*
@@ -486,10 +551,10 @@ static void ktls_rx_idle(struct sock *sk, struct ktls_rx *rx)
 {
 	if (tcp_inq(sk))
 		return;
-	kfree(rx->spare);
+	if (rx->spare)
+		ktls_rx_buf_cache(rx->spare);
 	rx->spare = NULL;
-	kfree_sensitive(rx->scr);
-	rx->scr = NULL;
+	ktls_rx_scratch_put(rx);
 }
 
 /* Lockless: whether a reader sleeping for a record should look again. */
@@ -942,8 +1007,9 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 		kfree(rec);
 	}
 	kfree(rx->part);
-	kfree(rx->spare);
-	kfree_sensitive(rx->scr);
+	if (rx->spare)
+		ktls_rx_buf_cache(rx->spare);
+	ktls_rx_scratch_put(rx);
 	ktls_crypto_free(&rx->c);
 	kfree_sensitive(rx);
 	ctx->rx = NULL;
@@ -965,10 +1031,8 @@ int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 {
 	struct ktls_rx *rx = ctx->rx;
 
+	ktls_rx_scratch_put(rx);	/* sized for the old transform */
 	swap(rx->c, *c);
-	/* sized for the old transform's requests */
-	kfree_sensitive(rx->scr);
-	rx->scr = NULL;
 	if (rx->key_pending) {
 		rx->key_pending = false;
 		/* wake readers and poll if a record waits already */

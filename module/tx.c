@@ -330,7 +330,19 @@ static struct ktls_tx_scratch *ktls_tx_scratch_get(struct sock *sk,
  */
 static void ktls_tx_idle(struct ktls_tx *tx)
 {
-	kfree_sensitive(tx->scr);
+	struct ktls_tx_scratch *scr = tx->scr;
+
+	if (!scr)
+		return;
+	/*
+	 * The nonce derives from the key schedule and a request context can
+	 * hold per-record keys (ChaCha20-Poly1305's one-time Poly1305 key):
+	 * wipe those; AAD, tail type and scatterlists are no secret.
+	 */
+	memzero_explicit(scr->iv, sizeof(scr->iv));
+	memzero_explicit(&scr->req, sizeof(scr->req) +
+			 crypto_aead_reqsize(tx->c.aead));
+	kfree(scr);
 	tx->scr = NULL;
 }
 
@@ -372,7 +384,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 			 tx->c.salt_iv + p->salt_len);
 	ktls_aad_build(p, scr->aad, tx->c.seq, rec->type, plain);
 
-	sg_init_table(sg, KTLS_TX_SG);
+	sg_init_table(sg, rec->nseg + 1);	/* AAD and at most each segment */
 	sg_set_buf(&sg[0], scr->aad, p->aad_len);
 	n = ktls_rec_sg(rec, base, plain + p->tail_len + p->tag_len, &sg[1]);
 	sg_mark_end(&sg[n]);
@@ -761,8 +773,8 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
  */
 void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c)
 {
-	swap(ctx->tx->c, *c);
 	ktls_tx_idle(ctx->tx);	/* sized for the old transform's requests */
+	swap(ctx->tx->c, *c);
 }
 
 /**
@@ -848,7 +860,7 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 
 	ktls_rec_free(&tx->open);
 	ktls_rec_free(&tx->closed);
-	kfree_sensitive(tx->scr);
+	ktls_tx_idle(tx);
 	ktls_crypto_free(&tx->c);
 	kfree_sensitive(tx);
 	ctx->tx = NULL;
