@@ -210,6 +210,7 @@ int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_free(struct ktls_ctx *ctx);
+void ktls_rx_cache_exit(void);
 #ifdef COMPAT_RECVMSG_ADDR_LEN
 int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 int flags, int *addr_len);

@@ -40,6 +40,19 @@ struct ktls_rx_rec {
 };
 
 /*
+ * What decrypting a record needs besides the record: taken when a record
+ * is fetched and freed when the reader leaves with nothing queued, so an
+ * idle socket holds none of it. @req is last: the transform's request
+ * context follows it.
+ */
+struct ktls_rx_scratch {
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
+	struct aead_request req;
+};
+
+/*
  * Records stay in the TCP receive queue until a whole one is there; only
  * then are they copied out and decrypted. Everything below is protected by
  * the socket lock: lock_sock in process context, or the bh lock in the
@@ -52,14 +65,11 @@ struct ktls_rx_rec {
  */
 struct ktls_rx {
 	struct ktls_crypto c;
-	struct aead_request *req;
-	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
-	u8 iv[KTLS_MAX_NONCE];
+	struct ktls_rx_scratch *scr;	/* NULL while idle */
 	struct list_head recs;		/* decrypted, not fully read */
 	u32 rec_len;			/* length of the record at copied_seq */
 	struct ktls_rx_rec *part;	/* its start, taken out of TCP early */
 	struct ktls_rx_rec *spare;	/* a read record's buffer, for reuse */
-	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
 	u32 part_got;			/* bytes of it in @part */
 	int err;			/* sticky: -EBADMSG after a bad record */
 	bool ready;			/* a whole record waits in TCP */
@@ -84,15 +94,58 @@ struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 }
 
 /*
+ * One full-size record buffer (an order-3 allocation) per CPU, left by a
+ * socket that went idle or closed, for the next socket on that CPU that
+ * needs one: a reader that drains TCP on every call would otherwise
+ * allocate and free one per record. Bounds the memory idle sockets hold
+ * by the number of CPUs, not of sockets. this_cpu_xchg() is safe from
+ * process context and from the data_ready softirq; the slots are freed
+ * at module exit, after the last socket.
+ */
+static DEFINE_PER_CPU(struct ktls_rx_rec *, ktls_rx_cache);
+
+static struct ktls_rx_rec *ktls_rx_buf_alloc(gfp_t gfp)
+{
+	struct ktls_rx_rec *rec = this_cpu_xchg(ktls_rx_cache, NULL);
+
+	if (!rec) {
+		rec = kmalloc(struct_size(rec, data, KTLS_RX_MAX_REC), gfp);
+		if (rec)
+			rec->full = true;
+	}
+	return rec;
+}
+
+/* Keep full-size @rec in this CPU's slot; free what the slot held. */
+static void ktls_rx_buf_cache(struct ktls_rx_rec *rec)
+{
+	kfree(this_cpu_xchg(ktls_rx_cache, rec));
+}
+
+/** ktls_rx_cache_exit() - free the per-CPU buffers; no socket is left */
+void ktls_rx_cache_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(ktls_rx_cache, cpu));
+		per_cpu(ktls_rx_cache, cpu) = NULL;
+	}
+}
+
+/*
  * A record buffer is done with. Plaintext stays in it until it is reused
- * or freed: the application had it all along, unlike keys.
+ * (by this socket or, through the per-CPU slot, another) or freed: the
+ * application had it all along, unlike keys.
  */
 static void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
-	if (rec->full && !rx->spare)
+	if (!rec->full)
+		kfree(rec);
+	else if (!rx->spare)
 		rx->spare = rec;
 	else
-		kfree(rec);
+		ktls_rx_buf_cache(rec);
 }
 
 /* A buffer for a @len byte record: the spare one if it fits. */
@@ -100,16 +153,16 @@ static struct ktls_rx_rec *ktls_rx_rec_get(struct sock *sk,
 					   struct ktls_rx *rx, u32 len)
 {
 	struct ktls_rx_rec *rec = rx->spare;
-	bool full = len > 2048;
 
 	if (rec) {
 		rx->spare = NULL;
 		return rec;
 	}
-	rec = kmalloc(struct_size(rec, data, full ? KTLS_RX_MAX_REC : len),
-		      sk->sk_allocation);
+	if (len > 2048)
+		return ktls_rx_buf_alloc(sk->sk_allocation);
+	rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
 	if (rec)
-		rec->full = full;
+		rec->full = false;
 	return rec;
 }
 
@@ -182,12 +235,9 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 		rx->part = rx->spare;
 		rx->spare = NULL;
 		if (!rx->part)
-			rx->part = kmalloc(struct_size(rx->part, data,
-						       KTLS_RX_MAX_REC),
-					   GFP_ATOMIC | __GFP_NOWARN);
+			rx->part = ktls_rx_buf_alloc(GFP_ATOMIC | __GFP_NOWARN);
 		if (!rx->part)
 			return;		/* retried on the next segment */
-		rx->part->full = true;
 		rx->part_got = 0;
 	}
 	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
@@ -272,14 +322,14 @@ static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
 	const struct ktls_prot *p = &rx->c.prot;
 
-	ktls_nonce_build(p, rx->iv, rx->c.salt_iv, rx->c.seq,
+	ktls_nonce_build(p, rx->scr->iv, rx->c.salt_iv, rx->c.seq,
 			 rec->data + KTLS_REC_HDR_LEN);
-	ktls_aad_build_rx(p, rx->aad, rx->c.seq, rec->data);
+	ktls_aad_build_rx(p, rx->scr->aad, rx->c.seq, rec->data);
 }
 
 /*
  * Map the @len record bytes after the header and nonce (@start bytes) of
- * the record at copied_seq into rx->sg[1...], straight from the skbs of
+ * the record at copied_seq into rx->scr->sg[1...], straight from the skbs of
  * the TCP queue. Called with lock_sock held (the queue can't change).
  * Return: true, or false when the bytes need more entries than there are.
  */
@@ -287,11 +337,10 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 			      u32 len)
 {
 	u32 seq = tcp_sk(sk)->copied_seq + start;
-	struct scatterlist *sg = rx->sg + 1;
+	struct scatterlist *sg = rx->scr->sg + 1;
 	int left = KTLS_RX_SG - 1;
 	struct sk_buff *skb;
 
-	sg_init_table(sg, left);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -306,6 +355,8 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 		    skb_shinfo(skb)->nr_frags + 1 > left)
 			return false;
 		n = min(len, skb->len - off);
+		/* only the entries this skb can take: its worst case */
+		sg_init_table(sg, skb_shinfo(skb)->nr_frags + 1);
 		nsg = skb_to_sgvec(skb, sg, off, n);
 		if (nsg <= 0)
 			return false;
@@ -325,7 +376,7 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 /*
  * Decrypt the @len byte record into @rec and find its type and content.
  * The ciphertext is read from @rec itself (@in_rec: it was copied there)
- * or straight from the TCP queue (rx->sg, by ktls_rx_map_queue(); @rec
+ * or straight from the TCP queue (rx->scr->sg, by ktls_rx_map_queue(); @rec
  * then holds only header and nonce). Called with lock_sock held.
  * Return: 0, or -EBADMSG (bad tag, TLS 1.3 record of padding only) or
  * another error from the crypto API.
@@ -336,25 +387,27 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	const struct ktls_prot *p = &rx->c.prot;
 	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
 	u32 clen = len - start;
+	struct ktls_rx_scratch *scr = rx->scr;
+	struct aead_request *req = &scr->req;
 	struct scatterlist dst[2];
 	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
 	ktls_rx_prepare(rx, rec);
 	sg_init_table(dst, 2);
-	sg_set_buf(&dst[0], rx->aad, p->aad_len);
+	sg_set_buf(&dst[0], scr->aad, p->aad_len);
 	sg_set_buf(&dst[1], rec->data + start, clen);
 	if (!in_rec)
-		sg_set_buf(&rx->sg[0], rx->aad, p->aad_len);
+		sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
 
-	aead_request_set_tfm(rx->req, rx->c.aead);
-	aead_request_set_callback(rx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+	aead_request_set_tfm(req, rx->c.aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
-	aead_request_set_ad(rx->req, p->aad_len);
-	aead_request_set_crypt(rx->req, in_rec ? dst : rx->sg, dst, clen,
-			       rx->iv);
-	err = crypto_wait_req(crypto_aead_decrypt(rx->req), &wait);
+	aead_request_set_ad(req, p->aad_len);
+	aead_request_set_crypt(req, in_rec ? dst : scr->sg, dst, clen,
+			       scr->iv);
+	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
 	if (err) {
 		if (err == -EBADMSG)
 			ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
@@ -394,6 +447,41 @@ static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
 }
 
+/* Allocate rx->scr for the transform of rx->c. Return: 0 or -ENOMEM. */
+static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
+{
+	rx->scr = kmalloc(sizeof(*rx->scr) + crypto_aead_reqsize(rx->c.aead),
+			  sk->sk_allocation);
+	if (!rx->scr)
+		return -ENOMEM;
+	/*
+	 * sg[0] (the AAD) only: ktls_rx_map_queue() initialises the entries
+	 * it fills, per skb
+	 */
+	sg_init_table(rx->scr->sg, 1);
+	sg_unmark_end(rx->scr->sg);
+	return 0;
+}
+
+/*
+ * Free rx->scr. The nonce derives from the key schedule and a request
+ * context can hold per-record keys (ChaCha20-Poly1305's one-time Poly1305
+ * key): wipe those; the AAD and scatterlists are no secret. Before rx->c
+ * changes: the request context is sized for its transform.
+ */
+static void ktls_rx_scratch_put(struct ktls_rx *rx)
+{
+	struct ktls_rx_scratch *scr = rx->scr;
+
+	if (!scr)
+		return;
+	memzero_explicit(scr->iv, sizeof(scr->iv));
+	memzero_explicit(&scr->req, sizeof(scr->req) +
+			 crypto_aead_reqsize(rx->c.aead));
+	kfree(scr);
+	rx->scr = NULL;
+}
+
 /*
  * Take the whole record at copied_seq (rx->rec_len bytes, checked by
  * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs.
@@ -407,6 +495,8 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	bool in_rec = true;
 	int err;
 
+	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
+		return -ENOMEM;
 	if (rx->part) {
 		/* started early by ktls_rx_pull_partial(): finish it */
 		err = ktls_rx_pull(sk, rx, len - rx->part_got);
@@ -449,6 +539,22 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	else
 		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
 	return 0;
+}
+
+/*
+ * The reader leaves: with no byte queued in TCP nothing will be decrypted
+ * soon, so give back the spare record buffer (an order-3 allocation) and
+ * the scratch space. A reader that keeps up with a stream finds more
+ * queued and keeps both. Called with lock_sock held.
+ */
+static void ktls_rx_idle(struct sock *sk, struct ktls_rx *rx)
+{
+	if (tcp_inq(sk))
+		return;
+	if (rx->spare)
+		ktls_rx_buf_cache(rx->spare);
+	rx->spare = NULL;
+	ktls_rx_scratch_put(rx);
 }
 
 /* Lockless: whether a reader sleeping for a record should look again. */
@@ -541,6 +647,7 @@ err_unlock:
 
 static void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
 {
+	ktls_rx_idle(sk, rx);
 	WRITE_ONCE(rx->reader, false);
 	wake_up(&rx->readers);
 	release_sock(sk);
@@ -854,15 +961,8 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
 	err = ktls_crypto_init(&rx->c, (void *)ctx->rx_info);
 	if (err)
 		goto err_free;
-	rx->req = kzalloc(sizeof(*rx->req) + crypto_aead_reqsize(rx->c.aead),
-			  GFP_KERNEL);
-	if (!rx->req) {
-		err = -ENOMEM;
-		goto err_crypto;
-	}
 	INIT_LIST_HEAD(&rx->recs);
 	init_waitqueue_head(&rx->readers);
-	sg_init_table(rx->sg, KTLS_RX_SG);
 	ctx->rx = rx;
 
 	write_lock_bh(&sk->sk_callback_lock);
@@ -874,8 +974,6 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
 		ctx->saved_data_ready(sk);
 	return 0;
 
-err_crypto:
-	ktls_crypto_free(&rx->c);
 err_free:
 	kfree_sensitive(rx);
 	return err;
@@ -909,8 +1007,9 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 		kfree(rec);
 	}
 	kfree(rx->part);
-	kfree(rx->spare);
-	kfree_sensitive(rx->req);
+	if (rx->spare)
+		ktls_rx_buf_cache(rx->spare);
+	ktls_rx_scratch_put(rx);
 	ktls_crypto_free(&rx->c);
 	kfree_sensitive(rx);
 	ctx->rx = NULL;
@@ -932,6 +1031,7 @@ int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 {
 	struct ktls_rx *rx = ctx->rx;
 
+	ktls_rx_scratch_put(rx);	/* sized for the old transform */
 	swap(rx->c, *c);
 	if (rx->key_pending) {
 		rx->key_pending = false;

@@ -13,8 +13,10 @@
 /* the largest record: header, explicit nonce, payload, type, tag */
 #define KTLS_TX_MAX_REC	(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 1 + 16)
 /*
- * Segments of one record. Records are carved from the socket's page frag
- * (32 KiB compound pages, order-0 pages when memory is fragmented): a
+ * Segments of one record. Records are carved from the page frag TCP uses
+ * for the socket (sk_page_frag(): the task's, or the socket's for sockets
+ * that must not use it; 32 KiB compound pages, order-0 pages when memory
+ * is fragmented): a
  * record needs one or two segments, at most one per page plus the rest of
  * the previous frag.
  */
@@ -53,6 +55,20 @@ struct ktls_tx_rec {
 };
 
 /*
+ * What sealing a record needs besides the record: taken by the first seal
+ * of a send call and freed when the call returns, so an idle socket holds
+ * none of it. @req is last: the transform's request context follows it.
+ */
+struct ktls_tx_scratch {
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	u8 tail;			/* TLS 1.3 inner type, for ext[] seals */
+	struct scatterlist sg_src[KTLS_TX_EXT + 3];
+	struct scatterlist sg_dst[KTLS_TX_SG];
+	struct aead_request req;
+};
+
+/*
  * Lock order: ctx->tx_lock, then lock_sock. tx_lock keeps senders, rekey
  * and the push work from interleaving records; lock_sock protects
  * everything below.
@@ -62,13 +78,7 @@ struct ktls_tx {
 	struct mutex *lock;		/* &ctx->tx_lock */
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
 	struct ktls_tx_rec closed;	/* encrypted, not all taken by TCP */
-	struct page_frag frag;		/* where records are carved from */
-	struct aead_request *req;
-	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
-	u8 iv[KTLS_MAX_NONCE];
-	u8 tail;			/* TLS 1.3 inner type, for ext[] seals */
-	struct scatterlist sg_src[KTLS_TX_EXT + 3];
-	struct scatterlist sg_dst[KTLS_TX_SG];
+	struct ktls_tx_scratch *scr;	/* NULL outside a sealing call */
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
 	unsigned long flags;		/* KTLS_TX_* bits, atomic */
@@ -109,14 +119,19 @@ static void ktls_rec_free(struct ktls_tx_rec *rec)
 }
 
 /*
- * Make sure bytes [0, end) of @rec are backed, carving from the socket's
- * page frag: consecutive records share its pages, so a 16 KiB record costs
- * about half a page allocation, and a segment is as long as the frag allows.
+ * Make sure bytes [0, end) of @rec are backed, carving from the page frag
+ * of the socket's task (as TCP and the in-tree module do): consecutive
+ * records share its pages, so a 16 KiB record costs about half a page
+ * allocation, a segment is as long as the frag allows, and an idle socket
+ * holds no page. Each segment holds its own page reference. Within one
+ * call the frag is the socket's alone; a record left open across calls is
+ * given all its room first (ktls_tx_reserve()), so other sockets carving
+ * from the same frag in between cannot split it into more segments.
  */
-static int ktls_rec_alloc(struct ktls_tx *tx, struct ktls_tx_rec *rec,
-			  u32 end, gfp_t gfp)
+static int ktls_rec_alloc(struct sock *sk, struct ktls_tx_rec *rec, u32 end)
 {
-	struct page_frag *pf = &tx->frag;
+	struct page_frag *pf = sk_page_frag(sk);
+	gfp_t gfp = sk->sk_allocation;
 
 	while (rec->cap < end) {
 		u32 want = end - rec->cap, n;
@@ -209,7 +224,7 @@ static int ktls_rec_unref(struct sock *sk, struct ktls_tx *tx)
 	u32 pos = ktls_tx_payload_off(tx);
 	int i;
 
-	if (ktls_rec_alloc(tx, rec, pos + rec->len, sk->sk_allocation))
+	if (ktls_rec_alloc(sk, rec, pos + rec->len))
 		return -ENOMEM;
 	for (i = 0; i < rec->next; i++) {
 		const struct bio_vec *bv = &rec->ext[i];
@@ -281,7 +296,7 @@ static int ktls_rec_copy_in(struct sock *sk, struct ktls_tx *tx,
 	}
 	if (rec->next && ktls_rec_unref(sk, tx))
 		return -ENOMEM;
-	if (ktls_rec_alloc(tx, rec, base + rec->len + len, sk->sk_allocation))
+	if (ktls_rec_alloc(sk, rec, base + rec->len + len))
 		return -ENOMEM;
 	while (len) {
 		struct page *page;
@@ -298,6 +313,39 @@ static int ktls_rec_copy_in(struct sock *sk, struct ktls_tx *tx,
 	return 0;
 }
 
+/* tx->scr, allocated for the transform of tx->c when there is none. */
+static struct ktls_tx_scratch *ktls_tx_scratch_get(struct sock *sk,
+						   struct ktls_tx *tx)
+{
+	if (!tx->scr)
+		tx->scr = kmalloc(sizeof(*tx->scr) +
+				  crypto_aead_reqsize(tx->c.aead),
+				  sk->sk_allocation);
+	return tx->scr;
+}
+
+/*
+ * A send call ends: free the scratch space of its seals. Called with
+ * ctx->tx_lock and lock_sock held.
+ */
+static void ktls_tx_idle(struct ktls_tx *tx)
+{
+	struct ktls_tx_scratch *scr = tx->scr;
+
+	if (!scr)
+		return;
+	/*
+	 * The nonce derives from the key schedule and a request context can
+	 * hold per-record keys (ChaCha20-Poly1305's one-time Poly1305 key):
+	 * wipe those; AAD, tail type and scatterlists are no secret.
+	 */
+	memzero_explicit(scr->iv, sizeof(scr->iv));
+	memzero_explicit(&scr->req, sizeof(scr->req) +
+			 crypto_aead_reqsize(tx->c.aead));
+	kfree(scr);
+	tx->scr = NULL;
+}
+
 /*
  * Seal the open record in place and make it the closed record. On error
  * the open record keeps its plaintext and nothing reaches the wire.
@@ -309,14 +357,21 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	struct ktls_tx_rec *rec = &tx->open;
 	u32 base = ktls_tx_payload_off(tx);
 	u32 plain = rec->len;
-	struct scatterlist *sg = tx->sg_dst, *src;
+	struct ktls_tx_scratch *scr;
+	struct scatterlist *sg, *src;
+	struct aead_request *req;
 	u8 hdr[KTLS_REC_HDR_LEN];
 	DECLARE_CRYPTO_WAIT(wait);
 	int n, err;
 
-	err = ktls_rec_alloc(tx, rec, plain + p->overhead, sk->sk_allocation);
+	err = ktls_rec_alloc(sk, rec, plain + p->overhead);
 	if (err)
 		return err;
+	scr = ktls_tx_scratch_get(sk, tx);
+	if (!scr)
+		return -ENOMEM;
+	sg = scr->sg_dst;
+	req = &scr->req;
 
 	ktls_hdr_build(p, hdr, rec->type, plain);
 	ktls_rec_write(rec, 0, hdr, sizeof(hdr));
@@ -325,35 +380,35 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 			       tx->c.salt_iv + p->salt_len, p->explicit_len);
 	if (p->tail_len)
 		ktls_rec_write(rec, base + plain, &rec->type, 1);
-	ktls_nonce_build(p, tx->iv, tx->c.salt_iv, tx->c.seq,
+	ktls_nonce_build(p, scr->iv, tx->c.salt_iv, tx->c.seq,
 			 tx->c.salt_iv + p->salt_len);
-	ktls_aad_build(p, tx->aad, tx->c.seq, rec->type, plain);
+	ktls_aad_build(p, scr->aad, tx->c.seq, rec->type, plain);
 
-	sg_init_table(sg, KTLS_TX_SG);
-	sg_set_buf(&sg[0], tx->aad, p->aad_len);
+	sg_init_table(sg, rec->nseg + 1);	/* AAD and at most each segment */
+	sg_set_buf(&sg[0], scr->aad, p->aad_len);
 	n = ktls_rec_sg(rec, base, plain + p->tail_len + p->tag_len, &sg[1]);
 	sg_mark_end(&sg[n]);
 	src = sg;
 	if (rec->next) {	/* plaintext in spliced pages: read it there */
-		src = tx->sg_src;
+		src = scr->sg_src;
 		sg_init_table(src, rec->next + 1 + p->tail_len);
-		sg_set_buf(&src[0], tx->aad, p->aad_len);
+		sg_set_buf(&src[0], scr->aad, p->aad_len);
 		for (n = 0; n < rec->next; n++)
 			sg_set_page(&src[n + 1], rec->ext[n].bv_page,
 				    rec->ext[n].bv_len, rec->ext[n].bv_offset);
 		if (p->tail_len) {
-			tx->tail = rec->type;
-			sg_set_buf(&src[n + 1], &tx->tail, 1);
+			scr->tail = rec->type;
+			sg_set_buf(&src[n + 1], &scr->tail, 1);
 		}
 	}
 
-	aead_request_set_tfm(tx->req, tx->c.aead);
-	aead_request_set_callback(tx->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+	aead_request_set_tfm(req, tx->c.aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
-	aead_request_set_ad(tx->req, p->aad_len);
-	aead_request_set_crypt(tx->req, src, sg, plain + p->tail_len, tx->iv);
-	err = crypto_wait_req(crypto_aead_encrypt(tx->req), &wait);
+	aead_request_set_ad(req, p->aad_len);
+	aead_request_set_crypt(req, src, sg, plain + p->tail_len, scr->iv);
+	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
 	if (err) {
 		/* plaintext read from spliced pages is intact: try again */
 		if (err == -ENOMEM && rec->next)
@@ -408,6 +463,16 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 	}
 	ktls_rec_free(rec);
 	return 0;
+}
+
+/*
+ * The open record stays open after this call (MSG_MORE): back all of it
+ * now, while the page frag is still ours.
+ */
+static int ktls_tx_reserve(struct sock *sk, struct ktls_tx *tx)
+{
+	return ktls_rec_alloc(sk, &tx->open,
+			      tx->max_plain + tx->c.prot.overhead);
 }
 
 static int ktls_tx_close_rec(struct sock *sk, struct ktls_tx *tx, int flags)
@@ -517,8 +582,10 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			break;
 		last = !iov_iter_count(from);
 		if (tx->open.len < tx->max_plain &&
-		    last && more && type == KTLS_CT_APPLICATION_DATA)
+		    last && more && type == KTLS_CT_APPLICATION_DATA) {
+			err = ktls_tx_reserve(sk, tx);
 			break;
+		}
 		if (tx->open.len == tx->max_plain || last) {
 			err = ktls_tx_seal(sk, tx);
 			if (err)
@@ -539,6 +606,12 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	if (err && mine) {
 		ktls_rec_trim(&tx->open, tx->open.len - mine);
 		copied -= mine;
+	}
+	if (!tx->open.len && tx->open.nseg) {
+		u8 t = tx->open.type;
+
+		ktls_rec_free(&tx->open);	/* its room came from this call */
+		tx->open.type = t;
 	}
 	/*
 	 * A send of nothing leaves a record held back by MSG_MORE open, as
@@ -581,6 +654,7 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 					  flags & MSG_MORE,
 					  (flags & KTLS_MSG_SPLICE) &&
 					  iov_iter_is_bvec(&msg->msg_iter));
+	ktls_tx_idle(tx);
 	release_sock(sk);
 	mutex_unlock(tx->lock);
 	return ret;
@@ -618,6 +692,7 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
 				  flags & ~MSG_SENDPAGE_NOTLAST,
 				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST), true);
+	ktls_tx_idle(tx);
 	release_sock(sk);
 	mutex_unlock(tx->lock);
 	return ret;
@@ -643,6 +718,7 @@ void ktls_splice_eof(struct socket *sock)
 		ktls_tx_push(sk, tx, 0);
 	if (!tx->closed.len && tx->open.len)
 		ktls_tx_close_rec(sk, tx, 0);
+	ktls_tx_idle(tx);
 	release_sock(sk);
 	mutex_unlock(tx->lock);
 }
@@ -697,6 +773,7 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
  */
 void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c)
 {
+	ktls_tx_idle(ctx->tx);	/* sized for the old transform's requests */
 	swap(ctx->tx->c, *c);
 }
 
@@ -738,12 +815,6 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	err = ktls_crypto_init(&tx->c, (void *)ctx->tx_info);
 	if (err)
 		goto err_free;
-	tx->req = kzalloc(sizeof(*tx->req) + crypto_aead_reqsize(tx->c.aead),
-			  GFP_KERNEL);
-	if (!tx->req) {
-		err = -ENOMEM;
-		goto err_crypto;
-	}
 	tx->lock = &ctx->tx_lock;
 	INIT_WORK(&tx->work, ktls_tx_work);
 	tx->sk = sk;
@@ -752,8 +823,6 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	ctx->tx = tx;
 	return 0;
 
-err_crypto:
-	ktls_crypto_free(&tx->c);
 err_free:
 	kfree_sensitive(tx);
 	return err;
@@ -791,10 +860,7 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 
 	ktls_rec_free(&tx->open);
 	ktls_rec_free(&tx->closed);
-	if (tx->frag.page)
-		put_page(tx->frag.page);
-	if (tx->req)
-		kfree_sensitive(tx->req);
+	ktls_tx_idle(tx);
 	ktls_crypto_free(&tx->c);
 	kfree_sensitive(tx);
 	ctx->tx = NULL;
