@@ -24,3 +24,22 @@ source_tarball() {
 	dpkg-deb -c "$1" | awk '{print $NF}' |
 		grep -E '^\./usr/src/linux-source-[^/]*\.tar\.(xz|bz2|gz|zst)$' | head -n1
 }
+
+# source_extract DEB DIR PATTERN... - extract the members of the kernel
+# source tarball inside linux-source DEB that match the tar wildcards
+# PATTERN (e.g. '*/include/uapi/linux/tls.h') into DIR, without the
+# tarball's top directory.
+source_extract() {
+	local deb=$1 dir=$2 inner dec
+	shift 2
+	inner=$(source_tarball "$deb")
+	[ -n "$inner" ] || die "no source tarball in $deb"
+	case "$inner" in
+	*.xz) dec="xz -dc -T0" ;;
+	*.bz2) dec="bzip2 -dc" ;;
+	*.gz) dec="gzip -dc" ;;
+	*.zst) dec="zstd -dc" ;;
+	esac
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | $dec |
+		tar -x -C "$dir" --strip-components=1 --wildcards "$@"
+}

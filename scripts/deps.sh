@@ -101,22 +101,13 @@ fetch_unpack() {
 
 # Extract the test-relevant files of linux-source-<series> into DIR.
 fetch_source() {
-	local series=$1 dir=$2 deb inner dec
+	local series=$1 dir=$2 deb
 	[ -f "$dir/.complete" ] && return 0
 	deb=$(cached_deb "linux-source-$series") || exit 1
-	inner=$(source_tarball "$deb")
-	[ -n "$inner" ] || die "no source tarball in $deb"
-	case "$inner" in
-	*.xz) dec="xz -dc -T0" ;;
-	*.bz2) dec="bzip2 -dc" ;;
-	*.gz) dec="gzip -dc" ;;
-	*.zst) dec="zstd -dc" ;;
-	esac
 	log "extracting selftest, uapi and checkpatch files from $(basename "$deb")"
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | $dec |
-		tar -x -C "$dir.tmp" --strip-components=1 --wildcards \
+	source_extract "$deb" "$dir.tmp" \
 		'*/tools/testing/selftests/net/tls.c' \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/tools/testing/selftests/kselftest_harness.h' \

@@ -40,19 +40,10 @@ OUT=$2
 SRC=$CACHE/src/bpf-$SERIES-$KSRCVER
 if [ ! -f "$SRC/.complete" ]; then
 	deb=$(cached_deb "linux-source-$SERIES" "$KSRCVER")
-	inner=$(source_tarball "$deb")
-	[ -n "$inner" ] || die "no source tarball in $deb"
-	case "$inner" in
-	*.xz) dec="xz -dc -T0" ;;
-	*.bz2) dec="bzip2 -dc" ;;
-	*.gz) dec="gzip -dc" ;;
-	*.zst) dec="zstd -dc" ;;
-	esac
 	log "extracting the BPF sockmap selftests from $(basename "$deb")"
 	rm -rf "$SRC.tmp"
 	mkdir -p "$SRC.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | $dec |
-		tar -x -C "$SRC.tmp" --strip-components=1 --wildcards \
+	source_extract "$deb" "$SRC.tmp" \
 		'*/tools/testing/selftests/bpf/test_sockmap.c' \
 		'*/tools/testing/selftests/bpf/cgroup_helpers.[ch]' \
 		'*/tools/testing/selftests/bpf/bpf_util.h' \
