@@ -250,6 +250,24 @@ static void send_under_verdict(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * `a` (the ULP already on) gets TLS_TX, `b` the ULP and TLS_RX: one
+ * record of @msg from a to b, as sent.
+ */
+static void ktls_round_trip(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(sockmap) *self, const char *msg)
+{
+	char in[100] = { 0 }, out[100];
+
+	strncpy(in, msg, sizeof(in) - 1);
+	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
+	ASSERT_EQ(ulp(self->b), 0);
+	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
+	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
+	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+}
+
 /* The program does what it says on a plain TCP socket in the map. */
 TEST_F(sockmap, plain_socket_verdict)
 {
@@ -319,20 +337,13 @@ TEST_F(sockmap, in_map_then_ulp_redirect_ingress)
  */
 TEST_F(sockmap, prog_detached_then_delete)
 {
-	char in[100] = "after detach", out[100];
-
 	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
 	ASSERT_EQ(ulp(self->a), 0);
 	ASSERT_EQ(prog_detach(self->prog, self->map), 0)
 		TH_LOG("detach: %s", strerror(errno));
 	send_under_verdict(_metadata, self, variant->verdict);
 	ASSERT_EQ(map_delete(self->map, 0), 0);
-	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
-	ASSERT_EQ(ulp(self->b), 0);
-	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
-	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
-	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
-	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	ktls_round_trip(_metadata, self, "after detach");
 }
 
 /*
@@ -342,7 +353,6 @@ TEST_F(sockmap, prog_detached_then_delete)
  */
 TEST_F(sockmap, two_maps_delete_one_by_one)
 {
-	char in[100] = "out of both", out[100];
 	int map2 = map_create(variant->type);
 
 	ASSERT_GE(map2, 0);
@@ -357,12 +367,7 @@ TEST_F(sockmap, two_maps_delete_one_by_one)
 	EXPECT_EQ(errno, EINVAL);
 	ASSERT_EQ(map_delete(map2, 0), 0);
 	close(map2);
-	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
-	ASSERT_EQ(ulp(self->b), 0);
-	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
-	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
-	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
-	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	ktls_round_trip(_metadata, self, "out of both");
 }
 
 /*
@@ -423,17 +428,11 @@ TEST_F(sockmap, in_map_then_tls_rx_einval)
  */
 TEST_F(sockmap, delete_then_tls_works)
 {
-	char in[100] = "after delete", out[100];
 
 	ASSERT_EQ(map_update(self->map, 0, self->a), 0);
 	ASSERT_EQ(ulp(self->a), 0);
 	ASSERT_EQ(map_delete(self->map, 0), 0) TH_LOG("delete: %s", strerror(errno));
-	ASSERT_EQ(tls_set(self->a, TLS_TX, &self->ci, sizeof(self->ci)), 0);
-	ASSERT_EQ(ulp(self->b), 0);
-	ASSERT_EQ(tls_set(self->b, TLS_RX, &self->ci, sizeof(self->ci)), 0);
-	EXPECT_EQ(send(self->a, in, sizeof(in), 0), sizeof(in));
-	EXPECT_EQ(recv(self->b, out, sizeof(out), MSG_WAITALL), sizeof(out));
-	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	ktls_round_trip(_metadata, self, "after delete");
 }
 
 /*
