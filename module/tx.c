@@ -239,38 +239,53 @@ static int ktls_rec_unref(struct sock *sk, struct ktls_tx *tx)
 	return 0;
 }
 
+/* Add @len bytes at @off of @page, whose reference ext[] takes over. */
+static void ktls_rec_ext_add(struct ktls_tx_rec *rec, struct page *page,
+			     u32 off, u32 len)
+{
+	struct bio_vec *last = rec->next ? &rec->ext[rec->next - 1] : NULL;
+
+	if (last && last->bv_page == page &&
+	    last->bv_offset + last->bv_len == off) {
+		last->bv_len += len;
+		put_page(page);
+		return;
+	}
+	rec->ext[rec->next++] = (struct bio_vec){
+		.bv_page = page, .bv_len = len, .bv_offset = off,
+	};
+}
+
 /*
- * Take up to @len bytes of spliced pages from @from (a bvec iterator) as
- * plaintext of the open record by reference. Return: 0, or -ENOSPC when
- * ext[] is full (the caller copies instead).
+ * Take up to @len bytes of @from (spliced pages, or the user's buffer) as
+ * plaintext of the open record by reference, as many pages per call as
+ * ext[] has room for. Return: 0, -ENOSPC when ext[] is full (the caller
+ * copies instead), or the errno of taking the pages.
  */
 static int ktls_rec_ref_in(struct ktls_tx_rec *rec, struct iov_iter *from,
 			   u32 len)
 {
+	struct page *pages[KTLS_TX_EXT];
+
 	while (len) {
-		struct bio_vec *last = rec->next ? &rec->ext[rec->next - 1] :
-						   NULL;
-		struct page *page;
 		size_t off;
 		ssize_t got;
+		int i;
 
 		if (rec->next == KTLS_TX_EXT)
 			return -ENOSPC;
-		got = iov_iter_get_pages2(from, &page, len, 1, &off);
+		got = iov_iter_get_pages2(from, pages, len,
+					  KTLS_TX_EXT - rec->next, &off);
 		if (got <= 0)
 			return got ? got : -EFAULT;
-		if (last && last->bv_page == page &&
-		    last->bv_offset + last->bv_len == off) {
-			last->bv_len += got;
-			put_page(page);
-		} else {
-			rec->ext[rec->next++] = (struct bio_vec){
-				.bv_page = page, .bv_len = got,
-				.bv_offset = off,
-			};
-		}
 		rec->len += got;
 		len -= got;
+		for (i = 0; got; i++, off = 0) {
+			u32 n = min_t(size_t, got, PAGE_SIZE - off);
+
+			ktls_rec_ext_add(rec, pages[i], off, n);
+			got -= n;
+		}
 	}
 	return 0;
 }
@@ -311,6 +326,53 @@ static int ktls_rec_copy_in(struct sock *sk, struct ktls_tx *tx,
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* Cut the open record's plaintext back to @len bytes. */
+static void ktls_rec_trim(struct ktls_tx_rec *rec, u32 len)
+{
+	u32 keep = len;
+	int i;
+
+	for (i = 0; i < rec->next; i++) {
+		if (keep >= rec->ext[i].bv_len) {
+			keep -= rec->ext[i].bv_len;
+			continue;
+		}
+		if (keep) {
+			rec->ext[i++].bv_len = keep;
+			keep = 0;
+		}
+		break;
+	}
+	if (rec->next) {
+		int n = i;
+
+		for (; i < rec->next; i++)
+			put_page(rec->ext[i].bv_page);
+		rec->next = n;
+	}
+	rec->len = len;
+}
+
+/*
+ * Take @len bytes of the user's buffer as the plaintext of the empty open
+ * record by reference: one pass (the seal reads them there) instead of a
+ * copy and a pass. Only for a record sealed before the send call returns,
+ * which drops the references, so no user page stays held. When the pages
+ * can't all be taken, what was taken is dropped and the bytes are copied,
+ * with the errors of copying.
+ */
+static int ktls_rec_user_in(struct sock *sk, struct ktls_tx *tx,
+			    struct iov_iter *from, u32 len)
+{
+	struct ktls_tx_rec *rec = &tx->open;
+
+	if (!ktls_rec_ref_in(rec, from, len))
+		return 0;
+	iov_iter_revert(from, rec->len);
+	ktls_rec_trim(rec, 0);
+	return ktls_rec_copy_in(sk, tx, from, len, false);
 }
 
 /* tx->scr, allocated for the transform of tx->c when there is none. */
@@ -480,33 +542,6 @@ static int ktls_tx_close_rec(struct sock *sk, struct ktls_tx *tx, int flags)
 	return ktls_tx_seal(sk, tx) ?: ktls_tx_push(sk, tx, flags);
 }
 
-/* Cut the open record's plaintext back to @len bytes. */
-static void ktls_rec_trim(struct ktls_tx_rec *rec, u32 len)
-{
-	u32 keep = len;
-	int i;
-
-	for (i = 0; i < rec->next; i++) {
-		if (keep >= rec->ext[i].bv_len) {
-			keep -= rec->ext[i].bv_len;
-			continue;
-		}
-		if (keep) {
-			rec->ext[i++].bv_len = keep;
-			keep = 0;
-		}
-		break;
-	}
-	if (rec->next) {
-		int n = i;
-
-		for (; i < rec->next; i++)
-			put_page(rec->ext[i].bv_page);
-		rec->next = n;
-	}
-	rec->len = len;
-}
-
 static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
 {
 	struct cmsghdr *cmsg;
@@ -537,6 +572,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 {
 	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	bool empty = !iov_iter_count(from);
+	bool user = !zc && user_backed_iter(from);
 	size_t copied = 0;
 	u32 mine = 0;	/* bytes of this call in the open record */
 	int err = 0;
@@ -557,7 +593,9 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		u32 n = min_t(size_t, iov_iter_count(from),
 			      tx->max_plain - tx->open.len);
 		u32 before = tx->open.len;
-		bool last;
+		bool last = n == iov_iter_count(from);
+		bool hold = last && more && type == KTLS_CT_APPLICATION_DATA &&
+			    before + n < tx->max_plain;
 
 		if (sk->sk_err) {
 			err = -sk->sk_err;
@@ -575,14 +613,16 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 				break;
 			continue;
 		}
-		err = ktls_rec_copy_in(sk, tx, from, n, zc);
+		/* a record sealed below may read the user's pages */
+		if (user && !before && !hold)
+			err = ktls_rec_user_in(sk, tx, from, n);
+		else
+			err = ktls_rec_copy_in(sk, tx, from, n, zc);
 		copied += tx->open.len - before;
 		mine += tx->open.len - before;
 		if (err)
 			break;
-		last = !iov_iter_count(from);
-		if (tx->open.len < tx->max_plain &&
-		    last && more && type == KTLS_CT_APPLICATION_DATA) {
+		if (hold) {
 			err = ktls_tx_reserve(sk, tx);
 			break;
 		}
