@@ -22,6 +22,15 @@
  */
 #define KTLS_RX_SG		48
 
+/*
+ * Pages of the reader's buffer one record can be decrypted into: a 16 KiB
+ * buffer takes five; a record spread over more segments goes the usual way.
+ */
+#define KTLS_RX_ZC_PAGES	16
+
+/* TLS 1.2 explicit nonce, the longest (GCM, CCM) */
+#define KTLS_RX_MAX_EXPLICIT	8
+
 /* pages one record's content can need when spliced */
 #define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
 
@@ -48,7 +57,11 @@ struct ktls_rx_rec {
 struct ktls_rx_scratch {
 	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
 	u8 iv[KTLS_MAX_NONCE];
+	u8 hdr[KTLS_REC_HDR_LEN + KTLS_RX_MAX_EXPLICIT]; /* zero-copy: */
+	u8 tail[1 + 16];		/* TLS 1.3 inner type, tag */
 	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
+	struct scatterlist zc_sg[KTLS_RX_ZC_PAGES + 2];	/* AAD, pages, tail */
+	struct page *pages[KTLS_RX_ZC_PAGES];	/* the reader's, held */
 	struct aead_request req;
 };
 
@@ -312,19 +325,20 @@ static void ktls_rx_data_ready(struct sock *sk)
 }
 
 /*
- * Build the nonce and AAD for @rec. The AAD takes the record header as
+ * Build the nonce and AAD for the record starting with @head (its header
+ * and explicit nonce). The AAD takes the record header as
  * received, TLS 1.3 too (RFC 8446 5.2): a record whose outer type was
  * changed on the way fails authentication (EBADMSG, TlsDecryptError).
  * Upstream authenticates type 23 whatever arrived and accepts such a
  * record: a deliberate difference, docs/design.md.
  */
-static void ktls_rx_prepare(struct ktls_rx *rx, struct ktls_rx_rec *rec)
+static void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head)
 {
 	const struct ktls_prot *p = &rx->c.prot;
 
 	ktls_nonce_build(p, rx->scr->iv, rx->c.salt_iv, rx->c.seq,
-			 rec->data + KTLS_REC_HDR_LEN);
-	ktls_aad_build_rx(p, rx->scr->aad, rx->c.seq, rec->data);
+			 head + KTLS_REC_HDR_LEN);
+	ktls_aad_build_rx(p, rx->scr->aad, rx->c.seq, head);
 }
 
 /*
@@ -374,6 +388,32 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 }
 
 /*
+ * Decrypt @clen bytes (ciphertext and tag) from @src to @dst, both led by
+ * the AAD, with the nonce and AAD of ktls_rx_prepare(). Waits for an
+ * asynchronous transform (cryptd): buffers stay held until it is done.
+ * Return: 0, -EBADMSG for a bad tag, or another error from the crypto API.
+ */
+static int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx,
+			struct scatterlist *src, struct scatterlist *dst,
+			u32 clen)
+{
+	struct aead_request *req = &rx->scr->req;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	aead_request_set_tfm(req, rx->c.aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, rx->c.prot.aad_len);
+	aead_request_set_crypt(req, src, dst, clen, rx->scr->iv);
+	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
+	if (err == -EBADMSG)
+		ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
+	return err;
+}
+
+/*
  * Decrypt the @len byte record into @rec and find its type and content.
  * The ciphertext is read from @rec itself (@in_rec: it was copied there)
  * or straight from the TCP queue (rx->scr->sg, by ktls_rx_map_queue(); @rec
@@ -388,31 +428,19 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
 	u32 clen = len - start;
 	struct ktls_rx_scratch *scr = rx->scr;
-	struct aead_request *req = &scr->req;
 	struct scatterlist dst[2];
-	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
-	ktls_rx_prepare(rx, rec);
+	ktls_rx_prepare(rx, rec->data);
 	sg_init_table(dst, 2);
 	sg_set_buf(&dst[0], scr->aad, p->aad_len);
 	sg_set_buf(&dst[1], rec->data + start, clen);
 	if (!in_rec)
 		sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
 
-	aead_request_set_tfm(req, rx->c.aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, p->aad_len);
-	aead_request_set_crypt(req, in_rec ? dst : scr->sg, dst, clen,
-			       scr->iv);
-	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
-	if (err) {
-		if (err == -EBADMSG)
-			ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
+	err = ktls_rx_aead(sk, rx, in_rec ? dst : scr->sg, dst, clen);
+	if (err)
 		return err;
-	}
 
 	rec->start = start;
 	rec->type = rec->data[0];
@@ -596,23 +624,31 @@ static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
 }
 
 /*
- * Decrypt one more record onto rx->recs: wait for it when @wait, else only
- * if it is already complete. Called with lock_sock held.
- * Return: 1 when a record was added, 0 when none, or a negative errno.
+ * A whole record to decrypt: wait for it when @wait, else only if it is
+ * already complete. Called with lock_sock held.
+ * Return: 1 when one is there, 0 when none, or a negative errno.
  */
-static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
-			bool wait, bool have_data)
+static int ktls_rx_await(struct sock *sk, struct ktls_rx *rx, long *timeo,
+			 bool wait, bool have_data)
 {
-	int ret;
-
 	if (rx->err)
 		return rx->err;
 	if (rx->key_pending)
 		return -EKEYEXPIRED;
 	if (wait)
-		ret = ktls_rx_wait(sk, rx, timeo, have_data);
-	else
-		ret = ktls_rx_parse(sk, rx);
+		return ktls_rx_wait(sk, rx, timeo, have_data);
+	return ktls_rx_parse(sk, rx);
+}
+
+/*
+ * Decrypt one more record onto rx->recs, as ktls_rx_await() finds one.
+ * Return: 1 when a record was added, 0 when none, or a negative errno.
+ */
+static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
+			bool wait, bool have_data)
+{
+	int ret = ktls_rx_await(sk, rx, timeo, wait, have_data);
+
 	if (ret <= 0)
 		return ret;
 	return ktls_rx_fetch(sk, rx) ?: 1;
@@ -682,16 +718,15 @@ static void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec,
  * type is an error (-EIO) and stays queued.
  * Return: 1 to read @rec, 0 to stop before it, or a negative errno.
  */
-static int ktls_rx_type(struct msghdr *msg, const struct ktls_rx_rec *rec,
-			u8 *type)
+static int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type)
 {
 	int err;
 
 	if (*type)
-		return *type == rec->type;
-	if (!rec->type)
+		return *type == rec_type;
+	if (!rec_type)
 		return -EBADMSG;
-	*type = rec->type;
+	*type = rec_type;
 	err = put_cmsg(msg, SOL_TLS, TLS_GET_RECORD_TYPE, sizeof(*type), type);
 	if (*type != KTLS_CT_APPLICATION_DATA &&
 	    (err || (msg->msg_flags & MSG_CTRUNC)))
@@ -716,6 +751,188 @@ static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
 }
 
 /*
+ * Whether the record at copied_seq (rx->rec_len bytes, whole in TCP) may
+ * be decrypted straight into @msg, @room bytes of which are left: nothing
+ * is queued before it, it is known to be data before it is decrypted (TLS
+ * 1.3: only the peer's promise of no padding, TLS_RX_EXPECT_NO_PAD, tells
+ * that the last byte is the type), and its content fits.
+ */
+static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
+			  struct msghdr *msg, size_t room, u8 type)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 over = KTLS_REC_HDR_LEN + p->explicit_len + p->tag_len +
+		   p->tail_len;
+
+	if (!list_empty(&rx->recs) || rx->part || !rx->ready ||
+	    !user_backed_iter(&msg->msg_iter) ||
+	    (type && type != KTLS_CT_APPLICATION_DATA) ||
+	    (p->tail_len && !ktls_get_ctx(sk)->rx_no_pad))
+		return false;
+	room = min(room, iov_iter_count(&msg->msg_iter));
+	return rx->rec_len >= over && rx->rec_len - over <= room;
+}
+
+/*
+ * Take pages of @iter for the next @len bytes into scr->zc_sg[1...].
+ * @npages counts the pages taken, even on error.
+ * Return: 0, or -EFAULT, -E2BIG (too many pages) to use a record buffer.
+ */
+static int ktls_rx_map_user(struct ktls_rx_scratch *scr,
+			    struct iov_iter *iter, u32 len,
+			    unsigned int *npages)
+{
+	struct scatterlist *sg = scr->zc_sg + 1;
+	unsigned int n = 0;
+
+	*npages = 0;
+	while (len) {
+		size_t off;
+		ssize_t got = ktls_compat_pages_get(iter, scr->pages + n, len,
+						    KTLS_RX_ZC_PAGES - n,
+						    &off);
+		unsigned int end;
+
+		if (got <= 0)
+			return -EFAULT;
+		len -= got;
+		end = n + DIV_ROUND_UP(off + got, PAGE_SIZE);
+		for (; n < end; n++) {
+			u32 seg = min_t(size_t, got, PAGE_SIZE - off);
+
+			sg_set_page(sg++, scr->pages[n], seg, off);
+			got -= seg;
+			off = 0;
+		}
+		*npages = n;
+		if (len && n == KTLS_RX_ZC_PAGES)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * Decrypt the record at copied_seq from the skbs into the reader's pages
+ * (its content) and scr->tail (TLS 1.3 type byte, tag). Every page taken
+ * is released before returning, whatever happened.
+ * Return: 0, -EBADMSG (bad tag: the pages may hold garbage, as upstream),
+ * or another errno: nothing was decided, @msg's iterator is as it was.
+ */
+static int ktls_rx_decrypt_zc(struct sock *sk, struct ktls_rx *rx,
+			      struct msghdr *msg, u32 plain)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
+	struct ktls_rx_scratch *scr = rx->scr;
+	size_t before = iov_iter_count(&msg->msg_iter);
+	unsigned int npages;
+	int err;
+
+	if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start))
+		return -E2BIG;
+	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
+	err = ktls_rx_map_user(scr, &msg->msg_iter, plain, &npages);
+	if (!err) {
+		sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
+		sg_set_buf(&scr->zc_sg[npages + 1], scr->tail,
+			   p->tail_len + p->tag_len);
+		sg_mark_end(&scr->zc_sg[npages + 1]);
+		sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
+		ktls_rx_prepare(rx, scr->hdr);
+		err = ktls_rx_aead(sk, rx, scr->sg, scr->zc_sg,
+				   rx->rec_len - start);
+	}
+	ktls_compat_pages_put(&msg->msg_iter, scr->pages, npages);
+	if (err && err != -EBADMSG)
+		iov_iter_revert(&msg->msg_iter,
+				before - iov_iter_count(&msg->msg_iter));
+	return err;
+}
+
+/*
+ * TLS 1.3 with TLS_RX_EXPECT_NO_PAD: the record was not plain data after
+ * all (another type, or padding: a broken promise). Its bytes in the
+ * reader's buffer don't count; it stays in TCP for a record buffer.
+ */
+static void ktls_rx_zc_retry(struct sock *sk, struct msghdr *msg, u32 plain,
+			     u8 tail)
+{
+	iov_iter_revert(&msg->msg_iter, plain);
+	if (!tail)
+		ktls_stat_inc(sk, KTLS_STAT_RX_NO_PAD_VIOLATION);
+	ktls_stat_inc(sk, KTLS_STAT_DECRYPT_RETRY);
+}
+
+/*
+ * Read the record at copied_seq in one pass when ktls_rx_zc_ok(): decrypt
+ * it from the skbs straight into the reader's pages. Called as the reader
+ * with lock_sock held.
+ * Return: 1 when it was read, 0 when it must go through a record buffer
+ * (ktls_rx_fetch()), or a negative errno (-EBADMSG after a bad tag).
+ */
+static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
+			   struct msghdr *msg, size_t room, u8 *type,
+			   size_t *copied)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 len = rx->rec_len;
+	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
+	u32 plain = len - start - p->tag_len - p->tail_len;
+	int err;
+
+	if (!ktls_rx_zc_ok(sk, rx, msg, room, *type))
+		return 0;
+	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
+		return 0;
+	if (ktls_rx_copy_bits(sk, rx->scr->hdr, start) ||
+	    (!p->tail_len && rx->scr->hdr[0] != KTLS_CT_APPLICATION_DATA))
+		return 0;
+	err = ktls_rx_decrypt_zc(sk, rx, msg, plain);
+	if (err && err != -EBADMSG)
+		return 0;
+	if (!err && p->tail_len &&
+	    rx->scr->tail[0] != KTLS_CT_APPLICATION_DATA) {
+		ktls_rx_zc_retry(sk, msg, plain, rx->scr->tail[0]);
+		return 0;
+	}
+	tcp_read_done(sk, len);
+	rx->rec_len = 0;
+	if (err) {
+		ktls_rx_fail(sk, rx);
+		return rx->err;
+	}
+	ktls_rx_type(msg, KTLS_CT_APPLICATION_DATA, type);
+	*copied += plain;
+	msg->msg_flags |= MSG_EOR;
+	if (ktls_seq_inc(rx->c.seq))
+		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
+	else
+		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
+	return 1;
+}
+
+/*
+ * A new record for the reader: decrypted straight into @msg when it can
+ * be (not for @peek), else onto rx->recs.
+ * Return: 1 when read or queued, 0 when none, or a negative errno.
+ */
+static int ktls_rx_next_rec(struct sock *sk, struct ktls_rx *rx,
+			    struct msghdr *msg, size_t room, bool peek,
+			    long *timeo, bool wait, u8 *type, size_t *copied)
+{
+	int ret = ktls_rx_await(sk, rx, timeo, wait, *copied);
+
+	if (ret <= 0)
+		return ret;
+	if (!peek) {
+		ret = ktls_rx_read_zc(sk, rx, msg, room, type, copied);
+		if (ret)
+			return ret;
+	}
+	return ktls_rx_fetch(sk, rx) ?: 1;
+}
+
+/*
  * The body of recvmsg, called as the reader with lock_sock held. Reads
  * decrypted records first, then new ones: waiting while fewer than the
  * low-water mark bytes were read, then only while whole records are
@@ -734,13 +951,14 @@ static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
 	while (copied < len) {
 		rec = ktls_rx_next(rx, cur);
 		if (!rec) {
-			err = ktls_rx_more(sk, rx, timeo, copied < target,
-					   copied);
+			err = ktls_rx_next_rec(sk, rx, msg, len - copied, peek,
+					       timeo, copied < target, &type,
+					       &copied);
 			if (err <= 0)
 				break;
 			continue;
 		}
-		err = ktls_rx_type(msg, rec, &type);
+		err = ktls_rx_type(msg, rec->type, &type);
 		if (err <= 0)
 			break;
 		err = ktls_rx_copy(rx, msg, rec, len - copied, peek, &copied);

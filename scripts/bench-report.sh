@@ -61,6 +61,7 @@ flatten() {	# flatten SERIES FILE
 		if (mode == "recv16K") mode = "recv"
 		# the record layer side: sender, or receiver in recv mode
 		side = (mode == "recv") ? get("cpu_rx_s") : get("cpu_tx_s")
+		if (get("rx_no_pad") == "true") mode = mode "+nopad"
 		print series "\t" impl "\t" mode "\t" get("tls") "\t" get("cipher") "\t" \
 			get("bytes_per_s") "\t" get("bytes_per_cpu_s") "\t" \
 			get("kernel") "\t" get("module") "\t" \

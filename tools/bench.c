@@ -67,6 +67,7 @@ struct bench {
 	int slices;		/* --compare: time slices per ULP */
 	size_t size;		/* bytes per send / record */
 	int more;		/* MSG_MORE on every send */
+	int rx_no_pad;		/* TLS_RX_EXPECT_NO_PAD on the receiver */
 	int version;		/* TLS_1_2_VERSION / TLS_1_3_VERSION */
 	const struct ktls_cipher_desc *cd;
 	double seconds;
@@ -99,6 +100,9 @@ static void usage(FILE *f)
 "                  suffixes; default 16K\n"
 "  --more          MSG_MORE on every send (send mode, kernel sockets)\n"
 "  --tls V         1.2 or 1.3 (default 1.3)\n"
+"  --rx-no-pad     recv mode, TLS 1.3: TLS_RX_EXPECT_NO_PAD on the receiver\n"
+"                  (the sender pads nothing), so records of data can be\n"
+"                  decrypted straight into the reader's buffer\n"
 "  --cipher C      AES-128-GCM (default), AES-256-GCM, CHACHA20-POLY1305,\n"
 "                  AES-128-CCM, and SM4/ARIA where the headers know them\n"
 "  --time S        seconds of sending (default 2)\n"
@@ -222,6 +226,17 @@ static int ktls_attach(int fd, const char *ulp, int dir, const struct keys *k,
 		return -1;
 	*what = opt == TLS_TX ? "setsockopt(TLS_TX)" : "setsockopt(TLS_RX)";
 	return setsockopt(fd, SOL_TLS, opt, k->info, k->len);
+}
+
+/* --rx-no-pad: the peer promises TLS 1.3 records without padding. */
+static int ktls_rx_no_pad(const struct bench *b, int fd, const char **what)
+{
+	int one = 1;
+
+	if (!b->rx_no_pad)
+		return 0;
+	*what = "setsockopt(TLS_RX_EXPECT_NO_PAD)";
+	return setsockopt(fd, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one, sizeof(one));
 }
 
 /* ------------------------------------------------------------- OpenSSL */
@@ -777,8 +792,9 @@ static void report(const struct bench *b, const struct side *tx,
 		json_str("module", mod, 0);
 		json_str("kernel", u.release, 0);
 		json_str("mode", b->impl == I_CRYPTO ? "aead" : mode_names[b->mode], 0);
-		printf("\"size\":%zu,\"more\":%s,\"slices\":%d,\"streams\":%d,",
-		       b->size, b->more ? "true" : "false", b->ulp2 ? b->slices : 0,
+		printf("\"size\":%zu,\"more\":%s,\"rx_no_pad\":%s,\"slices\":%d,"
+		       "\"streams\":%d,", b->size, b->more ? "true" : "false",
+		       b->rx_no_pad ? "true" : "false", b->ulp2 ? b->slices : 0,
 		       b->streams);
 		json_str("tls", ver, 0);
 		json_str("cipher", b->impl == I_TCP ? "-" : b->cd->name, 0);
@@ -819,6 +835,7 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		{ "size", required_argument, 0, 's' },
 		{ "more", no_argument, 0, 'M' },
 		{ "tls", required_argument, 0, 'V' },
+		{ "rx-no-pad", no_argument, 0, 'P' },
 		{ "cipher", required_argument, 0, 'c' },
 		{ "time", required_argument, 0, 't' },
 		{ "file", required_argument, 0, 'f' },
@@ -877,6 +894,9 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 				b->version = TLS_1_3_VERSION;
 			else
 				goto bad;
+			break;
+		case 'P':
+			b->rx_no_pad = 1;
 			break;
 		case 'c':
 			cipher = optarg;
@@ -943,6 +963,12 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			PROG_NAME);
 		return -1;
 	}
+	if (b->rx_no_pad && (b->mode != M_RECV || b->impl != I_KTLS ||
+			     b->version != TLS_1_3_VERSION)) {
+		fprintf(stderr, "%s bench: --rx-no-pad is for --mode recv with "
+			"--impl ktls and --tls 1.3\n", PROG_NAME);
+		return -1;
+	}
 	if (b->ulp2 && b->impl != I_KTLS) {
 		fprintf(stderr, "%s bench: --compare is for kernel TLS ULPs\n", PROG_NAME);
 		return -1;
@@ -1001,7 +1027,8 @@ static int run_compare(struct bench *b, int file_fd)
 		setsockopt(r[i], SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 		if (make_keys(b, &k) < 0 ||
 		    ktls_attach(s[i], ulps[i], TLS_TX, &k, &what) < 0 ||
-		    (b->mode == M_RECV && ktls_attach(r[i], ulps[i], TLS_RX, &k, &what) < 0)) {
+		    (b->mode == M_RECV && (ktls_attach(r[i], ulps[i], TLS_RX, &k, &what) < 0 ||
+					   ktls_rx_no_pad(b, r[i], &what) < 0))) {
 			fprintf(stderr, "%s bench: %s with ULP `%s': %s\n", PROG_NAME,
 				what[0] ? what : "key material", ulps[i], strerror(errno));
 			return -1;
@@ -1119,7 +1146,8 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 	if (b->impl == I_KTLS) {
 		if (make_keys(b, &k) < 0 ||
 		    ktls_attach(s, b->ulp, TLS_TX, &k, &what) < 0 ||
-		    (b->mode == M_RECV && ktls_attach(r, b->ulp, TLS_RX, &k, &what) < 0)) {
+		    (b->mode == M_RECV && (ktls_attach(r, b->ulp, TLS_RX, &k, &what) < 0 ||
+					   ktls_rx_no_pad(b, r, &what) < 0))) {
 			fprintf(stderr, "%s bench: %s with ULP `%s': %s\n", PROG_NAME,
 				what[0] ? what : "key material", b->ulp, strerror(errno));
 			return -1;

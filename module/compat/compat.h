@@ -4,6 +4,7 @@
 #define KTLS_COMPAT_H
 
 #include <linux/bvec.h>
+#include <linux/mm.h>
 #include <linux/uio.h>
 #include <net/tcp.h>
 
@@ -72,6 +73,51 @@ static inline int ktls_compat_push(struct sock *sk, const struct bio_vec *bv,
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, nbv, skip + len);
 	iov_iter_advance(&msg.msg_iter, skip);
 	return tcp_sendmsg_locked(sk, &msg, len);
+#endif
+}
+
+/**
+ * ktls_compat_pages_get() - take pages of a user-backed iterator to write to
+ * @iter: destination iterator (ITER_UBUF or ITER_IOVEC); advanced
+ * @pages: filled with up to @maxpages pages
+ * @maxsize: bytes wanted
+ * @maxpages: room in @pages
+ * @off: set to the offset of the first byte in @pages[0]
+ *
+ * Release them with ktls_compat_pages_put().
+ *
+ * Return: bytes taken (the pages cover @off + that), or a negative errno.
+ */
+static inline ssize_t ktls_compat_pages_get(struct iov_iter *iter,
+					    struct page **pages,
+					    size_t maxsize,
+					    unsigned int maxpages,
+					    size_t *off)
+{
+#ifdef COMPAT_HAS_ITER_EXTRACT
+	return iov_iter_extract_pages(iter, &pages, maxsize, maxpages, 0, off);
+#else
+	return iov_iter_get_pages2(iter, pages, maxsize, maxpages, off);
+#endif
+}
+
+/**
+ * ktls_compat_pages_put() - release pages of ktls_compat_pages_get()
+ * @iter: the iterator they came from
+ * @pages: the pages
+ * @n: how many
+ *
+ * They were written to: pinned pages are marked dirty as they are unpinned.
+ */
+static inline void ktls_compat_pages_put(const struct iov_iter *iter,
+					 struct page **pages, unsigned int n)
+{
+#ifdef COMPAT_HAS_ITER_EXTRACT
+	if (iov_iter_extract_will_pin(iter))
+		unpin_user_pages_dirty_lock(pages, n, true);
+#else
+	while (n--)
+		put_page(pages[n]);
 #endif
 }
 

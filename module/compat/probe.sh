@@ -34,4 +34,6 @@ probe COMPAT_RECVMSG_ADDR_LEN include/net/sock.h \
 	'size_t len, int flags, int \*addr_len\);'
 # nth_page() (7.x: pages of a compound page are contiguous, page + n).
 probe COMPAT_HAS_NTH_PAGE include/linux/mm.h '#define nth_page\('
+# iov_iter_extract_pages() pins user pages (6.3); before: get_pages2 refs.
+probe COMPAT_HAS_ITER_EXTRACT include/linux/uio.h 'iov_iter_extract_pages\('
 echo

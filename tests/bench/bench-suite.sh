@@ -12,7 +12,8 @@
 # BENCH_TIME (seconds per module in a compared run; other runs take half),
 # BENCH_FULL=1 (every cipher, both TLS
 # versions, every mode), BENCH_CIPHERS, BENCH_TLS, BENCH_KMODES (the
-# compared modes), BENCH_PAIR (default tls,ktls; tls,tls is an A/A run
+# compared modes; recv:nopad is recv with TLS_RX_EXPECT_NO_PAD, TLS 1.3
+# only), BENCH_PAIR (default tls,ktls; tls,tls is an A/A run
 # showing the method's noise floor), BENCH_PARTS (default "tcp crypto
 # compare openssl streams scale profile"), BENCH_AA=1 (also an A/A run of
 # the in-tree module against itself per compared mode and round, printed
@@ -94,6 +95,7 @@ margs() {	# margs send:16K:more -> --mode send --size 16K --more
 	case "$m" in sendfile|splice) set -- "$@" --file-size 2M ;; esac
 	case "$rest" in
 	*:more) set -- "$@" --size "${rest%:more}" --more ;;
+	nopad) set -- "$@" --rx-no-pad ;;
 	?*) set -- "$@" --size "$rest" ;;
 	esac
 	echo "$@"
@@ -113,6 +115,8 @@ while [ $r -lt "$ROUNDS" ]; do
 			[ $ncr = 0 ] ||
 				run "r$r crypto $c tls$v" --impl crypto --cipher "$c" --tls "$v"
 			for m in $KMODES; do
+				# TLS_RX_EXPECT_NO_PAD is TLS 1.3 only
+				case "$m:$v" in *:nopad:1.2) continue ;; esac
 				# shellcheck disable=SC2046
 				run "r$r compare $PAIR $m $c tls$v" --compare $PAIR \
 					--time "$TIME" --slices "$SLICES" \

@@ -31,6 +31,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/tls.h>
 
@@ -960,6 +961,98 @@ TEST_F(peer13, rx_padded_alert)
 	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 2);
 	EXPECT_EQ(type, REF_TYPE_ALERT);
 	EXPECT_EQ(memcmp(out, alert, 2), 0);
+}
+
+/*
+ * TLS_RX_EXPECT_NO_PAD: a data record read into a buffer that holds it is
+ * decrypted straight into the reader's pages, the type byte being last.
+ * Records that break the promise are decrypted again (TlsDecryptRetry;
+ * padding also counts TlsRxNoPadViolation) and read as without it.
+ */
+static void rx13_no_pad(struct __test_metadata *_metadata, struct peer *p)
+{
+	int one = 1;
+
+	ASSERT_EQ(setsockopt(p->kfd, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one,
+			     sizeof(one)), 0);
+}
+
+/* Records of several sizes, each read whole through a split iovec. */
+TEST_F(peer13, rx_no_pad_data_iovec)
+{
+	static uint8_t in[REF_MAX_PT], out[REF_MAX_PT + 7];
+	static const size_t lens[] = { REF_MAX_PT, 1, 0, 4097, 1000 };
+	long retry = stat_value("TlsDecryptRetry");
+	size_t i;
+
+	rx13_no_pad(_metadata, &self->p);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct iovec iov[3] = {
+			{ out, 3 }, { out + 3, 4096 },
+			{ out + 4099, sizeof(out) - 4099 },
+		};
+		ssize_t want = lens[i];
+
+		rnd(in, lens[i]);
+		ref_send(_metadata, &self->p, REF_TYPE_DATA, in, lens[i], 0);
+		if (!lens[i])
+			continue;	/* consumed with the next one */
+		EXPECT_EQ(readv(self->p.kfd, iov, 3), want);
+		EXPECT_EQ(memcmp(in, out, lens[i]), 0);
+	}
+	EXPECT_EQ(stat_value("TlsDecryptRetry"), retry);
+}
+
+/* The buffer holds the record with its padding: decrypted, then retried. */
+TEST_F(peer13, rx_no_pad_padded_retried)
+{
+	static uint8_t in[3000], out[4096];
+	long retry = stat_value("TlsDecryptRetry");
+	long viol = stat_value("TlsRxNoPadViolation");
+
+	rx13_no_pad(_metadata, &self->p);
+	rnd(in, sizeof(in));
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, sizeof(in), 20);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), sizeof(in));
+	EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	ref_send(_metadata, &self->p, REF_TYPE_DATA, in, 1, 0);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), 1);
+	EXPECT_EQ(out[0], in[0]);
+	EXPECT_EQ(stat_value("TlsDecryptRetry"), retry + 1);
+	EXPECT_EQ(stat_value("TlsRxNoPadViolation"), viol + 1);
+}
+
+TEST_F(peer13, rx_no_pad_alert_retried)
+{
+	uint8_t alert[2] = { 1, 0 }, out[64];
+	long retry = stat_value("TlsDecryptRetry");
+	long viol = stat_value("TlsRxNoPadViolation");
+	int type;
+
+	rx13_no_pad(_metadata, &self->p);
+	ref_send(_metadata, &self->p, REF_TYPE_ALERT, alert, 2, 0);
+	EXPECT_EQ(recv_type(self->p.kfd, out, sizeof(out), 0, &type), 2);
+	EXPECT_EQ(type, REF_TYPE_ALERT);
+	EXPECT_EQ(memcmp(out, alert, 2), 0);
+	EXPECT_EQ(stat_value("TlsDecryptRetry"), retry + 1);
+	EXPECT_EQ(stat_value("TlsRxNoPadViolation"), viol);
+}
+
+TEST_F(peer13, rx_no_pad_bad_tag_ebadmsg)
+{
+	static uint8_t in[3000], rec[REC_BUF], out[4000];
+	ssize_t n;
+
+	rx13_no_pad(_metadata, &self->p);
+	rnd(in, sizeof(in));
+	n = ref_seal(&self->p.rx, REF_TYPE_DATA, in, sizeof(in), 0, rec);
+	ASSERT_GT(n, 0);
+	rec[n - 1] ^= 0x01;
+	send_all(_metadata, self->p.pfd, rec, n);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
+	EXPECT_EQ(recv(self->p.kfd, out, sizeof(out), 0), -1);
+	EXPECT_EQ(errno, EBADMSG);
 }
 
 /* The kernel sends no padding; its inner type byte is last. */
