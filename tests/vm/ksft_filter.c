@@ -18,6 +18,7 @@
 #include <fnmatch.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #ifdef KTLS_KSFT_INIT3
 /*
@@ -120,6 +121,27 @@ static int ktls_selected(const char *name)
 static int ktls_known_limit, ktls_floor;
 static int ktls_shard, ktls_nshards = 1, ktls_seen;
 
+/*
+ * A copy of test @t in memory shared with the processes it forks, as the
+ * harness allocates its own. Since 6.9 the harness runs setup and body
+ * in a grandchild that reports an ASSERT/EXPECT failure only by writing
+ * the shared metadata and exiting 0: a copy in private memory (malloc)
+ * would turn every such failure into "ok".
+ */
+static struct __test_metadata *ktls_shared_test(const struct __test_metadata *t)
+{
+	struct __test_metadata *nt = mmap(NULL, sizeof(*nt),
+					  PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (nt == MAP_FAILED) {
+		perror("ksft_filter: mmap");
+		exit(2);
+	}
+	*nt = *t;
+	return nt;
+}
+
 /* A copy of @f with variant @v (or none) and its selected tests. */
 static struct __fixture_metadata *
 ktls_fixture_copy(struct __fixture_metadata *f,
@@ -146,8 +168,7 @@ ktls_fixture_copy(struct __fixture_metadata *f,
 			continue;
 		if (ktls_seen++ % ktls_nshards != ktls_shard)
 			continue;
-		nt = malloc(sizeof(*nt));
-		*nt = *t;
+		nt = ktls_shared_test(t);
 		if (nt->timeout < ktls_floor)
 			nt->timeout = ktls_floor;
 		if (ktls_known_limit > 0 && nt->timeout > ktls_known_limit &&

@@ -16,6 +16,7 @@
 set -uo pipefail
 VM=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 trap 'rm -rf "$TMP"' EXIT
 PASS=0 FAIL=0
 
@@ -112,6 +113,68 @@ shard_case red shard-dies 2 die
 shard_case red shard-loses-tests 2 lose
 shard_case red shard-without-plan 2 noplan
 shard_case red plans-short-of-count 2 badcount
+
+# ---- part 1d: ksft_filter.c with each series' own kselftest_harness.h
+# (from the linux-source trees deps.sh unpacked): a failing ASSERT/EXPECT
+# in a test body or fixture setup must come out "not ok", whole and in
+# shards. Since 6.9 the harness runs them in a grandchild that reports a
+# failure only through the test's metadata in shared memory; a filter that
+# copies that metadata into private memory reports every such failure as
+# "ok" (it did from 2026-11-23 to 2026-12-05: tests/vm/ksft_filter.c).
+cat > "$TMP/harness-probe.c" <<'EOS'
+#include "kselftest_harness.h"
+FIXTURE(f) { int x; };
+FIXTURE_VARIANT(f) { int bad_setup; };
+FIXTURE_VARIANT_ADD(f, good) { .bad_setup = 0, };
+FIXTURE_VARIANT_ADD(f, badsetup) { .bad_setup = 1, };
+FIXTURE_SETUP(f) { self->x = 1; ASSERT_EQ(0, variant->bad_setup); }
+FIXTURE_TEARDOWN(f) { }
+TEST_F(f, passes) { EXPECT_EQ(1, self->x); }
+TEST_F(f, assert_fails) { ASSERT_EQ(2, self->x); }
+TEST_F(f, expect_fails) { EXPECT_EQ(2, self->x); }
+TEST(plain_fails) { ASSERT_EQ(1, 2); }
+TEST(plain_passes) { ASSERT_EQ(1, 1); }
+TEST_HARNESS_MAIN
+EOS
+# name -> expected result, every other line of the TAP stream ignored
+want_probe="f.good.passes ok
+f.good.assert_fails not
+f.good.expect_fails not
+f.badsetup.passes not
+f.badsetup.assert_fails not
+f.badsetup.expect_fails not
+global.plain_fails not
+global.plain_passes ok"
+probe_tap() {	# TAP lines -> "name ok|not", sorted
+	sed -nE 's/^(not )?ok [0-9]+ ([^ ]+).*/\2 \1/p' | sed -E 's/ not $/ not/; s/ $/ ok/' | sort
+}
+nprobe=0
+for st in "$CACHE"/src/linux-source-*/tools/testing/selftests; do
+	[ -f "$st/kselftest_harness.h" ] || continue
+	series=${st#"$CACHE"/src/linux-source-}; series=${series%%/*}
+	nprobe=$((nprobe + 1))
+	bin=$TMP/harness-probe-$series
+	if ! gcc -O1 -w -I"$st" -DKSFT_SOURCE="\"$TMP/harness-probe.c\"" \
+		-o "$bin" "$VM/ksft_filter.c" > "$TMP/probe-$series.log" 2>&1; then
+		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: build failed"
+		sed 's/^/    /' "$TMP/probe-$series.log" | head -5
+		continue
+	fi
+	whole=$("$bin" 2>&1 | probe_tap)
+	sharded=$({ KTLS_SHARD=0/2 "$bin"; KTLS_SHARD=1/2 "$bin"; } 2>&1 | probe_tap)
+	exp=$(sort <<<"$want_probe")
+	for run in whole sharded; do
+		if [ "${!run}" = "$exp" ]; then
+			PASS=$((PASS + 1)); echo "ok - ksft_filter $series ($run): failures in setup and body are \"not ok\""
+		else
+			FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series ($run): got"
+			diff <(echo "$exp") <(echo "${!run}") | sed 's/^/    /'
+		fi
+	done
+done
+if [ $nprobe = 0 ]; then
+	FAIL=$((FAIL + 1)); echo "not ok - ksft_filter: no linux-source selftests in $CACHE/src (run scripts/deps.sh)"
+fi
 
 # ---- part 1b: the accelerator decision (tests/vm/accel.sh), no VM: a
 # fake /dev/kvm, /proc/cpuinfo and qemu
