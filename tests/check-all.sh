@@ -6,12 +6,6 @@
 # is red when it exits non-zero. VM steps count listed known failures as
 # failed in their own line but are green when all of them are expected;
 # here they are reported as skipped (known gaps, see tests/vm/known-*).
-# Steps of kind `ref` measure Debian's in-tree tls.ko with the upstream
-# selftest of each series: the reference ktls is a drop-in for. They are
-# red like any step on an unexpected result (a failure not in
-# known-failures-<series>-intree.txt, or a listed one that passes), but
-# their counts are the reference's, not ours: they go to a line of their
-# own before the total.
 # The last line is the total: `N passed, N failed, N skipped`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +13,6 @@ NATIVE_ONLY=0
 [ "${1:-}" = --native ] && NATIVE_ONLY=1
 
 TOTAL_P=0 TOTAL_F=0 TOTAL_K=0
-REF_P=0 REF_K=0 REF_LINES=()
 RED=()
 # steps begun and finished: a step the shell abandons (an error in this
 # script, not in the test) must not leave the run green
@@ -27,7 +20,7 @@ BEGUN=0 FINISHED=0
 LOGDIR=build/check
 mkdir -p "$LOGDIR"
 
-step() {	# step NAME KIND COMMAND...   (KIND: native | vm | ref)
+step() {	# step NAME KIND COMMAND...   (KIND: native | vm)
 	local name=$1 kind=$2 log=$LOGDIR/$1.log rc p f k line t0
 	shift 2
 	BEGUN=$((BEGUN + 1))
@@ -39,7 +32,7 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm | ref)
 	p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
 	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 	[ -n "$line" ] || { p=0; f=1; }
-	if [ "$kind" != native ]; then
+	if [ "$kind" = vm ]; then
 		grep -E '^(suite |  |\[vm\] (RED|verdict|logs))' "$log"
 		k=$(grep -cE '^(XFAIL|FLAKY-FAIL) ' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$log")/tests.txt" 2>/dev/null) || true
 	else
@@ -54,15 +47,7 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm | ref)
 		RED+=("$name (exit $rc, log $log)")
 		[ $f -gt 0 ] || f=1	# a red step counts as a failure
 	fi
-	if [ "$kind" = ref ]; then
-		# the reference's passes and listed failures are not ours;
-		# an unexpected result is (f, and the step is red)
-		REF_P=$((REF_P + p)) REF_K=$((REF_K + k))
-		REF_LINES+=("$name: $p passed, $k listed failures of the in-tree module")
-		TOTAL_F=$((TOTAL_F + f))
-	else
-		TOTAL_P=$((TOTAL_P + p)) TOTAL_F=$((TOTAL_F + f)) TOTAL_K=$((TOTAL_K + k))
-	fi
+	TOTAL_P=$((TOTAL_P + p)) TOTAL_F=$((TOTAL_F + f)) TOTAL_K=$((TOTAL_K + k))
 	echo "--- $name: ${line:-no result line} [exit $rc, $(( $(date +%s) - t0 ))s]"
 	FINISHED=$((FINISHED + 1))
 }
@@ -93,13 +78,6 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--suites selftest,lifecycle --env KTLS_LIFECYCLE_CYCLES=5
 	step vm-7.2-ktls vm bash tests/vm/run.sh --series 7.2 --module ktls \
 		--suites selftest
-	# the reference: Debian's in-tree tls.ko under the same upstream
-	# selftest on each series (issue 17; docs/testing.md). Three shards:
-	# its failing rekey tests on 6.12 wait out a 5 s timeout each.
-	for s in 6.1 6.12 7.3 7.2; do
-		step "ref-$s-intree" ref bash tests/vm/run.sh --series $s \
-			--module intree --suites selftest --shards 3
-	done
 	# KASAN/UBSAN/lockdep/kmemleak kernel, built once and cached; its
 	# selftest stays in one process (shards not measured there yet)
 	step debug-kernel native bash -c "bash scripts/debug-kernel.sh && echo '1 passed, 0 failed'"
@@ -109,17 +87,13 @@ fi
 echo
 [ "$FINISHED" = "$BEGUN" ] ||
 	RED+=("check-all.sh: $((BEGUN - FINISHED)) step(s) abandoned by an error in the script")
-if [ $NATIVE_ONLY = 0 ] && [ "$FINISHED" -lt 21 ]; then
-	RED+=("check-all.sh: only $FINISHED of 21 steps finished")
+if [ $NATIVE_ONLY = 0 ] && [ "$FINISHED" -lt 17 ]; then
+	RED+=("check-all.sh: only $FINISHED of 17 steps finished")
 fi
 if [ ${#RED[@]} -gt 0 ]; then
 	for r in "${RED[@]}"; do echo "RED: $r"; done
 else
 	echo "all steps green ($TOTAL_K known gaps counted as skipped)"
-fi
-if [ ${#REF_LINES[@]} -gt 0 ]; then
-	echo "reference, in-tree tls.ko (not counted below):"
-	for r in "${REF_LINES[@]}"; do echo "  $r"; done
 fi
 echo "$TOTAL_P passed, $TOTAL_F failed, $TOTAL_K skipped"
 [ ${#RED[@]} -eq 0 ]
