@@ -278,16 +278,30 @@ log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}) module=$MODULE${MODA
 CMDLINE="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
 # Debug kernel: kmemleak reports with real addresses (not hashed).
 [ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"
-set +e
-timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" ${ICOUNT[@]+"${ICOUNT[@]}"} \
-	-m 1536 -smp $SMP -nodefaults -display none -no-reboot \
-	-serial "file:$RUN/console.log" -serial "file:$RUN/results.log" \
-	-kernel "$VMLINUZ" -initrd "$RUN/initrd.gz" \
-	-append "$CMDLINE" \
-	</dev/null >"$RUN/qemu.log" 2>&1
-QRC=$?
-set -e
-sed -i 's/\r$//' "$RUN/console.log" "$RUN/results.log"
+# A guest that dies before init's KTLS-BOOTED (printed before any module
+# is loaded: the kernel's own boot, e.g. TCG tripping over boot-time code
+# patching with two vCPUs) is booted once more; its console is kept as
+# console-boot1.log. A second such boot, or anything after KTLS-BOOTED, is
+# judged as it is.
+for BOOT in 1 2; do
+	set +e
+	timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" ${ICOUNT[@]+"${ICOUNT[@]}"} \
+		-m 1536 -smp $SMP -nodefaults -display none -no-reboot \
+		-serial "file:$RUN/console.log" -serial "file:$RUN/results.log" \
+		-kernel "$VMLINUZ" -initrd "$RUN/initrd.gz" \
+		-append "$CMDLINE" \
+		</dev/null >"$RUN/qemu.log" 2>&1
+	QRC=$?
+	set -e
+	sed -i 's/\r$//' "$RUN/console.log" "$RUN/results.log"
+	if [ $BOOT = 1 ] && ! grep -q '^KTLS-BOOTED' "$RUN/results.log"; then
+		log "the guest died before init ran (qemu exit $QRC; $(grep -m1 -E 'panic|Oops|BUG' "$RUN/console.log" | cut -c1-100)): booting once more"
+		mv "$RUN/console.log" "$RUN/console-boot1.log"
+		rm -f "$RUN/results.log"
+		continue
+	fi
+	break
+done
 
 # --------------------------------------------------------------- verdict
 bash "$VMDIR/parse.sh" "$RUN" "$KNOWN" "$QRC"
