@@ -426,6 +426,16 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	DECLARE_CRYPTO_WAIT(wait);
 	int n, err;
 
+	/*
+	 * No record after the one numbered 2^64 - 1 could have its own
+	 * number, so that one is not sent either: the socket is done with
+	 * EBADMSG, as upstream since 7.x (its recseq_wrap test).
+	 */
+	if (!memchr_inv(tx->c.seq, 0xff, KTLS_REC_SEQ_LEN)) {
+		WRITE_ONCE(sk->sk_err, EBADMSG);
+		sk_error_report(sk);
+		return -EBADMSG;
+	}
 	err = ktls_rec_alloc(sk, rec, plain + p->overhead);
 	if (err)
 		return err;
@@ -487,11 +497,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 		put_page(rec->ext[n].bv_page);
 	rec->next = 0;
 
-	if (ktls_seq_inc(tx->c.seq)) {
-		/* 2^64 records: the key must not be used again */
-		WRITE_ONCE(sk->sk_err, EBADMSG);
-		sk_error_report(sk);
-	}
+	ktls_seq_inc(tx->c.seq);	/* can't wrap: checked above */
 	if (p->explicit_len)
 		ktls_iv_advance(p, tx->c.salt_iv);
 
