@@ -511,6 +511,18 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
 }
 
 /*
+ * A record was taken out of TCP and decrypted: count it, and find the next
+ * one. Called with lock_sock held.
+ */
+static void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx)
+{
+	if (ktls_seq_inc(rx->c.seq))
+		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
+	else
+		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
+}
+
+/*
  * Take the whole record at copied_seq (rx->rec_len bytes, checked by
  * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs.
  * Called with lock_sock held. Return: 0 or a negative errno.
@@ -562,10 +574,7 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	}
 	list_add_tail(&rec->list, &rx->recs);
 	ktls_rx_check_key_update(sk, rx, rec);
-	if (ktls_seq_inc(rx->c.seq))
-		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
-	else
-		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
+	ktls_rx_record_done(sk, rx);
 	return 0;
 }
 
@@ -904,10 +913,7 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 	ktls_rx_type(msg, KTLS_CT_APPLICATION_DATA, type);
 	*copied += plain;
 	msg->msg_flags |= MSG_EOR;
-	if (ktls_seq_inc(rx->c.seq))
-		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
-	else
-		ktls_rx_parse(sk, rx);	/* keep ->ready right for poll */
+	ktls_rx_record_done(sk, rx);
 	return 1;
 }
 
