@@ -122,22 +122,34 @@ static int ktls_known_limit, ktls_floor;
 static int ktls_shard, ktls_nshards = 1, ktls_seen;
 
 /*
- * A copy of test @t in memory shared with the processes it forks, as the
- * harness allocates its own. Since 6.9 the harness runs setup and body
- * in a grandchild that reports an ASSERT/EXPECT failure only by writing
- * the shared metadata and exiting 0: a copy in private memory (malloc)
- * would turn every such failure into "ok".
+ * A copy of test @t where the harness keeps its own. Since 6.9 (whose
+ * harness has FIXTURE_TEARDOWN_PARENT) the harness runs setup and body in
+ * a grandchild that reports an ASSERT/EXPECT failure only by writing the
+ * metadata, which it keeps in shared memory, and exiting 0: a private copy
+ * (malloc) there turns every such failure into "ok". Older harnesses
+ * (6.1) keep it private and do `t->pid = fork()`, so the child writes 0
+ * there too: in shared memory that write can land after the parent's,
+ * which then waits for no child and reads an unset status ("terminated
+ * unexpectedly by signal 125" under load).
  */
-static struct __test_metadata *ktls_shared_test(const struct __test_metadata *t)
+static struct __test_metadata *ktls_test_copy(const struct __test_metadata *t)
 {
-	struct __test_metadata *nt = mmap(NULL, sizeof(*nt),
-					  PROT_READ | PROT_WRITE,
-					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct __test_metadata *nt;
 
+#ifdef FIXTURE_TEARDOWN_PARENT
+	nt = mmap(NULL, sizeof(*nt), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (nt == MAP_FAILED) {
 		perror("ksft_filter: mmap");
 		exit(2);
 	}
+#else
+	nt = malloc(sizeof(*nt));
+	if (!nt) {
+		perror("ksft_filter: malloc");
+		exit(2);
+	}
+#endif
 	*nt = *t;
 	return nt;
 }
@@ -168,7 +180,7 @@ ktls_fixture_copy(struct __fixture_metadata *f,
 			continue;
 		if (ktls_seen++ % ktls_nshards != ktls_shard)
 			continue;
-		nt = ktls_shared_test(t);
+		nt = ktls_test_copy(t);
 		if (nt->timeout < ktls_floor)
 			nt->timeout = ktls_floor;
 		if (ktls_known_limit > 0 && nt->timeout > ktls_known_limit &&

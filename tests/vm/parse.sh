@@ -44,6 +44,15 @@ grep -E '^(FAIL|SKIP|XPASS|XFAIL|FLAKY-FAIL) ' "$RUN/tests.txt" | sort | awk '
 	$1 == "XFAIL" { xf++; next }
 	{ print "  " $0 }
 	END { if (xf) print "  (" xf " known failures, listed in tests.txt)" }'
+# What the harness said of each unexpected failure (its RUN/FAIL lines and
+# the "file:line:test:Expected ..." ones; shards interleave, so by name):
+# the CI log is often all there is of a run on another machine.
+grep '^FAIL ' "$RUN/tests.txt" | head -n 5 | while read -r _ full; do
+	name=${full#*:}
+	echo "  --- $full, from results.log:"
+	grep -F -e "$name" -e ":${name##*.}:" "$RES" | grep -v '^ok ' |
+		tail -n 12 | sed 's/^/    /'
+done
 nf=$(grep -c '^FAIL ' "$RUN/tests.txt")
 ns=$(grep -c '^SKIP ' "$RUN/tests.txt")
 nx=$(grep -c '^XPASS ' "$RUN/tests.txt")
