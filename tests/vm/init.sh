@@ -82,6 +82,7 @@ step_suites() {
 		name=${s##*/}
 		name=${name#*-}
 		say "KTLS-SUITE-BEGIN $name"
+		t0=$(date +%s)
 		cd /tmp || return
 		# shellcheck disable=SC2046
 		KTLS_FILTER="$(cat /etc/ktls-filter)" \
@@ -91,7 +92,7 @@ step_suites() {
 		KTLS_TEST_TIMEOUT=$TEST_TIMEOUT env $SUITE_ENV \
 			timeout -s KILL "$GTIMEOUT" "$s" > "$OUT" 2>&1
 		rc=$?
-		say "KTLS-SUITE-END $name rc=$rc"
+		say "KTLS-SUITE-END $name rc=$rc secs=$(($(date +%s) - t0))"
 		[ $rc = 137 ] && fail "suite $name killed after ${GTIMEOUT}s"
 	done
 }

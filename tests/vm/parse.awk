@@ -17,7 +17,9 @@ BEGIN {
 { sub(/\r$/, "") }
 /^KTLS-SUITE-BEGIN / { suite = $2; insuite = 1; plan[suite] = -1; n[suite] = 0
 	order[++ns] = suite; next }
-/^KTLS-SUITE-END / { ended[$2] = 1; insuite = 0; next }
+/^KTLS-SUITE-END / { ended[$2] = 1; insuite = 0
+	if (match($0, /secs=[0-9]+/)) secs[$2] = ", " substr($0, RSTART + 5, RLENGTH - 5) " s"
+	next }
 !insuite { next }
 /^KTLS-SHARD-BROKEN / { sub(/^KTLS-SHARD-BROKEN /, ""); print "PROBLEM suite " suite ": " $0; next }
 /testing without tls/ { notls[suite] = 1 }
@@ -42,13 +44,13 @@ BEGIN {
 END {
 	for (i = 1; i <= ns; i++) {
 		s = order[i]
-		printf "suite %s: plan %d, ran %d: %d passed, %d failed (%d known), %d skipped, %d known-but-passed, %d flaky (%d failed)\n", \
+		printf "suite %s: plan %d, ran %d: %d passed, %d failed (%d known), %d skipped, %d known-but-passed, %d flaky (%d failed)%s\n", \
 			s, plan[s], n[s], \
 			cnt[s, "PASS"] + cnt[s, "XPASS"] + cnt[s, "FLAKY-PASS"], \
 			cnt[s, "FAIL"] + cnt[s, "XFAIL"] + cnt[s, "FLAKY-FAIL"], \
 			cnt[s, "XFAIL"] + cnt[s, "FLAKY-FAIL"], \
 			cnt[s, "SKIP"], cnt[s, "XPASS"], \
-			cnt[s, "FLAKY-PASS"] + cnt[s, "FLAKY-FAIL"], cnt[s, "FLAKY-FAIL"]
+			cnt[s, "FLAKY-PASS"] + cnt[s, "FLAKY-FAIL"], cnt[s, "FLAKY-FAIL"], secs[s]
 		if (!ended[s]) print "PROBLEM suite " s " did not finish"
 		if (plan[s] < 0) print "PROBLEM suite " s " printed no TAP plan"
 		else if (n[s] < plan[s]) print "PROBLEM suite " s ": " n[s] " results for a plan of " plan[s]
