@@ -49,9 +49,20 @@ struct ktls_tx_rec {
 	u8 nseg;
 	u8 next;	/* entries in ext[]: plaintext is referenced */
 	u32 cap;	/* bytes backed by seg[] */
-	u32 len;	/* open: plaintext bytes; closed: record bytes */
-	u32 sent;	/* closed: bytes TCP has taken */
+	u32 len;	/* plaintext bytes */
 	u8 type;	/* content type */
+};
+
+/*
+ * A sealed record not all taken by TCP: the open record's segments, which
+ * now hold the ciphertext. It never references plaintext pages (ext[]),
+ * so it leaves them out and struct ktls_tx fits in 512 bytes.
+ */
+struct ktls_tx_sealed {
+	struct bio_vec seg[KTLS_TX_SEGS];
+	u8 nseg;
+	u32 len;	/* record bytes */
+	u32 sent;	/* bytes TCP has taken */
 };
 
 /*
@@ -75,9 +86,8 @@ struct ktls_tx_scratch {
  */
 struct ktls_tx {
 	struct ktls_crypto c;
-	struct mutex *lock;		/* &ctx->tx_lock */
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
-	struct ktls_tx_rec closed;	/* encrypted, not all taken by TCP */
+	struct ktls_tx_sealed closed;	/* encrypted, not all taken by TCP */
 	struct ktls_tx_scratch *scr;	/* NULL outside a sealing call */
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
@@ -115,6 +125,15 @@ static void ktls_rec_free(struct ktls_tx_rec *rec)
 		put_page(rec->seg[i].bv_page);
 	for (i = 0; i < rec->next; i++)
 		put_page(rec->ext[i].bv_page);
+	memset(rec, 0, sizeof(*rec));
+}
+
+static void ktls_sealed_free(struct ktls_tx_sealed *rec)
+{
+	int i;
+
+	for (i = 0; i < rec->nseg; i++)
+		put_page(rec->seg[i].bv_page);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -419,6 +438,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	struct ktls_tx_rec *rec = &tx->open;
 	u32 base = ktls_tx_payload_off(tx);
 	u32 plain = rec->len;
+	u8 type = rec->type;
 	struct ktls_tx_scratch *scr;
 	struct scatterlist *sg, *src;
 	struct aead_request *req;
@@ -501,11 +521,12 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	if (p->explicit_len)
 		ktls_iv_advance(p, tx->c.salt_iv);
 
-	tx->closed = *rec;
+	memcpy(tx->closed.seg, rec->seg, sizeof(rec->seg));
+	tx->closed.nseg = rec->nseg;
 	tx->closed.len = plain + p->overhead;
 	tx->closed.sent = 0;
 	memset(rec, 0, sizeof(*rec));
-	rec->type = tx->closed.type;	/* the send loop goes on with it */
+	rec->type = type;	/* the send loop goes on with it */
 	return 0;
 }
 
@@ -515,7 +536,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
  */
 static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 {
-	struct ktls_tx_rec *rec = &tx->closed;
+	struct ktls_tx_sealed *rec = &tx->closed;
 
 	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
 	while (rec->sent < rec->len) {
@@ -529,7 +550,7 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 			return ret ? ret : -EAGAIN;
 		rec->sent += ret;
 	}
-	ktls_rec_free(rec);
+	ktls_sealed_free(rec);
 	return 0;
 }
 
@@ -681,7 +702,8 @@ out:
  */
 int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
-	struct ktls_tx *tx = ktls_tx(ktls_get_ctx(sk));
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	struct ktls_tx *tx = ktls_tx(ctx);
 	int flags = msg->msg_flags;
 	u8 type = KTLS_CT_APPLICATION_DATA;
 	int ret;
@@ -690,7 +712,7 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		      MSG_CMSG_COMPAT | KTLS_MSG_INTERNAL))
 		return -EOPNOTSUPP;
 
-	mutex_lock(tx->lock);
+	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	ret = 0;
 	if (msg->msg_controllen)
@@ -702,7 +724,7 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 					  iov_iter_is_bvec(&msg->msg_iter));
 	ktls_tx_idle(tx);
 	release_sock(sk);
-	mutex_unlock(tx->lock);
+	mutex_unlock(&ctx->tx_lock);
 	return ret;
 }
 
@@ -720,7 +742,8 @@ int ktls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 		  size_t size, int flags)
 {
-	struct ktls_tx *tx = ktls_tx(ktls_get_ctx(sk));
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	struct ktls_tx *tx = ktls_tx(ctx);
 	struct bio_vec bvec = {
 		.bv_page = page, .bv_offset = offset, .bv_len = size,
 	};
@@ -733,14 +756,14 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 		return -EOPNOTSUPP;
 	iov_iter_bvec(&from, ITER_SOURCE, &bvec, 1, size);
 
-	mutex_lock(tx->lock);
+	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
 				  flags & ~MSG_SENDPAGE_NOTLAST,
 				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST), true);
 	ktls_tx_idle(tx);
 	release_sock(sk);
-	mutex_unlock(tx->lock);
+	mutex_unlock(&ctx->tx_lock);
 	return ret;
 }
 #endif
@@ -758,7 +781,7 @@ void ktls_splice_eof(struct socket *sock)
 	if (!ctx || ctx->tx_conf != KTLS_SW)
 		return;
 	tx = ktls_tx(ctx);
-	mutex_lock(tx->lock);
+	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	if (tx->closed.len)
 		ktls_tx_push(sk, tx, 0);
@@ -766,21 +789,23 @@ void ktls_splice_eof(struct socket *sock)
 		ktls_tx_close_rec(sk, tx, 0);
 	ktls_tx_idle(tx);
 	release_sock(sk);
-	mutex_unlock(tx->lock);
+	mutex_unlock(&ctx->tx_lock);
 }
 
 static void ktls_tx_work(struct work_struct *work)
 {
 	struct ktls_tx *tx = container_of(work, struct ktls_tx, work);
 	struct sock *sk = tx->sk;
+	/* live: ktls_tx_release() cancels this work before the ctx goes */
+	struct ktls_ctx *ctx = ktls_get_ctx(sk);
 
-	mutex_lock(tx->lock);
+	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	clear_bit(KTLS_TX_SCHEDULED, &tx->flags);
 	if (tx->closed.len && !test_bit(KTLS_TX_CLOSING, &tx->flags))
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	release_sock(sk);
-	mutex_unlock(tx->lock);
+	mutex_unlock(&ctx->tx_lock);
 	sock_put(sk);
 }
 
@@ -861,7 +886,6 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	err = ktls_crypto_init(&tx->c, (void *)ctx->tx_info);
 	if (err)
 		goto err_free;
-	tx->lock = &ctx->tx_lock;
 	INIT_WORK(&tx->work, ktls_tx_work);
 	tx->sk = sk;
 	tx->max_plain = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
@@ -887,13 +911,13 @@ void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx)
 	if (cancel_work_sync(&tx->work))
 		sock_put(sk);
 
-	mutex_lock(tx->lock);
+	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	if (tx->closed.len)
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	ktls_stat_dec(sk, KTLS_STAT_CURR_TX_SW);
 	release_sock(sk);
-	mutex_unlock(tx->lock);
+	mutex_unlock(&ctx->tx_lock);
 }
 
 /**
@@ -905,7 +929,7 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 	struct ktls_tx *tx = ktls_tx(ctx);
 
 	ktls_rec_free(&tx->open);
-	ktls_rec_free(&tx->closed);
+	ktls_sealed_free(&tx->closed);
 	ktls_tx_idle(tx);
 	ktls_crypto_free(&tx->c);
 	kfree_sensitive(tx);
