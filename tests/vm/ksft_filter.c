@@ -4,8 +4,8 @@
  * the tests selected by $KTLS_FILTER and adapts the 6.1 tls.c to its helper.
  *
  * KTLS_FILTER holds space-separated fnmatch() globs over
- * "fixture.variant.test" ("fixture.test" without variants); names listed
- * in $KTLS_EXCLUDE_FILE are not run. Each fixture is split into one copy
+ * "fixture.variant.test" ("fixture.test" without variants); names or globs
+ * listed in $KTLS_EXCLUDE_FILE are not run. Each fixture is split into one copy
  * per variant holding copies of just its selected tests, so selection and
  * time limits are exact per fixture.variant.test and the harness's TAP
  * plan stays right.
@@ -95,6 +95,17 @@ static int ktls_in(const struct ktls_names *l, const char *name)
 	return 0;
 }
 
+/* Is @name matched by one of the fnmatch() globs in @l? */
+static int ktls_matched(const struct ktls_names *l, const char *name)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (!fnmatch(l->v[i], name, 0))
+			return 1;
+	return 0;
+}
+
 static int ktls_selected(const char *name)
 {
 	int i, hit = !ktls_nglobs;
@@ -102,7 +113,7 @@ static int ktls_selected(const char *name)
 	for (i = 0; i < ktls_nglobs && !hit; i++)
 		if (!fnmatch(ktls_globs[i], name, 0))
 			hit = 1;
-	return hit && !ktls_in(&ktls_excl, name);
+	return hit && !ktls_matched(&ktls_excl, name);
 }
 
 /* Append to a harness list: head->prev is the tail, tail->next NULL. */

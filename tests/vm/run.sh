@@ -17,6 +17,9 @@
 #   --skip-suites L   comma list of suites left out of the selection
 #   --filter GLOBS    comma list of fixture.variant.test globs for the
 #                     kselftest-harness suites (T= in make)
+#   --skip-tests GLOBS comma list of fixture.variant.test globs left out of
+#                     the kselftest-harness suites (not run, not counted;
+#                     named in the run's log: CI time, docs/testing.md)
 #   --known FILE      known-failures list (default per series and module)
 #   --timeout SECS    guest test time limit (default 1500)
 #   --known-timeout S harness time limit of tests with a listed known
@@ -55,6 +58,7 @@ MODARGS=""
 SUITES=""
 SKIP_SUITES=""
 FILTER=""
+SKIP_TESTS=""
 KNOWN=""
 GTIMEOUT=1500
 KNOWN_TIMEOUT=${KTLS_KNOWN_TIMEOUT:-5}
@@ -77,6 +81,7 @@ while [ $# -gt 0 ]; do
 	--suites) SUITES=$2; shift ;;
 	--skip-suites) SKIP_SUITES=$2; shift ;;
 	--filter) FILTER=$2; shift ;;
+	--skip-tests) SKIP_TESTS=$2; shift ;;
 	--known) KNOWN=$2; shift ;;
 	--timeout) GTIMEOUT=$2; shift ;;
 	--known-timeout) KNOWN_TIMEOUT=$2; shift ;;
@@ -237,6 +242,10 @@ awk -F'\t' '$1 !~ /^#/ && $1 !~ /:/ && $3 !~ /^(FLAKY|SLOW)/ { print $1 }' \
 	"$KNOWN" > "$STAGE/etc/ktls-known"
 awk -F'\t' '$1 !~ /^#/ && $3 ~ /^SLOW/ { print $1 }' "$KNOWN" \
 	> "$STAGE/etc/ktls-exclude"
+if [ -n "$SKIP_TESTS" ]; then
+	printf '%s\n' "${SKIP_TESTS//,/$'\n'}" >> "$STAGE/etc/ktls-exclude"
+	log "tests left out (--skip-tests): $SKIP_TESTS"
+fi
 
 KTLS_ALL_BUILTIN=$DEBUG \
 bash "$VMDIR/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \

@@ -188,6 +188,18 @@ for st in "$CACHE"/src/linux-source-*/tools/testing/selftests; do
 			diff <(echo "$exp") <(echo "${!run}") | sed 's/^/    /'
 		fi
 	done
+	# left out by name and by glob (run.sh --skip-tests, SLOW entries):
+	# neither run nor counted
+	printf 'f.*.expect_*\nglobal.plain_fails\n' > "$TMP/probe-exclude"
+	left=$(KTLS_EXCLUDE_FILE=$TMP/probe-exclude "$bin" 2>&1 | probe_tap)
+	nleft=$(KTLS_EXCLUDE_FILE=$TMP/probe-exclude KTLS_COUNT=1 "$bin" 2>&1)
+	exp=$(grep -vE '^(f\.[a-z]*\.expect_|global\.plain_fails)' <<<"$want_probe" | sort)
+	if [ "$left" = "$exp" ] && [ "$nleft" = 6 ]; then
+		PASS=$((PASS + 1)); echo "ok - ksft_filter $series: excluded names and globs are neither run nor counted"
+	else
+		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: exclusion (count $nleft, want 6):"
+		diff <(echo "$exp") <(echo "$left") | sed 's/^/    /'
+	fi
 done
 if [ $nprobe = 0 ]; then
 	FAIL=$((FAIL + 1)); echo "not ok - ksft_filter: no linux-source selftests in $CACHE/src (run scripts/deps.sh)"
