@@ -11,7 +11,7 @@
 # minutes a series), BENCH_CIPHERS, BENCH_TLS.  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
 # when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
-# the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA: see
+# the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
 # (docs/performance.md, Method).
@@ -48,7 +48,7 @@ for s in $SERIES_LIST; do
 		[ -z "${BENCH_CIPHERS:-}" ] || echo "BENCH_CIPHERS='$BENCH_CIPHERS'"
 		echo 'export BENCH_ROUNDS BENCH_TIME BENCH_FULL'
 		for v in BENCH_CIPHERS BENCH_TLS BENCH_KMODES BENCH_PAIR BENCH_PARTS \
-			BENCH_STREAMS BENCH_SCALE BENCH_AA; do
+			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES; do
 			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
 		done
 		sed 1d "$TOP/tests/bench/bench-suite.sh"

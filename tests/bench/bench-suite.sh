@@ -19,7 +19,8 @@
 # the in-tree module against itself per compared mode and round, printed
 # as "# AA {...}": the method's noise floor), BENCH_STREAMS (parallel
 # connections of the streams part, 64), BENCH_SCALE (pairs of the scale
-# part, "1 1000 10000").
+# part, "1 1000 10000"), BENCH_PMODES (modes of the profile part, "send:16K
+# sendfile recv"; e.g. recv:nopad for the zero-copy receive path).
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -63,7 +64,7 @@ nv=0; for _ in $VERS; do nv=$((nv + 1)); done
 nk=0; for _ in $KMODES; do nk=$((nk + 1)); done
 no=0; for _ in $OMODES; do no=$((no + 1)); done
 nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
-PMODES="send:16K sendfile recv"
+PMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
 part profile || PMODES=""
 np=0; for _ in $PMODES; do np=$((np + 1)); done
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
@@ -171,7 +172,8 @@ copy_page_to_iter _copy_from_iter _copy_to_iter skb_copy_datagram_iter
 __skb_datagram_iter crypto_aead_encrypt crypto_aead_decrypt do_tcp_sendpages
 tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
 sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
-__alloc_skb kfree_skb_reason consume_skb"
+__alloc_skb kfree_skb_reason consume_skb iov_iter_get_pages2
+iov_iter_extract_pages tcp_cleanup_rbuf sk_wait_data"
 prof_ok=0
 if [ -n "$PMODES" ] && [ -w $T/set_ftrace_filter ]; then
 	: > $T/set_ftrace_filter
