@@ -221,8 +221,11 @@ static void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
 /* Move @n bytes from the TCP queue to the end of rx->part. */
 static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 {
-	int err = ktls_rx_copy_bits(sk, rx->part->data + rx->part_got, n);
+	int err;
 
+	if (!n)
+		return 0;	/* the TCP queue may be empty */
+	err = ktls_rx_copy_bits(sk, rx->part->data + rx->part_got, n);
 	if (err)
 		return err;
 	tcp_read_done(sk, n);
@@ -760,11 +763,12 @@ static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
 }
 
 /*
- * Whether the record at copied_seq (rx->rec_len bytes, whole in TCP) may
- * be decrypted straight into @msg, @room bytes of which are left: nothing
- * is queued before it, it is known to be data before it is decrypted (TLS
- * 1.3: only the peer's promise of no padding, TLS_RX_EXPECT_NO_PAD, tells
- * that the last byte is the type), and its content fits.
+ * Whether the record at copied_seq (rx->rec_len bytes, whole in TCP or in
+ * rx->part and TCP) may be decrypted straight into @msg, @room bytes of
+ * which are left: nothing is queued before it, it is known to be data
+ * before it is decrypted (TLS 1.3: only the peer's promise of no padding,
+ * TLS_RX_EXPECT_NO_PAD, tells that the last byte is the type), and its
+ * content fits.
  */
 static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
 			  struct msghdr *msg, size_t room, u8 type)
@@ -773,7 +777,7 @@ static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
 	u32 over = KTLS_REC_HDR_LEN + p->explicit_len + p->tag_len +
 		   p->tail_len;
 
-	if (!list_empty(&rx->recs) || rx->part || !rx->ready ||
+	if (!list_empty(&rx->recs) || !rx->ready ||
 	    !user_backed_iter(&msg->msg_iter) ||
 	    (type && type != KTLS_CT_APPLICATION_DATA) ||
 	    (p->tail_len && !ktls_get_ctx(sk)->rx_no_pad))
@@ -821,8 +825,9 @@ static int ktls_rx_map_user(struct ktls_rx_scratch *scr,
 }
 
 /*
- * Decrypt the record at copied_seq from the skbs into the reader's pages
- * (its content) and scr->tail (TLS 1.3 type byte, tag). Every page taken
+ * Decrypt the record at copied_seq from the skbs, or from rx->part when
+ * ktls_rx_pull_partial() took it out of TCP, into the reader's pages (its
+ * content) and scr->tail (TLS 1.3 type byte, tag). Every page taken
  * is released before returning, whatever happened.
  * Return: 0, -EBADMSG (bad tag: the pages may hold garbage, as upstream),
  * or another errno: nothing was decided, @msg's iterator is as it was.
@@ -837,8 +842,13 @@ static int ktls_rx_decrypt_zc(struct sock *sk, struct ktls_rx *rx,
 	unsigned int npages;
 	int err;
 
-	if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start))
+	if (rx->part) {
+		sg_init_table(scr->sg + 1, 1);
+		sg_set_buf(&scr->sg[1], rx->part->data + start,
+			   rx->rec_len - start);
+	} else if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start)) {
 		return -E2BIG;
+	}
 	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
 	err = ktls_rx_map_user(scr, &msg->msg_iter, plain, &npages);
 	if (!err) {
@@ -893,8 +903,19 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 		return 0;
 	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
 		return 0;
-	if (ktls_rx_copy_bits(sk, rx->scr->hdr, start) ||
-	    (!p->tail_len && rx->scr->hdr[0] != KTLS_CT_APPLICATION_DATA))
+	if (rx->part) {
+		/*
+		 * Its start was taken out of TCP early (a collapsed window):
+		 * take the rest too and decrypt from there, still one pass
+		 * into the reader's pages. ktls_rx_fetch() finds it whole.
+		 */
+		if (ktls_rx_pull(sk, rx, len - rx->part_got))
+			return 0;
+		memcpy(rx->scr->hdr, rx->part->data, start);
+	} else if (ktls_rx_copy_bits(sk, rx->scr->hdr, start)) {
+		return 0;
+	}
+	if (!p->tail_len && rx->scr->hdr[0] != KTLS_CT_APPLICATION_DATA)
 		return 0;
 	err = ktls_rx_decrypt_zc(sk, rx, msg, plain);
 	if (err && err != -EBADMSG)
@@ -904,7 +925,13 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 		ktls_rx_zc_retry(sk, msg, plain, rx->scr->tail[0]);
 		return 0;
 	}
-	tcp_read_done(sk, len);
+	if (rx->part) {
+		ktls_rx_rec_put(rx, rx->part);
+		rx->part = NULL;
+		rx->part_got = 0;
+	} else {
+		tcp_read_done(sk, len);
+	}
 	rx->rec_len = 0;
 	if (err) {
 		ktls_rx_fail(sk, rx);

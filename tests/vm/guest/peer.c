@@ -541,6 +541,78 @@ TEST_F(peer, rx_many_records_one_read)
 		EXPECT_EQ(memcmp(in, out, n), 0);
 }
 
+/* A writer thread for the plain end (no harness checks off the main thread). */
+struct blast {
+	int fd;
+	const uint8_t *buf;
+	size_t len;
+	int err;		/* errno of a failed send, EPIPE for 0 */
+};
+
+static void *blast_main(void *arg)
+{
+	struct blast *b = arg;
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < b->len) {
+		n = send(b->fd, b->buf + off, b->len - off, 0);
+		if (n <= 0) {
+			b->err = n < 0 ? errno : EPIPE;
+			break;
+		}
+		off += n;
+	}
+	return NULL;
+}
+
+/*
+ * A sender far ahead of the reader: TCP's receive window closes, and the
+ * record layer takes partial records out of TCP early (as upstream's
+ * parser does) so that it opens again. Every record still reads whole
+ * and in order; with TLS 1.2, or 1.3 with TLS_RX_EXPECT_NO_PAD, such a
+ * record is decrypted from there straight into the reader's pages.
+ */
+static void rx_window_closed(struct __test_metadata *_metadata,
+			     struct peer *p)
+{
+	enum { NREC = 32 };
+	static uint8_t in[NREC * REF_MAX_PT], out[4 * REF_MAX_PT];
+	static uint8_t wire[NREC * (REC_BUF + 1024)];
+	struct blast b = { .fd = p->pfd, .buf = wire };
+	size_t off = 0;
+	pthread_t th;
+	ssize_t n;
+	int i;
+
+	rnd(in, sizeof(in));
+	for (i = 0; i < NREC; i++) {
+		n = ref_seal(&p->rx, REF_TYPE_DATA, in + i * REF_MAX_PT,
+			     REF_MAX_PT, 0, wire + b.len);
+		ASSERT_GT(n, 0);
+		b.len += n;
+	}
+	ASSERT_EQ(pthread_create(&th, NULL, blast_main, &b), 0);
+	usleep(300 * 1000);	/* the window closes meanwhile */
+	while (off < sizeof(in)) {
+		n = recv(p->kfd, out, sizeof(out), 0);
+		ASSERT_GT(n, 0) {
+			TH_LOG("recv after %zu of %zu bytes: %s", off,
+			       sizeof(in), n < 0 ? strerror(errno) : "EOF");
+		}
+		ASSERT_LE(off + n, sizeof(in));
+		EXPECT_EQ(memcmp(out, in + off, n), 0);
+		off += n;
+	}
+	pthread_join(th, NULL);
+	EXPECT_EQ(b.err, 0);
+}
+
+TEST_F(peer, rx_window_closed)
+{
+	rx_window_closed(_metadata, &self->p);
+}
+
 /* A record read in pieces smaller than itself. */
 TEST_F(peer, rx_small_reads)
 {
@@ -1000,6 +1072,16 @@ TEST_F(peer13, rx_no_pad_data_iovec)
 		EXPECT_EQ(readv(self->p.kfd, iov, 3), want);
 		EXPECT_EQ(memcmp(in, out, lens[i]), 0);
 	}
+	EXPECT_EQ(stat_value("TlsDecryptRetry"), retry);
+}
+
+/* The same with the zero-copy path: records taken early included. */
+TEST_F(peer13, rx_no_pad_window_closed)
+{
+	long retry = stat_value("TlsDecryptRetry");
+
+	rx13_no_pad(_metadata, &self->p);
+	rx_window_closed(_metadata, &self->p);
 	EXPECT_EQ(stat_value("TlsDecryptRetry"), retry);
 }
 
