@@ -117,23 +117,24 @@ static u32 ktls_tx_payload_off(const struct ktls_tx *tx)
 	return KTLS_REC_HDR_LEN + tx->c.prot.explicit_len;
 }
 
-static void ktls_rec_free(struct ktls_tx_rec *rec)
+static void ktls_bvec_put(const struct bio_vec *bv, int n)
 {
 	int i;
 
-	for (i = 0; i < rec->nseg; i++)
-		put_page(rec->seg[i].bv_page);
-	for (i = 0; i < rec->next; i++)
-		put_page(rec->ext[i].bv_page);
+	for (i = 0; i < n; i++)
+		put_page(bv[i].bv_page);
+}
+
+static void ktls_rec_free(struct ktls_tx_rec *rec)
+{
+	ktls_bvec_put(rec->seg, rec->nseg);
+	ktls_bvec_put(rec->ext, rec->next);
 	memset(rec, 0, sizeof(*rec));
 }
 
 static void ktls_sealed_free(struct ktls_tx_sealed *rec)
 {
-	int i;
-
-	for (i = 0; i < rec->nseg; i++)
-		put_page(rec->seg[i].bv_page);
+	ktls_bvec_put(rec->seg, rec->nseg);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -365,11 +366,8 @@ static void ktls_rec_trim(struct ktls_tx_rec *rec, u32 len)
 		break;
 	}
 	if (rec->next) {
-		int n = i;
-
-		for (; i < rec->next; i++)
-			put_page(rec->ext[i].bv_page);
-		rec->next = n;
+		ktls_bvec_put(rec->ext + i, rec->next - i);
+		rec->next = i;
 	}
 	rec->len = len;
 }
@@ -513,8 +511,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 		sk_error_report(sk);
 		return -EBADMSG;
 	}
-	for (n = 0; n < rec->next; n++)
-		put_page(rec->ext[n].bv_page);
+	ktls_bvec_put(rec->ext, rec->next);
 	rec->next = 0;
 
 	ktls_seq_inc(tx->c.seq);	/* can't wrap: checked above */
