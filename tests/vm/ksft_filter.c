@@ -57,15 +57,18 @@ static void ktls_ksft_init4(uint16_t version, uint16_t cipher,
 }
 #endif
 
-static char *ktls_globs[256];
-static int ktls_nglobs;
-
 struct ktls_names {
 	char **v;
 	int n;
 };
 
-static struct ktls_names ktls_excl, ktls_known;
+static struct ktls_names ktls_globs, ktls_excl, ktls_known;
+
+static void ktls_names_add(struct ktls_names *out, const char *name)
+{
+	out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
+	out->v[out->n++] = strdup(name);
+}
 
 /* Names from FILE, first word of each line, # comments skipped. */
 static void ktls_read_names(const char *file, struct ktls_names *out)
@@ -79,8 +82,7 @@ static void ktls_read_names(const char *file, struct ktls_names *out)
 		line[strcspn(line, " \t\n")] = 0;
 		if (!line[0] || line[0] == '#')
 			continue;
-		out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
-		out->v[out->n++] = strdup(line);
+		ktls_names_add(out, line);
 	}
 	fclose(fp);
 }
@@ -108,12 +110,8 @@ static int ktls_matched(const struct ktls_names *l, const char *name)
 
 static int ktls_selected(const char *name)
 {
-	int i, hit = !ktls_nglobs;
-
-	for (i = 0; i < ktls_nglobs && !hit; i++)
-		if (!fnmatch(ktls_globs[i], name, 0))
-			hit = 1;
-	return hit && !ktls_matched(&ktls_excl, name);
+	return (!ktls_globs.n || ktls_matched(&ktls_globs, name)) &&
+	       !ktls_matched(&ktls_excl, name);
 }
 
 /* Append to a harness list: head->prev is the tail, tail->next NULL. */
@@ -237,9 +235,9 @@ int main(int argc, char **argv)
 
 	if (filter) {
 		filter = strdup(filter);
-		for (tok = strtok_r(filter, " ,\n", &save); tok &&
-		     ktls_nglobs < 256; tok = strtok_r(NULL, " ,\n", &save))
-			ktls_globs[ktls_nglobs++] = tok;
+		for (tok = strtok_r(filter, " ,\n", &save); tok;
+		     tok = strtok_r(NULL, " ,\n", &save))
+			ktls_names_add(&ktls_globs, tok);
 	}
 	ktls_read_names(getenv("KTLS_EXCLUDE_FILE"), &ktls_excl);
 	ktls_read_names(getenv("KTLS_KNOWN_FILE"), &ktls_known);
