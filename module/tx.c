@@ -91,6 +91,7 @@ struct ktls_tx {
 	struct ktls_tx_scratch *scr;	/* NULL outside a sealing call */
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
+	bool unpushed;			/* TCP holds bytes of KTLS_PUSH_LATER */
 	unsigned long flags;		/* KTLS_TX_* bits, atomic */
 	struct work_struct work;
 	struct sock *sk;
@@ -535,7 +536,7 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 {
 	struct ktls_tx_sealed *rec = &tx->closed;
 
-	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
+	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL | KTLS_PUSH_LATER;
 	while (rec->sent < rec->len) {
 		int ret;
 
@@ -545,10 +546,28 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 		tx->in_push = false;
 		if (ret <= 0)
 			return ret ? ret : -EAGAIN;
+		/* without the flag TCP pushed all it holds, ours too */
+		tx->unpushed = flags & KTLS_PUSH_LATER;
 		rec->sent += ret;
 	}
 	ktls_sealed_free(rec);
 	return 0;
+}
+
+/*
+ * Push what TCP holds of records handed over with KTLS_PUSH_LATER: the
+ * call is about to return or to wait for send-buffer room, and TCP sends
+ * nothing more on its own if nothing is in flight. Called with lock_sock
+ * held; releases it meanwhile (as waiting does).
+ */
+static void ktls_tx_flush(struct sock *sk, struct ktls_tx *tx)
+{
+	if (!tx->unpushed)
+		return;
+	tx->unpushed = false;
+	release_sock(sk);
+	ktls_compat_tcp_push(sk);
+	lock_sock(sk);
 }
 
 /*
@@ -587,8 +606,13 @@ static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
 }
 
 /*
- * The send loop shared by sendmsg, sendpage and splice. Called with
- * ctx->tx_lock and lock_sock held. Return: plaintext bytes accepted or errno.
+ * The send loop shared by sendmsg, sendpage and splice. @flags may carry
+ * KTLS_PUSH_LATER from a sendpage that more pages of the same splice
+ * follow. A record the call fills before its last byte, or whose end the
+ * splice goes on after, is handed to TCP with KTLS_PUSH_LATER: one TCP
+ * push per call, not per record, as TCP itself pushes a sendfile. Called
+ * with ctx->tx_lock and lock_sock held. Return: plaintext bytes accepted
+ * or errno.
  */
 static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			       struct iov_iter *from, u8 type, int flags,
@@ -597,10 +621,12 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	bool empty = !iov_iter_count(from);
 	bool user = !zc && user_backed_iter(from);
+	bool splice_more = flags & KTLS_PUSH_LATER;
 	size_t copied = 0;
 	u32 mine = 0;	/* bytes of this call in the open record */
 	int err = 0;
 
+	flags &= ~KTLS_PUSH_LATER;
 	if (tx->closed.len) {
 		err = ktls_tx_push(sk, tx, flags);
 		if (err)
@@ -631,6 +657,9 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		 * sealing records TCP cannot queue, a blocking one waits.
 		 */
 		if (!sk_stream_memory_free(sk)) {
+			ktls_tx_flush(sk, tx);
+			if (sk_stream_memory_free(sk))
+				continue;
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 			err = sk_stream_wait_memory(sk, &timeo);
 			if (err)
@@ -656,8 +685,12 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 				break;
 			mine = 0;	/* sealed: it goes out */
 			/* more to come in this call or the next: don't push */
-			err = ktls_tx_push(sk, tx, last && !more ?
-					   flags : flags | MSG_MORE);
+			if (!last || splice_more)
+				err = ktls_tx_push(sk, tx, flags | MSG_MORE |
+						   KTLS_PUSH_LATER);
+			else
+				err = ktls_tx_push(sk, tx, more ? flags | MSG_MORE :
+						   flags);
 			if (err)
 				break;
 		}
@@ -684,6 +717,9 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	if (empty && !err && type != KTLS_CT_APPLICATION_DATA && !tx->open.len)
 		err = ktls_tx_close_rec(sk, tx, flags);
 out:
+	/* unless the splice goes on with its next page, as it said */
+	if (!splice_more || err || iov_iter_count(from))
+		ktls_tx_flush(sk, tx);
 	if (copied)
 		return copied;
 	return sk_stream_error(sk, flags, err);
@@ -756,7 +792,8 @@ int ktls_sendpage(struct sock *sk, struct page *page, int offset,
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	ret = ktls_tx_send_locked(sk, tx, &from, KTLS_CT_APPLICATION_DATA,
-				  flags & ~MSG_SENDPAGE_NOTLAST,
+				  (flags & ~MSG_SENDPAGE_NOTLAST) |
+				  (flags & MSG_SENDPAGE_NOTLAST ? KTLS_PUSH_LATER : 0),
 				  flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST), true);
 	ktls_tx_idle(tx);
 	release_sock(sk);

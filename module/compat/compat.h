@@ -29,6 +29,36 @@
 #define KTLS_MSG_SPLICE		MSG_SPLICE_PAGES
 #endif
 
+/*
+ * ktls_compat_push() flag: more record bytes follow before the caller
+ * returns (or in the next call of the same splice), so TCP need not push
+ * these yet. Kernels with sendpage push at the end of every
+ * do_tcp_sendpages() unless told MSG_SENDPAGE_NOTLAST, which costs a
+ * tcp_push() per record; later kernels' tcp_sendmsg_locked() pushes
+ * (corked by MSG_MORE) whatever the flags, so there it is nothing.
+ * Bytes handed over with it are pushed by ktls_compat_tcp_push().
+ */
+#ifdef COMPAT_HAS_DO_TCP_SENDPAGES
+#define KTLS_PUSH_LATER		MSG_SENDPAGE_NOTLAST
+#else
+#define KTLS_PUSH_LATER		0
+#endif
+
+/**
+ * ktls_compat_tcp_push() - push what TCP holds after KTLS_PUSH_LATER
+ * @sk: TCP socket, lock_sock not held (it is taken here)
+ *
+ * As uncorking does: queued data goes out as Nagle allows. Leaves a
+ * socket the application corked (TCP_CORK) alone, as TCP would.
+ */
+static inline void ktls_compat_tcp_push(struct sock *sk)
+{
+#ifdef COMPAT_HAS_DO_TCP_SENDPAGES
+	if (!(tcp_sk(sk)->nonagle & TCP_NAGLE_CORK))
+		tcp_sock_set_cork(sk, false);
+#endif
+}
+
 /**
  * ktls_compat_push() - hand record bytes to TCP without copying them
  * @sk: TCP socket, lock_sock held
@@ -37,7 +67,7 @@
  * @nbv: entries in @bv
  * @skip: bytes at the start already queued
  * @len: bytes to queue after those
- * @flags: MSG_DONTWAIT, MSG_MORE, MSG_NOSIGNAL
+ * @flags: MSG_DONTWAIT, MSG_MORE, MSG_NOSIGNAL, KTLS_PUSH_LATER
  *
  * Return: bytes queued (may be short), or a negative errno.
  */

@@ -1584,6 +1584,50 @@ TEST_F(peer_maxlen, send_is_split)
 	rx_limited(_metadata, &self->p, in, sizeof(in), 128);
 }
 
+/*
+ * A non-blocking send or sendfile that the send buffer cuts short: what
+ * it reports sent arrives with no further call from the sender. Records
+ * handed to TCP while more of the call followed are pushed when the call
+ * returns: none may sit unsent in TCP's queue, with nothing in flight to
+ * bring an ACK that would send them. Small records, so that TCP's own
+ * pushes (a full segment, half a window) don't hide a missing one.
+ */
+TEST_F(peer_maxlen, nonblocking_short_send_arrives)
+{
+	static uint8_t in[64 * 16384];
+	struct pollfd pfd = { .fd = self->p.kfd, .events = POLLOUT };
+	int sndbuf = 4096, fd, round;
+	ssize_t sent;
+	off_t fo;
+
+	rnd(in, sizeof(in));
+	ASSERT_EQ(set_max(self->p.kfd, 1024), 0);
+	ASSERT_EQ(setsockopt(self->p.kfd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			     sizeof(sndbuf)), 0);
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write(fd, in, sizeof(in)), sizeof(in));
+	ASSERT_EQ(fcntl(self->p.kfd, F_SETFL, O_NONBLOCK), 0);
+	for (round = 0; round < 2; round++) {
+		/* the last ACKs may still be on their way */
+		ASSERT_EQ(poll(&pfd, 1, 10000), 1);
+		if (round == 0) {
+			sent = send(self->p.kfd, in, sizeof(in), 0);
+		} else {
+			fo = 0;
+			sent = sendfile(self->p.kfd, fd, &fo, sizeof(in));
+		}
+		ASSERT_GT(sent, 0) {
+			TH_LOG("%s: %s", round ? "sendfile" : "send",
+			       strerror(errno));
+		}
+		EXPECT_LT(sent, sizeof(in));
+		/* the plain end's 10 s receive timeout catches a stall */
+		rx_limited(_metadata, &self->p, in, sent, 1024);
+	}
+	close(fd);
+}
+
 TEST_F(peer_maxlen, msg_more_fills_to_limit)
 {
 	static uint8_t out[REC_BUF];
