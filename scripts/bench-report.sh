@@ -338,6 +338,40 @@ for s in "${SERIESES[@]}"; do
 	}' <(sort -k2,2 -k4,4 "$pf")
 done
 
+# Guest time per 16 KiB of payload inside traced functions, callees
+# included, sleeps left out (tests/bench/bench-suite.sh, part cost):
+# OUTDIR/<series>/cost.txt lines "ulp mode bytes function calls ns".
+for s in "${SERIESES[@]}"; do
+	cf=$OUT/$s/cost.txt
+	[ -s "$cf" ] || continue
+	method=$(cat "$OUT/$s/method.txt" 2>/dev/null || echo "method unknown")
+	awk -v s="$s" -v report="$REPORT" -v method="$method" '
+	function p(x) { print x >> report }
+	{
+		u = $1; m = $2; per = $3 / 16384
+		if (per <= 0) next
+		k = m SUBSEP $4
+		calls[k, u] = $5 / per; ns[k, u] = $6 / per
+		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+	}
+	END {
+		unit = method ~ /icount/ ? "instructions" : "guest ns"
+		p("### Series " s ": " unit " per 16 KiB of payload inside each function, callees included, time scheduled out left out (function_graph; " method ")")
+		p("")
+		p("Each traced call also adds the tracer'"'"'s own cost to its callers; compare a row across the modules.")
+		p("")
+		p("| mode | function | in-tree calls | in-tree " unit " | ktls calls | ktls " unit " |")
+		p("|---|---|---:|---:|---:|---:|")
+		for (i = 1; i <= nk; i++) {
+			split(keys[i], a, SUBSEP)
+			p("| " a[1] " | " a[2] " | " sprintf("%.2f", calls[keys[i], "tls"]) " | " \
+			  sprintf("%.0f", ns[keys[i], "tls"]) " | " sprintf("%.2f", calls[keys[i], "ktls"]) " | " \
+			  sprintf("%.0f", ns[keys[i], "ktls"]) " |")
+		}
+		p("")
+	}' <(sort -k2,2 -k4,4 "$cf")
+done
+
 if command -v gnuplot >/dev/null; then
 	{
 		n=${#SERIESES[@]}

@@ -86,6 +86,7 @@ for s in $SERIES_LIST; do
 		echo "TCG, wall clock" > "$d/method.txt"
 	fi
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
+	sed -n 's/^# COST //p' "$run/results.log" > "$d/cost.txt"
 	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
 	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"
 	ARGS+=("$s=$d/results.jsonl")

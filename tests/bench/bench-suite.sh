@@ -20,7 +20,9 @@
 # as "# AA {...}": the method's noise floor), BENCH_STREAMS (parallel
 # connections of the streams part, 64), BENCH_SCALE (pairs of the scale
 # part, "1 1000 10000"), BENCH_PMODES (modes of the profile part, "send:16K
-# sendfile recv"; e.g. recv:nopad for the zero-copy receive path).
+# sendfile recv"; e.g. recv:nopad for the zero-copy receive path), and
+# of the cost part (inclusive guest time per function; under qemu -icount
+# guest nanoseconds are instructions: docs/performance.md, Method).
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -67,6 +69,9 @@ nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
 PMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
 part profile || PMODES=""
 np=0; for _ in $PMODES; do np=$((np + 1)); done
+CMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
+part cost || CMODES=""
+for _ in $CMODES; do np=$((np + 1)); done
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
@@ -214,5 +219,78 @@ for m in $PMODES; do
 	done
 done
 [ $prof_ok = 0 ] || { echo nop > $T/current_tracer; : > $T/set_ftrace_filter; }
+
+# Guest time inside each function, its callees included and the time its
+# task was scheduled out left out (function_graph, sleep-time off), per
+# 16 KiB of payload: the syscalls of both ends, both record layers' entry
+# points and steps, the AEAD and TCP. Under -icount a guest nanosecond is
+# an instruction. Each traced call adds the tracer's own cost (about 700
+# instructions under icount) to its callers: compare a function across
+# the modules, and read small differences with the number of traced calls
+# below it in mind. Printed as "# COST ulp mode bytes function calls ns".
+CFUNCS="__x64_sys_sendto __x64_sys_sendfile64 __x64_sys_read
+__x64_sys_splice ktls_sendmsg ktls_sendpage ktls_recvmsg ktls_splice_read
+ktls_tx_seal ktls_tx_push ktls_rx_fetch ktls_rx_data_ready
+tls_sw_sendmsg tls_sw_sendpage tls_sw_recvmsg tls_push_record
+tls_tx_records tls_rx_one_record tls_strp_data_ready tls_data_ready
+crypto_aead_encrypt crypto_aead_decrypt do_tcp_sendpages tcp_sendmsg_locked
+tcp_push tcp_recvmsg tcp_v4_rcv"
+cost_ok=0
+if [ -n "$CMODES" ] && [ -w $T/set_ftrace_filter ]; then
+	: > $T/set_ftrace_filter
+	for f in $CFUNCS; do echo "$f" >> $T/set_ftrace_filter 2>/dev/null; done
+	echo 16384 > $T/buffer_size_kb
+	if echo function_graph > $T/current_tracer; then
+		cost_ok=1
+		for o in funcgraph-tail:1 funcgraph-irqs:0 sleep-time:0; do
+			echo "${o#*:}" > "$T/options/${o%:*}" 2>/dev/null ||
+				{ echo "# function_graph option ${o%:*} missing: no costs"; cost_ok=0; }
+		done
+	fi
+	echo 0 > $T/tracing_on
+fi
+for m in $CMODES; do
+	for u in tls ktls; do
+		N=$((N + 1))
+		name="cost ulp=$u $m"
+		if [ $cost_ok = 0 ]; then
+			echo "# no function_graph tracer here: no costs"
+			echo "ok $N - $name"
+			continue
+		fi
+		echo > $T/trace
+		echo 1 > $T/tracing_on
+		# shellcheck disable=SC2046
+		"$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" \
+			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
+			$(margs "$m") > "$W/out" 2> "$W/err"
+		rc=$?
+		echo 0 > $T/tracing_on
+		if [ $rc != 0 ]; then
+			sed 's/^/# /' "$W/err" | tail -n 5
+			echo "not ok $N - $name"
+			continue
+		fi
+		bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+		# a leaf: "1.234 us | f();", a return: "1.234 us | } /* f */";
+		# module functions carry " [module]"
+		awk -v u="$u" -v m="$m" -v b="$bytes" '
+			/ us / && /\|/ {
+				if (!match($0, /[0-9]+\.[0-9]+ us/)) next
+				d = substr($0, RSTART, RLENGTH - 3)
+				if (match($0, /\/\* [A-Za-z0-9_.]+/))
+					f = substr($0, RSTART + 3, RLENGTH - 3)
+				else if (match($0, /[A-Za-z0-9_.]+( \[[a-z_]+\])?\(\);/))
+					f = substr($0, RSTART, RLENGTH - 3)
+				else
+					next
+				sub(/ \[.*/, "", f)
+				c[f]++; t[f] += d * 1000
+			}
+			END { for (f in c) printf "# COST %s %s %s %s %d %.0f\n", u, m, b, f, c[f], t[f] }' $T/trace
+		echo "ok $N - $name"
+	done
+done
+[ $cost_ok = 0 ] || { echo nop > $T/current_tracer; : > $T/set_ftrace_filter; }
 rm -rf "$W"
 exit 0
