@@ -179,6 +179,32 @@ tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
 sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
 __alloc_skb kfree_skb_reason consume_skb iov_iter_get_pages2
 iov_iter_extract_pages tcp_cleanup_rbuf sk_wait_data"
+# traced NAME OK SECONDS ARGS...: one `ktls bench` run with the tracer
+# set up (OK = 1) switched on. On success the payload bytes are in $bytes
+# and the calls in $T/trace; else the TAP line is printed and it returns 1.
+traced() {
+	name=$1
+	ok=$2
+	secs=$3
+	shift 3
+	N=$((N + 1))
+	if [ "$ok" = 0 ]; then
+		echo "# no usable tracer here: nothing measured"
+		echo "ok $N - $name"
+		return 1
+	fi
+	echo > $T/trace
+	echo 1 > $T/tracing_on
+	"$KTLS" bench --json --time "$secs" "$@" > "$W/out" 2> "$W/err"
+	rc=$?
+	echo 0 > $T/tracing_on
+	if [ $rc != 0 ]; then
+		sed 's/^/# /' "$W/err" | tail -n 5
+		echo "not ok $N - $name"
+		return 1
+	fi
+	bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+}
 prof_ok=0
 if [ -n "$PMODES" ] && [ -w $T/set_ftrace_filter ]; then
 	: > $T/set_ftrace_filter
@@ -189,26 +215,9 @@ if [ -n "$PMODES" ] && [ -w $T/set_ftrace_filter ]; then
 fi
 for m in $PMODES; do
 	for u in tls ktls; do
-		N=$((N + 1))
-		name="profile ulp=$u $m"
-		if [ $prof_ok = 0 ]; then
-			echo "# no function tracer here: no call counts"
-			echo "ok $N - $name"
-			continue
-		fi
-		echo > $T/trace
-		echo 1 > $T/tracing_on
 		# shellcheck disable=SC2046
-		"$KTLS" bench --json --time 0.5 --impl ktls --ulp "$u" \
-			$(margs "$m") > "$W/out" 2> "$W/err"
-		rc=$?
-		echo 0 > $T/tracing_on
-		if [ $rc != 0 ]; then
-			sed 's/^/# /' "$W/err" | tail -n 5
-			echo "not ok $N - $name"
-			continue
-		fi
-		bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+		traced "profile ulp=$u $m" $prof_ok 0.5 --impl ktls --ulp "$u" \
+			$(margs "$m") || continue
 		lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $T/trace)
 		awk -v u="$u" -v m="$m" -v b="$bytes" '
 			!/^#/ { for (i = 2; i <= NF; i++) if ($i ~ /^<-/) {
@@ -251,27 +260,10 @@ if [ -n "$CMODES" ] && [ -w $T/set_ftrace_filter ]; then
 fi
 for m in $CMODES; do
 	for u in tls ktls; do
-		N=$((N + 1))
-		name="cost ulp=$u $m"
-		if [ $cost_ok = 0 ]; then
-			echo "# no function_graph tracer here: no costs"
-			echo "ok $N - $name"
-			continue
-		fi
-		echo > $T/trace
-		echo 1 > $T/tracing_on
 		# shellcheck disable=SC2046
-		"$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" \
+		traced "cost ulp=$u $m" $cost_ok 0.3 --impl ktls --ulp "$u" \
 			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
-			$(margs "$m") > "$W/out" 2> "$W/err"
-		rc=$?
-		echo 0 > $T/tracing_on
-		if [ $rc != 0 ]; then
-			sed 's/^/# /' "$W/err" | tail -n 5
-			echo "not ok $N - $name"
-			continue
-		fi
-		bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+			$(margs "$m") || continue
 		# a leaf: "1.234 us | f();", a return: "1.234 us | } /* f */";
 		# module functions carry " [module]"
 		awk -v u="$u" -v m="$m" -v b="$bytes" '
