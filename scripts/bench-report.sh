@@ -91,14 +91,19 @@ SERIESES=()
 for a in "$@"; do
 	s=${a%%=*}
 	f=${a#*=}
-	[ -s "$f" ] || { echo "bench-report: no results in $f" >&2; continue; }
+	# a run of the profile or cost part alone has only those
+	if [ ! -s "$f" ]; then
+		echo "bench-report: no results in $f" >&2
+		[ -s "$(dirname "$f")/profile.txt" ] || [ -s "$(dirname "$f")/cost.txt" ] ||
+			continue
+	fi
 	SERIESES+=("$s")
 	flatten "$s" "$f" >> "$ALL"
 	flatten_scale "$s" "$f" >> "$SCALE"
 	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "TCG or KVM, method not recorded")
 	METHODS="$METHODS$s=$m;"
 done
-[ -s "$ALL" ] || { echo "bench-report: nothing to report" >&2; exit 1; }
+[ ${#SERIESES[@]} -gt 0 ] || { echo "bench-report: nothing to report" >&2; exit 1; }
 
 # Medians per (series, impl, mode, tls, cipher), per-round ratio ranges.
 awk -F'\t' -v report="$REPORT" -v outdir="$OUT" -v methods="$METHODS" '
