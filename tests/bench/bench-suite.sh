@@ -67,11 +67,10 @@ nk=0; for _ in $KMODES; do nk=$((nk + 1)); done
 no=0; for _ in $OMODES; do no=$((no + 1)); done
 nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
 PMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
+CMODES=$PMODES	# the cost part's
 part profile || PMODES=""
-np=0; for _ in $PMODES; do np=$((np + 1)); done
-CMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
 part cost || CMODES=""
-for _ in $CMODES; do np=$((np + 1)); done
+np=0; for _ in $PMODES $CMODES; do np=$((np + 1)); done
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
