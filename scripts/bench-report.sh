@@ -91,11 +91,11 @@ SERIESES=()
 for a in "$@"; do
 	s=${a%%=*}
 	f=${a#*=}
-	# a run of the profile or cost part alone has only those
+	# a run of the profile, cost or insns part alone has only those
 	if [ ! -s "$f" ]; then
 		echo "bench-report: no results in $f" >&2
 		[ -s "$(dirname "$f")/profile.txt" ] || [ -s "$(dirname "$f")/cost.txt" ] ||
-			continue
+			[ -s "$(dirname "$f")/insns.txt" ] || continue
 	fi
 	SERIESES+=("$s")
 	flatten "$s" "$f" >> "$ALL"
@@ -375,6 +375,73 @@ for s in "${SERIESES[@]}"; do
 		}
 		p("")
 	}' <(sort -k2,2 -k4,4 "$cf")
+done
+
+# Instructions per 16 KiB of payload by kernel function, counted by qemu
+# (the insns part: tests/bench/insncount.c, scripts/bench-insns.sh):
+# OUTDIR/<series>/insns.txt lines "ulp mode bytes function instructions
+# calls rep-iterations". The totals first, then the functions where the
+# modules differ most.
+for s in "${SERIESES[@]}"; do
+	inf=$OUT/$s/insns.txt
+	[ -s "$inf" ] || continue
+	awk -v s="$s" -v report="$REPORT" '
+	function p(x) { print x >> report }
+	function row(m, name, a, b) {
+		p("| " m " | " name " | " sprintf("%.0f", a) " | " sprintf("%.0f", b) " | " \
+		  sprintf("%+.0f", b - a) " | " (a > 0 ? sprintf("%.3f", b / a) : "–") " |")
+	}
+	{
+		u = $1; m = $2; per = $3 / 16384
+		if (per <= 0) next
+		if (!(m in seenm)) { seenm[m] = 1; modes[++nm] = m }
+		n[m, $4, u] += $5 / per; c[m, $4, u] += $6 / per
+		f[m, $4] = 1
+		tot[m, u] += $5 / per; reps[m, u] += $7 / per
+		if ($4 == "[user]") usr[m, u] += $5 / per
+	}
+	END {
+		p("### Series " s ": instructions per 16 KiB of payload by kernel function, counted by qemu (insns part, no tracer in the guest)")
+		p("")
+		p("Both ends and the softirqs of a run of one module, `--sockbuf 256K` as in the compared runs. Rep string instructions (memcpy, memset, clear_page, user copies) count once per iteration, as under -icount: a 4 KiB clear_page_erms is 4,096; the row without them is nearer to what hardware spends.")
+		p("")
+		p("| mode | what | in-tree | ktls | ktls − in-tree | ktls / in-tree |")
+		p("|---|---|---:|---:|---:|---:|")
+		for (i = 1; i <= nm; i++) {
+			m = modes[i]
+			row(m, "all instructions", tot[m, "tls"], tot[m, "ktls"])
+			row(m, "user space", usr[m, "tls"], usr[m, "ktls"])
+			row(m, "rep string iterations (kernel)", reps[m, "tls"], reps[m, "ktls"])
+			row(m, "all but rep string iterations", tot[m, "tls"] - reps[m, "tls"], tot[m, "ktls"] - reps[m, "ktls"])
+		}
+		p("")
+		p("| mode | function | in-tree calls | in-tree | ktls calls | ktls | ktls − in-tree |")
+		p("|---|---|---:|---:|---:|---:|---:|")
+		for (i = 1; i <= nm; i++) {
+			m = modes[i]
+			# the 20 functions with the largest difference, either way
+			k = 0
+			for (x in f) {
+				split(x, a, SUBSEP)
+				if (a[1] != m || a[2] == "[user]") continue
+				d = n[m, a[2], "ktls"] - n[m, a[2], "tls"]
+				cand[++k] = a[2]; diff[k] = d < 0 ? -d : d
+			}
+			for (j = 1; j <= 20 && j <= k; j++) {
+				b = j
+				for (q = j + 1; q <= k; q++) if (diff[q] > diff[b]) b = q
+				t = cand[j]; cand[j] = cand[b]; cand[b] = t
+				t = diff[j]; diff[j] = diff[b]; diff[b] = t
+				fn = cand[j]
+				p("| " m " | " fn " | " sprintf("%.2f", c[m, fn, "tls"]) " | " \
+				  sprintf("%.0f", n[m, fn, "tls"]) " | " sprintf("%.2f", c[m, fn, "ktls"]) " | " \
+				  sprintf("%.0f", n[m, fn, "ktls"]) " | " \
+				  sprintf("%+.0f", n[m, fn, "ktls"] - n[m, fn, "tls"]) " |")
+			}
+			delete cand; delete diff
+		}
+		p("")
+	}' "$inf"
 done
 
 if command -v gnuplot >/dev/null; then

@@ -14,7 +14,9 @@
 # the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
-# (docs/performance.md, Method).
+# (docs/performance.md, Method). BENCH_PARTS with "insns" (icount only)
+# also loads tests/bench/insncount.c into qemu: instructions per kernel
+# function, both modules, no tracer in the guest (insns.txt, the report).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/bench
@@ -33,6 +35,19 @@ if ! command -v gnuplot >/dev/null; then
 		log "gnuplot-nox not installed: the table comes without a chart"
 fi
 make -s -C "$TOP/tools" static >/dev/null
+# The insns part: a qemu plugin counting instructions per kernel address
+# (tests/bench/insncount.c) and the guest's marker (insnmark.c); under
+# -icount only, where the guest cannot see the plugin's own cost.
+INSNS=0
+case " ${BENCH_PARTS:-} " in *" insns "*) INSNS=1 ;; esac
+if [ $INSNS = 1 ]; then
+	[ -n "${KTLS_QEMU_ICOUNT:-}" ] ||
+		{ log "the insns part needs KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)"; exit 1; }
+	gcc -shared -fPIC -O2 -std=gnu11 -Wall -Wextra -Werror -fvisibility=hidden \
+		-o "$OUT/insncount.so" "$TOP/tests/bench/insncount.c"
+	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror \
+		-o "$OUT/insnmark" "$TOP/tests/bench/insnmark.c"
+fi
 
 ARGS=()
 for s in $SERIES_LIST; do
@@ -51,8 +66,11 @@ for s in $SERIES_LIST; do
 			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES; do
 			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
 		done
+		[ $INSNS = 0 ] || echo "BENCH_INSNMARK='$OUT/insnmark'; export BENCH_INSNMARK"
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
 	} > "$d/bench.sh"
+	# files the suite needs in the guest (tests/vm/stage-files.sh)
+	[ $INSNS = 0 ] || echo "$OUT/insnmark" > "$d/bench.files"
 	# a private build of ktls.ko: build/<series>/module is shared with
 	# whoever else runs make module at the same time
 	# (through scripts/kmake.sh: 7.x headers need their own suite's
@@ -65,6 +83,7 @@ for s in $SERIES_LIST; do
 		{ tail -n 20 "$d/module-build.log"; log "series $s: module build failed"; continue; }
 	log "series $s: $ROUNDS rounds, $TIME s per module and run$([ "$FULL" = 1 ] && echo ', full matrix')"
 	rc=0
+	[ $INSNS = 0 ] || export KTLS_QEMU_PLUGIN="$OUT/insncount.so,out=$d/insns.raw"
 	bash "$TOP/tests/vm/run.sh" --series "$s" --module "$d/module/ktls.ko" \
 		--module-args ulp_name=ktls --extra-ko intree --suites bench \
 		--extra-suite "$d/bench.sh" --timeout 3000 > "$d/vm.log" 2>&1 || rc=$?
@@ -87,6 +106,11 @@ for s in $SERIES_LIST; do
 	fi
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	sed -n 's/^# COST //p' "$run/results.log" > "$d/cost.txt"
+	sed -n 's/^# TCPSTAT //p' "$run/results.log" > "$d/tcpstat.txt"
+	if [ $INSNS = 1 ]; then
+		bash "$TOP/scripts/bench-insns.sh" "$d/insns.raw" "$run/results.log" \
+			> "$d/insns.txt" || log "series $s: no instruction counts"
+	fi
 	grep '^not ok' "$run/results.log" | sed 's/^/    /' || true
 	log "series $s: $(wc -l < "$d/results.jsonl") results, VM verdict rc=$rc, logs $run"
 	ARGS+=("$s=$d/results.jsonl")

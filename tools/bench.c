@@ -76,6 +76,7 @@ struct bench {
 	int json;
 	int streams;		/* --streams: connections in parallel */
 	int conns;		/* --mode install: loopback pairs */
+	int sockbuf;		/* --sockbuf: SO_SNDBUF/SO_RCVBUF, 0 = autotuned */
 	char command[1024];
 };
 
@@ -116,6 +117,10 @@ static void usage(FILE *f)
 "                  (A B B A A B ...), so both see the same machine load;\n"
 "                  --time is per ULP; one report per ULP\n"
 "  --slices N      slices per ULP with --compare (default 10)\n"
+"  --sockbuf N     fix SO_SNDBUF and SO_RCVBUF of both ends at N bytes (K/M\n"
+"                  suffixes) instead of TCP's autotuning; --compare uses\n"
+"                  256K, so a single run with --sockbuf 256K has its\n"
+"                  stream's shape\n"
 "  --streams N     N connections at once, each with its own sender and\n"
 "                  receiver process (default 1); one report of the sum\n"
 "  --mode install  scale instead of throughput: --conns loopback pairs,\n"
@@ -845,6 +850,7 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		{ "slices", required_argument, 0, 'S' },
 		{ "streams", required_argument, 0, 'N' },
 		{ "conns", required_argument, 0, 'n' },
+		{ "sockbuf", required_argument, 0, 'B' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -942,6 +948,14 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			if (b->conns < 1 || b->conns > 100000)
 				goto bad;
 			break;
+		case 'B': {
+			size_t v;
+
+			if (parse_size(optarg, &v) < 0 || v < 4096 || v > (64 << 20))
+				goto bad;
+			b->sockbuf = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -1008,7 +1022,7 @@ static int run_compare(struct bench *b, int file_fd)
 	double wall[2] = { 0 }, busy[2] = { 0 }, t_close;
 	const char *ulps[2] = { b->ulp, b->ulp2 };
 	int s[2] = { -1, -1 }, r[2] = { -1, -1 }, res[2][2], go[2];
-	int buf = 256 << 10, status;
+	int buf = b->sockbuf ? b->sockbuf : 256 << 10, status;
 	struct bench one = *b;
 	pid_t pid[2] = { -1, -1 };
 	const char *what = "";
@@ -1142,6 +1156,10 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 		fprintf(stderr, "%s bench: loopback connection: %s\n", PROG_NAME,
 			strerror(errno));
 		return -1;
+	}
+	if (b->sockbuf) {
+		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &b->sockbuf, sizeof(b->sockbuf));
+		setsockopt(r, SOL_SOCKET, SO_RCVBUF, &b->sockbuf, sizeof(b->sockbuf));
 	}
 	if (b->impl == I_KTLS) {
 		if (make_keys(b, &k) < 0 ||

@@ -22,7 +22,9 @@
 # part, "1 1000 10000"), BENCH_PMODES (modes of the profile part, "send:16K
 # sendfile recv"; e.g. recv:nopad for the zero-copy receive path), and
 # of the cost part (inclusive guest time per function; under qemu -icount
-# guest nanoseconds are instructions: docs/performance.md, Method).
+# guest nanoseconds are instructions: docs/performance.md, Method) and of
+# the insns part (instructions per kernel function, counted by qemu;
+# BENCH_INSNMARK: the marker program, scripts/bench.sh sets it).
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -69,8 +71,11 @@ nt=0; for _ in $TMODES; do nt=$((nt + 1)); done
 PMODES=${BENCH_PMODES:-"send:16K sendfile recv"}
 CMODES=$PMODES	# the cost part's
 part profile || PMODES=""
+IMODES=$CMODES	# the insns part's
 part cost || CMODES=""
-np=0; for _ in $PMODES $CMODES; do np=$((np + 1)); done
+INSNMARK=${BENCH_INSNMARK:-}
+part insns && [ -n "$INSNMARK" ] || IMODES=""
+np=0; for _ in $PMODES $CMODES $IMODES; do np=$((np + 1)); done
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
@@ -161,7 +166,10 @@ if [ "$nsc" != 0 ]; then
 	done
 fi
 # Call counts per record (ftrace function tracer, both modules, AES-128-GCM
-# TLS 1.3): allocations, copies, crypto requests and TCP hand-offs.
+# TLS 1.3): allocations, copies, crypto requests and TCP hand-offs. The
+# profile and cost runs take one module at a time with the socket buffers
+# the compared runs fix (--sockbuf 256K): with TCP's autotuning the
+# stream has another shape (segments, ACKs, wake-ups per record).
 # Printed as "# PROF ulp mode bytes function caller count".
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
@@ -215,7 +223,7 @@ fi
 for m in $PMODES; do
 	for u in tls ktls; do
 		# shellcheck disable=SC2046
-		traced "profile ulp=$u $m" $prof_ok 0.5 --impl ktls --ulp "$u" \
+		traced "profile ulp=$u $m" $prof_ok 0.5 --impl ktls --ulp "$u" --sockbuf 256K \
 			$(margs "$m") || continue
 		lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $T/trace)
 		awk -v u="$u" -v m="$m" -v b="$bytes" '
@@ -257,10 +265,36 @@ if [ -n "$CMODES" ] && [ -w $T/set_ftrace_filter ]; then
 	fi
 	echo 0 > $T/tracing_on
 fi
+# tcpmib: TCP's counters (Tcp and TcpExt) and the context switches, one
+# "name value" per line
+tcpmib() {
+	cat /proc/net/snmp /proc/net/netstat /proc/stat 2>/dev/null | awk '
+		$1 == "ctxt" { print "ContextSwitches", $2; next }
+		$1 != "Tcp:" && $1 != "TcpExt:" { next }
+		!($1 in hdr) { hdr[$1] = $0; next }
+		{ n = split(hdr[$1], h); for (i = 2; i <= n; i++) print h[i], $i
+		  delete hdr[$1] }'
+}
 for m in $CMODES; do
 	for u in tls ktls; do
+		# What TCP did for the same run untraced (segments, ACKs, window
+		# updates: the stream's shape, which the tracer would change):
+		# "# TCPSTAT ulp mode bytes counter delta".
+		tcpmib > "$W/mib0"
 		# shellcheck disable=SC2046
-		traced "cost ulp=$u $m" $cost_ok 0.3 --impl ktls --ulp "$u" \
+		if "$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
+			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
+			$(margs "$m") > "$W/out" 2> /dev/null; then
+			tcpmib > "$W/mib1"
+			b=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+			awk -v u="$u" -v m="$m" -v b="$b" '
+				NR == FNR { v[$1] = $2; next }
+				$2 != v[$1] && $1 != "CurrEstab" {
+					print "# TCPSTAT " u " " m " " b " " $1 " " $2 - v[$1] }' \
+				"$W/mib0" "$W/mib1"
+		fi
+		# shellcheck disable=SC2046
+		traced "cost ulp=$u $m" $cost_ok 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
 			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
 			$(margs "$m") || continue
 		# a leaf: "1.234 us | f();", a return: "1.234 us | } /* f */";
@@ -283,5 +317,38 @@ for m in $CMODES; do
 	done
 done
 [ $cost_ok = 0 ] || { echo nop > $T/current_tracer; : > $T/set_ftrace_filter; }
+
+# Instructions per kernel function, counted by the host (the insns part:
+# qemu runs tests/bench/insncount.c as a plugin, scripts/bench.sh): no
+# tracer in the guest, so the run is the one the compared runs measure.
+# Each run of $INSNMARK makes the plugin write out the counts since the
+# previous one; this numbers them as the plugin does. Printed as
+# "# INSNS mark ulp mode bytes", then once the kernel's and the modules'
+# text symbols ("# KSYM address name [module]": Debian's System.map is a
+# stub).
+if [ -n "$IMODES" ]; then
+	mk=0
+	for m in $IMODES; do
+		for u in tls ktls; do
+			N=$((N + 1))
+			"$INSNMARK"
+			mk=$((mk + 1))
+			# shellcheck disable=SC2046
+			if "$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
+				--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
+				$(margs "$m") > "$W/out" 2> "$W/err"; then
+				"$INSNMARK"
+				mk=$((mk + 1))
+				b=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+				echo "# INSNS $mk $u $m $b"
+				echo "ok $N - insns ulp=$u $m"
+			else
+				sed 's/^/# /' "$W/err" | tail -n 5
+				echo "not ok $N - insns ulp=$u $m"
+			fi
+		done
+	done
+	awk '$2 ~ /^[tTwW]$/ { print "# KSYM", $1, $3, $4 }' /proc/kallsyms
+fi
 rm -rf "$W"
 exit 0

@@ -19,7 +19,9 @@ t "help" "$KTLS" bench --help
 t "bad option is exit 2" bash -c "'$KTLS' bench --bogus; [ \$? = 2 ]"
 t "bad size is exit 2" bash -c "'$KTLS' bench --size 0; [ \$? = 2 ]"
 t "openssl splice refused" bash -c "'$KTLS' bench --impl openssl --mode splice; [ \$? = 2 ]"
+t "bad sockbuf is exit 2" bash -c "'$KTLS' bench --sockbuf 1K; [ \$? = 2 ]"
 t "tcp send" json --impl tcp
+t "tcp send, fixed socket buffers" json --impl tcp --sockbuf 256K
 t "tcp send 1K MSG_MORE" json --impl tcp --size 1K --more
 t "tcp sendfile" json --impl tcp --mode sendfile --file-size 1M
 t "tcp splice" json --impl tcp --mode splice --file-size 1M

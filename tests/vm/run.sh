@@ -283,7 +283,14 @@ if [ -n "${KTLS_QEMU_ICOUNT:-}" ]; then
 	SMP=1
 	printf '%s\n' "$KTLS_QEMU_ICOUNT" > "$RUN/icount.txt"
 fi
-log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
+# KTLS_QEMU_PLUGIN (opt-in, `make bench`'s insns part): a qemu TCG plugin
+# with its arguments (e.g. tests/bench/insncount.c's "PATH.so,out=FILE").
+PLUGIN=()
+if [ -n "${KTLS_QEMU_PLUGIN:-}" ]; then
+	ACCEL=(-accel tcg -cpu max)
+	PLUGIN=(-plugin "$KTLS_QEMU_PLUGIN")
+fi
+log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}${PLUGIN[*]:+ ${PLUGIN[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
 CMDLINE="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
 # Debug kernel: kmemleak reports with real addresses (not hashed).
 [ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"
@@ -295,7 +302,7 @@ CMDLINE="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup
 for BOOT in 1 2; do
 	set +e
 	timeout -k 10 $((GTIMEOUT + 120)) qemu-system-x86_64 -M q35 "${ACCEL[@]}" ${ICOUNT[@]+"${ICOUNT[@]}"} \
-		-m 1536 -smp $SMP -nodefaults -display none -no-reboot \
+		${PLUGIN[@]+"${PLUGIN[@]}"} -m 1536 -smp $SMP -nodefaults -display none -no-reboot \
 		-serial "file:$RUN/console.log" -serial "file:$RUN/results.log" \
 		-kernel "$VMLINUZ" -initrd "$RUN/initrd.gz" \
 		-append "$CMDLINE" \

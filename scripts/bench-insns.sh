@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# bench-insns.sh RAW RESULTS - name the addresses of the insns part
+# (tests/bench/insncount.c's counts, one block per guest marker) with the
+# kernel's and the modules' text symbols the guest printed, and
+# print "ulp mode bytes function instructions calls rep-iterations" per
+# run (function "[user]": all of user space; "[unknown]": kernel addresses
+# no symbol covers; calls: executions of the block at the symbol's
+# address; rep-iterations: those of rep string instructions, each of which
+# the instruction count includes as one instruction).
+set -euo pipefail
+RAW=$1
+RES=$2
+die() { printf 'bench-insns: %s\n' "$*" >&2; exit 1; }
+[ -s "$RAW" ] || die "no counts in \`$RAW' (did qemu load the plugin?)"
+grep -q '^# KSYM ' "$RES" || die "no kernel symbols in \`$RES'"
+{
+	# symbols sort before the counts at the same address ("A" < "B")
+	sed -n 's/^# KSYM //p' "$RES" | awk '{ print $1, "A", $2 $3 }'
+	# (kernel addresses, all 16 hexadecimal digits: they sort as text)
+	awk '$1 == "mark" { m = $2; next } $1 != "0" { print $1, "B", m, $2, $3, $4 }' "$RAW"
+} | LC_ALL=C sort -k1,1 -k2,2 | awk -v res="$RES" -v raw="$RAW" '
+	BEGIN {
+		while ((getline l < res) > 0) {
+			if (l !~ /^# INSNS /) continue
+			split(l, a, " ")
+			run[a[3]] = a[4] " " a[5] " " a[6]
+		}
+		while ((getline l < raw) > 0) {
+			split(l, a, " ")
+			if (a[1] == "mark") m = a[2]
+			else if (a[1] == "0" && (m in run)) {
+				n[m, "[user]"] += a[2]; c[m, "[user]"] += a[3]
+			}
+		}
+		sym = "[unknown]"
+	}
+	$2 == "A" { sym = $3; at = $1; next }
+	($3 in run) { n[$3, sym] += $4; r[$3, sym] += $6; if ($1 == at) c[$3, sym] += $5 }
+	END {
+		for (k in n) {
+			split(k, a, SUBSEP)
+			print run[a[1]], a[2], n[k], c[k] + 0, r[k] + 0
+		}
+	}'
