@@ -184,6 +184,12 @@ size_t ktls_get_info_size(const struct sock *sk, bool net_admin);
 size_t ktls_get_info_size(const struct sock *sk);
 #endif
 
+/* scratch.c - per-call scratch space, kept per CPU between calls */
+enum ktls_scratch_kind { KTLS_SCRATCH_TX, KTLS_SCRATCH_RX, KTLS_SCRATCH_KINDS };
+void *ktls_scratch_get(enum ktls_scratch_kind kind, size_t size, gfp_t gfp);
+void ktls_scratch_put(enum ktls_scratch_kind kind, void *p);
+void ktls_scratch_exit(void);
+
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
 int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx);

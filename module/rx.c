@@ -478,11 +478,12 @@ static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
 }
 
-/* Allocate rx->scr for the transform of rx->c. Return: 0 or -ENOMEM. */
+/* Take rx->scr for the transform of rx->c. Return: 0 or -ENOMEM. */
 static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 {
-	rx->scr = kmalloc(sizeof(*rx->scr) + crypto_aead_reqsize(rx->c.aead),
-			  sk->sk_allocation);
+	rx->scr = ktls_scratch_get(KTLS_SCRATCH_RX, sizeof(*rx->scr) +
+				   crypto_aead_reqsize(rx->c.aead),
+				   sk->sk_allocation);
 	if (!rx->scr)
 		return -ENOMEM;
 	/*
@@ -495,10 +496,11 @@ static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 }
 
 /*
- * Free rx->scr. The nonce derives from the key schedule and a request
- * context can hold per-record keys (ChaCha20-Poly1305's one-time Poly1305
- * key): wipe those; the AAD and scatterlists are no secret. Before rx->c
- * changes: the request context is sized for its transform.
+ * Give back rx->scr (scratch.c). The nonce derives from the key schedule
+ * and a request context can hold per-record keys (ChaCha20-Poly1305's
+ * one-time Poly1305 key): wipe those; the AAD and scatterlists are no
+ * secret. Before rx->c changes: the request context is sized for its
+ * transform.
  */
 static void ktls_rx_scratch_put(struct ktls_rx *rx)
 {
@@ -509,7 +511,7 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
 	memzero_explicit(scr->iv, sizeof(scr->iv));
 	memzero_explicit(&scr->req, sizeof(scr->req) +
 			 crypto_aead_reqsize(rx->c.aead));
-	kfree(scr);
+	ktls_scratch_put(KTLS_SCRATCH_RX, scr);
 	rx->scr = NULL;
 }
 

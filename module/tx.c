@@ -398,15 +398,15 @@ static struct ktls_tx_scratch *ktls_tx_scratch_get(struct sock *sk,
 						   struct ktls_tx *tx)
 {
 	if (!tx->scr)
-		tx->scr = kmalloc(sizeof(*tx->scr) +
-				  crypto_aead_reqsize(tx->c.aead),
-				  sk->sk_allocation);
+		tx->scr = ktls_scratch_get(KTLS_SCRATCH_TX, sizeof(*tx->scr) +
+					   crypto_aead_reqsize(tx->c.aead),
+					   sk->sk_allocation);
 	return tx->scr;
 }
 
 /*
- * A send call ends: free the scratch space of its seals. Called with
- * ctx->tx_lock and lock_sock held.
+ * A send call ends: give back the scratch space of its seals (scratch.c).
+ * Called with ctx->tx_lock and lock_sock held.
  */
 static void ktls_tx_idle(struct ktls_tx *tx)
 {
@@ -422,7 +422,7 @@ static void ktls_tx_idle(struct ktls_tx *tx)
 	memzero_explicit(scr->iv, sizeof(scr->iv));
 	memzero_explicit(&scr->req, sizeof(scr->req) +
 			 crypto_aead_reqsize(tx->c.aead));
-	kfree(scr);
+	ktls_scratch_put(KTLS_SCRATCH_TX, scr);
 	tx->scr = NULL;
 }
 
