@@ -387,6 +387,12 @@ for s in "${SERIESES[@]}"; do
 	[ -s "$inf" ] || continue
 	awk -v s="$s" -v report="$REPORT" '
 	function p(x) { print x >> report }
+	# a table of n columns: its header row, then the first column left-aligned, the others right
+	function hdr(cols, n,   x, i) {
+		x = "|---|"
+		for (i = 1; i < n; i++) x = x "---:|"
+		p(cols); p(x)
+	}
 	function row(m, name, a, b) {
 		p("| " m " | " name " | " sprintf("%.0f", a) " | " sprintf("%.0f", b) " | " \
 		  sprintf("%+.0f", b - a) " | " (a > 0 ? sprintf("%.3f", b / a) : "–") " |")
@@ -414,8 +420,8 @@ for s in "${SERIESES[@]}"; do
 		p("| mode | what | in-tree | ktls | ktls − in-tree | ktls / in-tree |")
 		p("|---|---|---:|---:|---:|---:|")
 		for (i = 1; i <= nm; i++) {
+			row(modes[i], "all instructions", tot[modes[i], "tls"], tot[modes[i], "ktls"])
 			m = modes[i]
-			row(m, "all instructions", tot[m, "tls"], tot[m, "ktls"])
 			row(m, "user space", usr[m, "tls"], usr[m, "ktls"])
 			row(m, "rep string iterations (kernel)", reps[m, "tls"], reps[m, "ktls"])
 			row(m, "all but rep string iterations", tot[m, "tls"] - reps[m, "tls"], tot[m, "ktls"] - reps[m, "ktls"])
@@ -423,8 +429,7 @@ for s in "${SERIESES[@]}"; do
 		p("")
 		p("What bounds a 1.10 goal: the instructions ktls would have to shed, against its own code (ktls.ko; tls.ko and sk_msg for the in-tree module) and every allocation of its run with the clearing of what was allocated (whoever asked: the skbs of TCP too). The last column is the ratio a ktls.ko that executed nothing and allocated nothing would reach.")
 		p("")
-		p("| mode | in-tree | ktls | 1.10 needs at most | own code in-tree | own code ktls | allocations in the ktls run | ratio if both cost nothing |")
-		p("|---|---:|---:|---:|---:|---:|---:|---:|")
+		hdr("| mode | in-tree | ktls | 1.10 needs at most | own code in-tree | own code ktls | allocations in the ktls run | ratio if both cost nothing |", 8)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
 			free0 = tot[m, "ktls"] - own[m, "ktls"] - alo[m, "ktls"]
