@@ -17,24 +17,19 @@ grep -q '^# KSYM ' "$RES" || die "no kernel symbols in \`$RES'"
 {
 	# symbols sort before the counts at the same address ("A" < "B")
 	sed -n 's/^# KSYM //p' "$RES" | awk '{ print $1, "A", $2 $3 }'
-	# (kernel addresses, all 16 hexadecimal digits: they sort as text)
-	awk '$1 == "mark" { m = $2; next } $1 != "0" { print $1, "B", m, $2, $3, $4 }' "$RAW"
-} | LC_ALL=C sort -k1,1 -k2,2 | awk -v res="$RES" -v raw="$RAW" '
+	# (kernel addresses, all 16 hexadecimal digits: they sort as text,
+	# after user space's "0")
+	awk '$1 == "mark" { m = $2; next } { print $1, "B", m, $2, $3, $4 }' "$RAW"
+} | LC_ALL=C sort -k1,1 -k2,2 | awk -v res="$RES" '
 	BEGIN {
 		while ((getline l < res) > 0) {
 			if (l !~ /^# INSNS /) continue
 			split(l, a, " ")
 			run[a[3]] = a[4] " " a[5] " " a[6]
 		}
-		while ((getline l < raw) > 0) {
-			split(l, a, " ")
-			if (a[1] == "mark") m = a[2]
-			else if (a[1] == "0" && (m in run)) {
-				n[m, "[user]"] += a[2]; c[m, "[user]"] += a[3]
-			}
-		}
 		sym = "[unknown]"
 	}
+	$1 == "0" { if ($3 in run) { n[$3, "[user]"] += $4; c[$3, "[user]"] += $5 }; next }
 	$2 == "A" { sym = $3; at = $1; next }
 	($3 in run) { n[$3, sym] += $4; r[$3, sym] += $6; if ($1 == at) c[$3, sym] += $5 }
 	END {

@@ -387,10 +387,11 @@ for s in "${SERIESES[@]}"; do
 	[ -s "$inf" ] || continue
 	awk -v s="$s" -v report="$REPORT" '
 	function p(x) { print x >> report }
-	# a table of n columns: its header row, then the first column left-aligned, the others right
-	function hdr(cols, n,   x, i) {
-		x = "|---|"
-		for (i = 1; i < n; i++) x = x "---:|"
+	# a table of n columns, the first l of them text (left-aligned), the
+	# others numbers: its header row and its alignment row
+	function hdr(cols, n, l,   x, i) {
+		x = "|"
+		for (i = 1; i <= n; i++) x = x (i <= l ? "---|" : "---:|")
 		p(cols); p(x)
 	}
 	function row(m, name, a, b) {
@@ -417,11 +418,10 @@ for s in "${SERIESES[@]}"; do
 		p("")
 		p("Both ends and the softirqs of a run of one module, `--sockbuf 256K` as in the compared runs. Rep string instructions (memcpy, memset, clear_page, user copies) count once per iteration, as under -icount: a 4 KiB clear_page_erms is 4,096; the row without them is nearer to what hardware spends.")
 		p("")
-		p("| mode | what | in-tree | ktls | ktls − in-tree | ktls / in-tree |")
-		p("|---|---|---:|---:|---:|---:|")
+		hdr("| mode | what | in-tree | ktls | ktls − in-tree | ktls / in-tree |", 6, 2)
 		for (i = 1; i <= nm; i++) {
-			row(modes[i], "all instructions", tot[modes[i], "tls"], tot[modes[i], "ktls"])
 			m = modes[i]
+			row(m, "all instructions", tot[m, "tls"], tot[m, "ktls"])
 			row(m, "user space", usr[m, "tls"], usr[m, "ktls"])
 			row(m, "rep string iterations (kernel)", reps[m, "tls"], reps[m, "ktls"])
 			row(m, "all but rep string iterations", tot[m, "tls"] - reps[m, "tls"], tot[m, "ktls"] - reps[m, "ktls"])
@@ -429,7 +429,7 @@ for s in "${SERIESES[@]}"; do
 		p("")
 		p("What bounds a 1.10 goal: the instructions ktls would have to shed, against its own code (ktls.ko; tls.ko and sk_msg for the in-tree module) and every allocation of its run with the clearing of what was allocated (whoever asked: the skbs of TCP too). The last column is the ratio a ktls.ko that executed nothing and allocated nothing would reach.")
 		p("")
-		hdr("| mode | in-tree | ktls | 1.10 needs at most | own code in-tree | own code ktls | allocations in the ktls run | ratio if both cost nothing |", 8)
+		hdr("| mode | in-tree | ktls | 1.10 needs at most | own code in-tree | own code ktls | allocations in the ktls run | ratio if both cost nothing |", 8, 1)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
 			free0 = tot[m, "ktls"] - own[m, "ktls"] - alo[m, "ktls"]
@@ -439,8 +439,7 @@ for s in "${SERIESES[@]}"; do
 			  (free0 > 0 ? sprintf("%.3f", tot[m, "tls"] / free0) : "–") " |")
 		}
 		p("")
-		p("| mode | function | in-tree calls | in-tree | ktls calls | ktls | ktls − in-tree |")
-		p("|---|---|---:|---:|---:|---:|---:|")
+		hdr("| mode | function | in-tree calls | in-tree | ktls calls | ktls | ktls − in-tree |", 7, 2)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
 			# the 20 functions with the largest difference, either way

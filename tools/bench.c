@@ -117,10 +117,10 @@ static void usage(FILE *f)
 "                  (A B B A A B ...), so both see the same machine load;\n"
 "                  --time is per ULP; one report per ULP\n"
 "  --slices N      slices per ULP with --compare (default 10)\n"
-"  --sockbuf N     fix SO_SNDBUF and SO_RCVBUF of both ends at N bytes (K/M\n"
-"                  suffixes) instead of TCP's autotuning; --compare uses\n"
-"                  256K, so a single run with --sockbuf 256K has its\n"
-"                  stream's shape\n"
+"  --sockbuf N     fix the sender's SO_SNDBUF and the receiver's SO_RCVBUF\n"
+"                  at N bytes (K/M suffixes) instead of TCP's autotuning;\n"
+"                  --compare fixes them at 256K unless given, so a single\n"
+"                  run with --sockbuf 256K has its stream's shape\n"
 "  --streams N     N connections at once, each with its own sender and\n"
 "                  receiver process (default 1); one report of the sum\n"
 "  --mode install  scale instead of throughput: --conns loopback pairs,\n"
@@ -645,6 +645,13 @@ bad:
 	return -1;
 }
 
+/* Fix the sender's send buffer and the receiver's receive buffer at @n. */
+static void fix_sockbufs(int s, int r, int n)
+{
+	setsockopt(s, SOL_SOCKET, SO_SNDBUF, &n, sizeof(n));
+	setsockopt(r, SOL_SOCKET, SO_RCVBUF, &n, sizeof(n));
+}
+
 static int make_file(const struct bench *b)
 {
 	char path[256];
@@ -1014,7 +1021,8 @@ bad_quiet:
  * --compare A,B: one connection per ULP, each with its own receiver
  * process; the sender alternates between them in slices (A B B A A B ...)
  * so that both see the same load of a shared, noisy machine.  Socket
- * buffers are fixed at 256 KiB so little is left in flight at a switch.
+ * buffers are fixed at 256 KiB (or --sockbuf) so little is left in flight
+ * at a switch.
  */
 static int run_compare(struct bench *b, int file_fd)
 {
@@ -1037,8 +1045,7 @@ static int run_compare(struct bench *b, int file_fd)
 			what = "loopback connection";
 			goto fail;
 		}
-		setsockopt(s[i], SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-		setsockopt(r[i], SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+		fix_sockbufs(s[i], r[i], buf);
 		if (make_keys(b, &k) < 0 ||
 		    ktls_attach(s[i], ulps[i], TLS_TX, &k, &what) < 0 ||
 		    (b->mode == M_RECV && (ktls_attach(r[i], ulps[i], TLS_RX, &k, &what) < 0 ||
@@ -1157,10 +1164,8 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 			strerror(errno));
 		return -1;
 	}
-	if (b->sockbuf) {
-		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &b->sockbuf, sizeof(b->sockbuf));
-		setsockopt(r, SOL_SOCKET, SO_RCVBUF, &b->sockbuf, sizeof(b->sockbuf));
-	}
+	if (b->sockbuf)
+		fix_sockbufs(s, r, b->sockbuf);
 	if (b->impl == I_KTLS) {
 		if (make_keys(b, &k) < 0 ||
 		    ktls_attach(s, b->ulp, TLS_TX, &k, &what) < 0 ||

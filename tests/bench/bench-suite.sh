@@ -111,6 +111,17 @@ margs() {	# margs send:16K:more -> --mode send --size 16K --more
 	echo "$@"
 }
 
+# oneargs ULP MODE: the arguments of one module's 0.3 s run in the cost
+# and insns parts (first cipher and version, the compared runs' buffers)
+oneargs() {
+	# shellcheck disable=SC2046
+	echo --time 0.3 --impl ktls --ulp "$1" --sockbuf 256K \
+		--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" $(margs "$2")
+}
+
+# bytes_of FILE: the payload bytes of a `ktls bench --json` result
+bytes_of() { sed 's/.*"bytes":\([0-9]*\).*/\1/' "$1"; }
+
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
@@ -186,14 +197,13 @@ tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
 sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
 __alloc_skb kfree_skb_reason consume_skb iov_iter_get_pages2
 iov_iter_extract_pages tcp_cleanup_rbuf sk_wait_data"
-# traced NAME OK SECONDS ARGS...: one `ktls bench` run with the tracer
+# traced NAME OK ARGS...: one `ktls bench` run with the tracer
 # set up (OK = 1) switched on. On success the payload bytes are in $bytes
 # and the calls in $T/trace; else the TAP line is printed and it returns 1.
 traced() {
 	name=$1
 	ok=$2
-	secs=$3
-	shift 3
+	shift 2
 	N=$((N + 1))
 	if [ "$ok" = 0 ]; then
 		echo "# no usable tracer here: nothing measured"
@@ -202,7 +212,7 @@ traced() {
 	fi
 	echo > $T/trace
 	echo 1 > $T/tracing_on
-	"$KTLS" bench --json --time "$secs" "$@" > "$W/out" 2> "$W/err"
+	"$KTLS" bench --json "$@" > "$W/out" 2> "$W/err"
 	rc=$?
 	echo 0 > $T/tracing_on
 	if [ $rc != 0 ]; then
@@ -210,7 +220,7 @@ traced() {
 		echo "not ok $N - $name"
 		return 1
 	fi
-	bytes=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+	bytes=$(bytes_of "$W/out")
 }
 prof_ok=0
 if [ -n "$PMODES" ] && [ -w $T/set_ftrace_filter ]; then
@@ -223,7 +233,7 @@ fi
 for m in $PMODES; do
 	for u in tls ktls; do
 		# shellcheck disable=SC2046
-		traced "profile ulp=$u $m" $prof_ok 0.5 --impl ktls --ulp "$u" --sockbuf 256K \
+		traced "profile ulp=$u $m" $prof_ok --time 0.5 --impl ktls --ulp "$u" --sockbuf 256K \
 			$(margs "$m") || continue
 		lost=$(awk '/^# entries-in-buffer/ { split($3, a, "/"); print a[2] - a[1] }' $T/trace)
 		awk -v u="$u" -v m="$m" -v b="$bytes" '
@@ -282,11 +292,9 @@ for m in $CMODES; do
 		# "# TCPSTAT ulp mode bytes counter delta".
 		tcpmib > "$W/mib0"
 		# shellcheck disable=SC2046
-		if "$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
-			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
-			$(margs "$m") > "$W/out" 2> /dev/null; then
+		if "$KTLS" bench --json $(oneargs "$u" "$m") > "$W/out" 2> /dev/null; then
 			tcpmib > "$W/mib1"
-			b=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+			b=$(bytes_of "$W/out")
 			awk -v u="$u" -v m="$m" -v b="$b" '
 				NR == FNR { v[$1] = $2; next }
 				$2 != v[$1] && $1 != "CurrEstab" {
@@ -294,9 +302,7 @@ for m in $CMODES; do
 				"$W/mib0" "$W/mib1"
 		fi
 		# shellcheck disable=SC2046
-		traced "cost ulp=$u $m" $cost_ok 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
-			--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
-			$(margs "$m") || continue
+		traced "cost ulp=$u $m" $cost_ok $(oneargs "$u" "$m") || continue
 		# a leaf: "1.234 us | f();", a return: "1.234 us | } /* f */";
 		# module functions carry " [module]"
 		awk -v u="$u" -v m="$m" -v b="$bytes" '
@@ -334,12 +340,10 @@ if [ -n "$IMODES" ]; then
 			"$INSNMARK"
 			mk=$((mk + 1))
 			# shellcheck disable=SC2046
-			if "$KTLS" bench --json --time 0.3 --impl ktls --ulp "$u" --sockbuf 256K \
-				--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" \
-				$(margs "$m") > "$W/out" 2> "$W/err"; then
+			if "$KTLS" bench --json $(oneargs "$u" "$m") > "$W/out" 2> "$W/err"; then
 				"$INSNMARK"
 				mk=$((mk + 1))
-				b=$(sed 's/.*"bytes":\([0-9]*\).*/\1/' "$W/out")
+				b=$(bytes_of "$W/out")
 				echo "# INSNS $mk $u $m $b"
 				echo "ok $N - insns ulp=$u $m"
 			else
