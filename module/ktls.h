@@ -158,7 +158,8 @@ static inline struct ktls_ctx *ktls_get_ctx(const struct sock *sk)
 /* proto.c */
 int ktls_proto_init(void);
 void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx);
-int ktls_proto_attach(struct sock *sk, struct ktls_ctx *ctx);
+const struct proto *ktls_proto_shared(struct sock *sk, u8 ipver);
+void ktls_proto_own(struct proto *p, const struct proto *base);
 
 /* sockopt.c */
 int ktls_setsockopt(struct sock *sk, int level, int optname,
@@ -214,6 +215,7 @@ struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
 int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 			struct ktls_crypto *c);
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
+void ktls_rx_stop(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_free(struct ktls_ctx *ctx);
 void ktls_rx_cache_exit(void);

@@ -17,9 +17,23 @@ MODULE_PARM_DESC(ulp_name,
 
 static bool ktls_ready;	/* set once module init has finished */
 
+/*
+ * Called by tcp_set_ulp() with lock_sock held, process context. The
+ * socket may be in a sockmap whose psock is dropped on another CPU at any
+ * time (map delete or free: sk_psock_drop() under sk_callback_lock, no
+ * lock_sock), which puts the proto back through our update hook once the
+ * socket has a ULP, or directly before. So the proto is read, the context
+ * published and the socket switched over under sk_callback_lock, and the
+ * ULP is marked as attached there too: a drop sees either the socket as
+ * it was or the ULP in place, never a context holding a proto already
+ * put back. What may sleep or allocate is done before.
+ */
 static int ktls_init_sk(struct sock *sk)
 {
+	const struct proto *shared;
+	struct proto *own = NULL;
 	struct ktls_ctx *ctx;
+	int err = 0;
 
 	/* pairs with the release at the end of module init */
 	if (!smp_load_acquire(&ktls_ready))
@@ -31,15 +45,34 @@ static int ktls_init_sk(struct sock *sk)
 	if (!sk->sk_socket)
 		return -EINVAL;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_ATOMIC);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	mutex_init(&ctx->tx_lock);
 	ctx->ipver = sk->sk_family == AF_INET6 ? KTLSV6 : KTLSV4;
+	shared = ktls_proto_shared(sk, ctx->ipver);
+	/*
+	 * Only a psock drop can change the proto from here on (a new psock
+	 * needs lock_sock, which we hold): it can only go back to @shared.
+	 */
+	if (READ_ONCE(sk->sk_prot) != shared) {
+		own = kmalloc(sizeof(*own), GFP_KERNEL);
+		if (!own) {
+			kfree(ctx);
+			return -ENOMEM;
+		}
+	}
+
+	write_lock_bh(&sk->sk_callback_lock);
 	ctx->sk_proto = READ_ONCE(sk->sk_prot);
-	if (ktls_proto_attach(sk, ctx)) {
-		kfree(ctx);
-		return -ENOMEM;
+	if (ctx->sk_proto != shared) {
+		if (WARN_ON_ONCE(!own)) {
+			err = -EBUSY;
+			goto out_unlock;
+		}
+		ktls_proto_own(own, ctx->sk_proto);
+		ctx->own_prot = own;
+		own = NULL;
 	}
 	ctx->sk_ops = sk->sk_socket->ops;
 	ctx->saved_write_space = sk->sk_write_space;
@@ -49,13 +82,24 @@ static int ktls_init_sk(struct sock *sk)
 	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, ctx);
 	sk->sk_write_space = ktls_write_space;
 	ktls_proto_update(sk, ctx);
-	return 0;
+	/*
+	 * tcp_set_ulp() sets the same when we return; a drop between our
+	 * unlock and that would see no ULP and put its proto straight into
+	 * sk_prot, leaving the record layer (and ktls_close()) behind.
+	 */
+	inet_csk(sk)->icsk_ulp_ops = &ktls_ulp_ops;
+	ctx = NULL;
+out_unlock:
+	write_unlock_bh(&sk->sk_callback_lock);
+	kfree(own);
+	kfree(ctx);
+	return err;
 }
 
 /*
  * The psock of a socket that was in a sockmap before the ULP is going
  * (sk_psock_drop(): sk_callback_lock held for writing, bh off, maybe no
- * lock_sock): @p is the proto it had before the map, our base from now
+ * lock_sock, so ktls_init_sk() and ktls_close() take it too): @p is the proto it had before the map, our base from now
  * on. sk_prot is not touched: a socket on its own proto (proto.c) stays
  * there, as lockless callers may be inside it, and tcp_bpf's functions
  * fall back to TCP's without a psock; TLS_TX/TLS_RX or close move it off.
@@ -65,6 +109,7 @@ static void ktls_update_sk(struct sock *sk, struct proto *p,
 {
 	struct ktls_ctx *ctx = ktls_get_ctx(sk);
 
+	lockdep_assert_held_write(&sk->sk_callback_lock);
 	if (ctx) {
 		ctx->saved_write_space = write_space;
 		ctx->sk_proto = p;
@@ -122,22 +167,39 @@ void ktls_ctx_free(struct sock *sk, struct ktls_ctx *ctx)
 void ktls_close(struct sock *sk, long timeout)
 {
 	struct ktls_ctx *ctx = ktls_get_ctx(sk);
-	struct proto *base = ctx->sk_proto;
+	struct proto *base;
 
 	if (ctx->tx_conf == KTLS_SW)
 		ktls_tx_release(sk, ctx);	/* takes lock_sock itself */
+	if (ctx->rx_conf == KTLS_SW)
+		ktls_rx_stop(sk, ctx);		/* takes lock_sock itself */
 
 	lock_sock(sk);
 	if (ctx->rx_conf == KTLS_SW)
 		ktls_rx_release(sk, ctx);
+	/*
+	 * A psock dropped on another CPU updates ctx->sk_proto under
+	 * sk_callback_lock (ktls_update_sk()) until the context is
+	 * unpublished here; after that it writes sk_prot itself. Reading
+	 * ctx->sk_proto before this point could put back a proto the drop
+	 * already replaced: tcp_bpf's close with no psock left, which never
+	 * closes TCP.
+	 */
+	write_lock_bh(&sk->sk_callback_lock);
+	base = ctx->sk_proto;
 	if (sk->sk_write_space == ktls_write_space)
 		sk->sk_write_space = ctx->saved_write_space;
 	WRITE_ONCE(sk->sk_prot, base);
 	if (sk->sk_socket)
 		WRITE_ONCE(sk->sk_socket->ops, ctx->sk_ops);
 	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, NULL);
+	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 
+	/*
+	 * @base may be tcp_bpf's and its psock gone by now: its close then
+	 * finds no psock and calls sk_prot's, which the drop set to TCP's.
+	 */
 	base->close(sk, timeout);
 
 	if (ctx->tx)

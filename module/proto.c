@@ -147,33 +147,34 @@ static const struct proto *ktls_proto_build_v6(struct sock *sk)
 }
 
 /**
- * ktls_proto_attach() - pick the base tables of a socket being attached
- * @sk: socket, lock_sock held, process context
- * @ctx: its new context, not yet visible to others
+ * ktls_proto_shared() - the proto the shared tables of a family are built from
+ * @sk: socket being attached, lock_sock held, process context (the IPv6
+ *	tables are built from the first IPv6 socket, under a mutex)
+ * @ipver: KTLSV4 or KTLSV6
  *
- * A socket whose proto (@ctx->sk_proto, read once at attach) is not the
- * one the shared tables were built from (tcp_bpf's, while the socket is
- * in a sockmap) gets a proto of its own for the unconfigured state,
- * built from that proto, so that the psock's sk_msg verdict and ingress
+ * A socket whose proto is another one (tcp_bpf's, while the socket is in
+ * a sockmap) needs a proto of its own for the unconfigured state
+ * (ktls_proto_own()), so that the psock's sk_msg verdict and ingress
  * queue keep working. TLS_TX/TLS_RX are refused while a psock exists, so
- * no other entry is needed. It lives as long as @ctx (ktls_ctx_free()).
+ * no other entry is needed.
  *
- * Return: 0 or -ENOMEM.
+ * Return: &tcp_prot or the IPv6 base.
  */
-int ktls_proto_attach(struct sock *sk, struct ktls_ctx *ctx)
+const struct proto *ktls_proto_shared(struct sock *sk, u8 ipver)
 {
-	const struct proto *base = ctx->sk_proto;
-	const struct proto *shared = &tcp_prot;
+	return ipver == KTLSV6 ? ktls_proto_build_v6(sk) : &tcp_prot;
+}
 
-	if (ctx->ipver == KTLSV6)
-		shared = ktls_proto_build_v6(sk);
-	if (base == shared)
-		return 0;
-	ctx->own_prot = kmalloc(sizeof(*ctx->own_prot), GFP_KERNEL);
-	if (!ctx->own_prot)
-		return -ENOMEM;
-	ktls_build_base(ctx->own_prot, base);
-	return 0;
+/**
+ * ktls_proto_own() - build a socket's own unconfigured proto over @base
+ * @p: the socket's proto, allocated by the caller, freed with its context
+ * @base: the proto the socket had before the ULP
+ *
+ * No allocation and no sleep: called under sk_callback_lock.
+ */
+void ktls_proto_own(struct proto *p, const struct proto *base)
+{
+	ktls_build_base(p, base);
 }
 
 /**
@@ -185,6 +186,7 @@ void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx)
 {
 	struct proto *p = &ktls_prots[ctx->ipver][ctx->tx_conf][ctx->rx_conf];
 
+	sock_owned_by_me(sk);
 	if (ctx->own_prot && p == &ktls_prots[ctx->ipver][KTLS_BASE][KTLS_BASE])
 		p = ctx->own_prot;
 	WRITE_ONCE(sk->sk_prot, p);

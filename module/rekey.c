@@ -36,6 +36,9 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 	struct ktls_crypto c;
 	int err;
 
+	sock_owned_by_me(sk);
+	if (tx)
+		lockdep_assert_held(&ctx->tx_lock);
 	if (cur->version != TLS_1_3_VERSION)
 		return -EBUSY;
 	if (next->version != cur->version ||

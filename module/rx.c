@@ -89,7 +89,10 @@ struct ktls_rx {
 	bool stopped;			/* framing or crypto error: parse no more */
 	bool reader;			/* a reader owns the record stream */
 	bool key_pending;		/* KeyUpdate read: wait for the next key */
+	bool closing;			/* close: schedule no more work */
 	wait_queue_head_t readers;	/* waiting for @reader */
+	struct delayed_work alloc_work;	/* @part again, may sleep */
+	struct sock *sk;
 };
 
 /**
@@ -233,15 +236,37 @@ static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 	return 0;
 }
 
+/* How long the work waits before it tries again after a failure of its own. */
+#define KTLS_RX_ALLOC_RETRY	(HZ / 20)
+
+/*
+ * The record buffer could not be had: with the window closed no segment
+ * and no data_ready may ever come to try again, and a reader would sleep
+ * for good. So the work tries from process context with the socket's own
+ * allocation flags, as upstream's parser does: at once after a failure in
+ * softirq, @delay jiffies from now after one in process context (a
+ * kernel socket's sk_allocation may be atomic there too: no busy loop).
+ * Called with the socket locked.
+ */
+static void ktls_rx_retry_alloc(struct sock *sk, struct ktls_rx *rx,
+				unsigned long delay)
+{
+	if (rx->closing)
+		return;
+	sock_hold(sk);
+	if (!schedule_delayed_work(&rx->alloc_work, delay))
+		sock_put(sk);	/* already pending; it holds its own */
+}
+
 /*
  * A record is incomplete but TCP's receive window has collapsed or its
  * buffer is under pressure (with loopback's 64 KiB MSS that happens early):
  * waiting for the rest would stall the connection, so take what is there
  * out of TCP, which reopens the window. As upstream's parser does.
- * Called with the socket locked, possibly from softirq.
+ * Called with the socket locked, possibly from softirq (@gfp atomic).
  */
 static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
-				 int inq)
+				 int inq, gfp_t gfp)
 {
 	u32 want = rx->rec_len ? rx->rec_len : KTLS_REC_HDR_LEN;
 
@@ -251,9 +276,12 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 		rx->part = rx->spare;
 		rx->spare = NULL;
 		if (!rx->part)
-			rx->part = ktls_rx_buf_alloc(GFP_ATOMIC | __GFP_NOWARN);
-		if (!rx->part)
-			return;		/* retried on the next segment */
+			rx->part = ktls_rx_buf_alloc(gfp | __GFP_NOWARN);
+		if (!rx->part) {
+			ktls_rx_retry_alloc(sk, rx, in_task() ?
+					    KTLS_RX_ALLOC_RETRY : 0);
+			return;
+		}
 		rx->part_got = 0;
 	}
 	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
@@ -282,10 +310,11 @@ static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
  * Look at the header at copied_seq, once per record: its length stays in
  * rx->rec_len until ktls_rx_fetch() takes the record. A bad header stops
  * the parser for good and sets sk_err (EMSGSIZE, EBADMSG or EINVAL).
- * Called with the socket locked. Return: true when a whole record is
- * queued.
+ * Called with the socket locked; @gfp is atomic from softirq, else
+ * sk->sk_allocation (ktls_rx_parse()). Return: true when a whole record
+ * is queued.
  */
-static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
+static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
 {
 	u8 hdr[KTLS_REC_HDR_LEN];
 	int inq = tcp_inq(sk);
@@ -310,21 +339,55 @@ static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
 		ready = (rx->part ? rx->part_got : 0) + tcp_inq(sk) >=
 			rx->rec_len;
 	if (!ready) {
-		ktls_rx_pull_partial(sk, rx, tcp_inq(sk));
+		ktls_rx_pull_partial(sk, rx, tcp_inq(sk), gfp);
 		ready = rx->rec_len && rx->part && rx->part_got == rx->rec_len;
 	}
 	WRITE_ONCE(rx->ready, ready);
 	return ready;
 }
 
+/* __ktls_rx_parse() in process context, lock_sock held */
+static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
+{
+	sock_owned_by_me(sk);
+	return __ktls_rx_parse(sk, rx, sk->sk_allocation);
+}
+
+/* Whether readers and poll are to be woken after a parse. */
+static bool ktls_rx_wake(struct sock *sk, struct ktls_rx *rx, bool ready)
+{
+	return ready || READ_ONCE(sk->sk_err) ||
+	       (sk->sk_shutdown & RCV_SHUTDOWN) || sock_flag(sk, SOCK_DONE);
+}
+
 /* sk_data_ready while RX is on: wake readers only for whole records. */
 static void ktls_rx_data_ready(struct sock *sk)
 {
 	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	struct ktls_rx *rx = ctx->rx;
 
-	if (ktls_rx_parse(sk, ctx->rx) || READ_ONCE(sk->sk_err) ||
-	    (sk->sk_shutdown & RCV_SHUTDOWN) || sock_flag(sk, SOCK_DONE))
+	if (ktls_rx_wake(sk, rx, __ktls_rx_parse(sk, rx,
+						 GFP_ATOMIC | __GFP_NOWARN)))
 		ctx->saved_data_ready(sk);
+}
+
+/*
+ * ktls_rx_retry_alloc()'s work: parse again in process context, and tell
+ * whoever reads through the socket's current sk_data_ready (ours, or an
+ * in-kernel reader's that replaced it, such as the NVMe/TCP host's).
+ */
+static void ktls_rx_alloc_work(struct work_struct *work)
+{
+	struct ktls_rx *rx = container_of(to_delayed_work(work),
+					  struct ktls_rx, alloc_work);
+	struct sock *sk = rx->sk;
+
+	lock_sock(sk);
+	/* live: ktls_rx_stop() cancels this work before the context goes */
+	if (!rx->closing && ktls_rx_wake(sk, rx, ktls_rx_parse(sk, rx)))
+		sk->sk_data_ready(sk);
+	release_sock(sk);
+	sock_put(sk);
 }
 
 /*
@@ -540,6 +603,7 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	bool in_rec = true;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
 		return -ENOMEM;
 	if (rx->part) {
@@ -1208,6 +1272,7 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
 	struct ktls_rx *rx;
 	int err;
 
+	sock_owned_by_me(sk);
 	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
 	if (!rx)
 		return -ENOMEM;
@@ -1216,6 +1281,8 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx)
 		goto err_free;
 	INIT_LIST_HEAD(&rx->recs);
 	init_waitqueue_head(&rx->readers);
+	INIT_DELAYED_WORK(&rx->alloc_work, ktls_rx_alloc_work);
+	rx->sk = sk;
 	ctx->rx = rx;
 
 	write_lock_bh(&sk->sk_callback_lock);
@@ -1233,12 +1300,33 @@ err_free:
 }
 
 /**
+ * ktls_rx_stop() - stop RX's work at close
+ * @sk: socket, lock_sock NOT held (taken here, then the work is stopped)
+ * @ctx: context
+ *
+ * The work is queued only under the socket lock (softirq's or the
+ * owner's) and not once @closing is set, which is done as the owner: no
+ * work is queued after this returns.
+ */
+void ktls_rx_stop(struct sock *sk, struct ktls_ctx *ctx)
+{
+	struct ktls_rx *rx = ctx->rx;
+
+	lock_sock(sk);
+	rx->closing = true;
+	release_sock(sk);
+	if (cancel_delayed_work_sync(&rx->alloc_work))
+		sock_put(sk);
+}
+
+/**
  * ktls_rx_release() - stop RX at close
  * @sk: socket, lock_sock held
  * @ctx: context
  */
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx)
 {
+	sock_owned_by_me(sk);
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_data_ready == ktls_rx_data_ready)
 		sk->sk_data_ready = ctx->saved_data_ready;
@@ -1284,6 +1372,7 @@ int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 {
 	struct ktls_rx *rx = ctx->rx;
 
+	sock_owned_by_me(sk);
 	ktls_rx_scratch_put(rx);	/* sized for the old transform */
 	swap(rx->c, *c);
 	if (rx->key_pending) {

@@ -86,6 +86,7 @@ static int ktls_set_crypto(struct sock *sk, struct ktls_ctx *ctx,
 	struct tls_crypto_info *info = (struct tls_crypto_info *)buf;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (ktls_has_psock(sk))
 		return -EINVAL;
 	if (sockptr_is_null(optval) || optlen < sizeof(*info))

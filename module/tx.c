@@ -626,6 +626,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	u32 mine = 0;	/* bytes of this call in the open record */
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	flags &= ~KTLS_PUSH_LATER;
 	if (tx->closed.len) {
 		err = ktls_tx_push(sk, tx, flags);
@@ -878,6 +879,7 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
  */
 void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c)
 {
+	lockdep_assert_held(&ctx->tx_lock);
 	ktls_tx_idle(ctx->tx);	/* sized for the old transform's requests */
 	swap(ctx->tx->c, *c);
 }
@@ -893,6 +895,7 @@ void ktls_tx_swap_crypto(struct ktls_ctx *ctx, struct ktls_crypto *c)
  */
 int ktls_tx_set_max_payload(struct ktls_ctx *ctx, u16 max)
 {
+	lockdep_assert_held(&ctx->tx_lock);
 	if (ctx->tx) {
 		if (ctx->tx->open.len)
 			return -EBUSY;
@@ -914,6 +917,7 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	struct ktls_tx *tx;
 	int err;
 
+	sock_owned_by_me(sk);
 	tx = kzalloc(sizeof(*tx), GFP_KERNEL);
 	if (!tx)
 		return -ENOMEM;
@@ -941,7 +945,17 @@ void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx)
 {
 	struct ktls_tx *tx = ktls_tx(ctx);
 
+	/*
+	 * write_space runs under the socket's bh lock (softirq) or as its
+	 * owner (release_sock()). Set CLOSING as the owner: one that passed
+	 * its test before has queued its work by now, for the cancel below,
+	 * and none after queues any. Set without the lock, a softirq past
+	 * the test could queue the work after the cancel, to run on a
+	 * freed context.
+	 */
+	lock_sock(sk);
 	set_bit(KTLS_TX_CLOSING, &tx->flags);
+	release_sock(sk);
 	if (cancel_work_sync(&tx->work))
 		sock_put(sk);
 

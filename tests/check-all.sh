@@ -81,9 +81,10 @@ if [ $NATIVE_ONLY = 0 ]; then
 		step "module-$s" native bash -c "make -s module SERIES=$s && echo '1 passed, 0 failed'"
 	done
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
-	# Every suite on 6.1 and 6.12 but two that run elsewhere (CI time,
-	# docs/testing.md): `cli` on 6.12 only, `peer` on 6.1 and on the 6.12
-	# debug kernel (vm-6.12-debug, the same source with KASAN) only.
+	# Every suite on 6.1 and 6.12 but three that run elsewhere (CI time,
+	# docs/testing.md): `cli` on 6.12 only, `peer` and `stress` on 6.1 and
+	# on the 6.12 debug kernel (vm-6.12-debug, the same source with KASAN)
+	# only.
 	step vm-6.1-ktls vm bash tests/vm/run.sh --series 6.1 --module ktls \
 		--skip-suites cli
 	# The multi-process tests of SM4 and ARIA (36-72 MB through the cipher
@@ -93,7 +94,7 @@ if [ $NATIVE_ONLY = 0 ]; then
 	# AES and ChaCha20 variants. `make vm-check SERIES=...` runs them all.
 	SLOW_CIPHER_TESTS='tls.*sm4*.mutliproc_*,tls.*aria*.mutliproc_*'
 	step vm-6.12-ktls vm bash tests/vm/run.sh --series 6.12 --module ktls \
-		--skip-suites peer --skip-tests "$SLOW_CIPHER_TESTS"
+		--skip-suites peer,stress --skip-tests "$SLOW_CIPHER_TESTS"
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# each its own upstream selftest (in 2 shards, as every selftest
 	# here: tests/vm/shard.sh), 7.3 also a short lifecycle.

@@ -36,10 +36,12 @@ OUT=$2
 . "$TOP/scripts/debs.sh"
 
 # The BPF selftest files of the series' linux-source (the tls selftest's
-# extraction in deps.sh does not take them).
-SRC=$CACHE/src/bpf-$SERIES-$KSRCVER
+# extraction in deps.sh does not take them); the debug kernel's are its
+# source series'.
+SRCSERIES=${SERIES%-debug}
+SRC=$CACHE/src/bpf-$SRCSERIES-$KSRCVER
 if [ ! -f "$SRC/.complete" ]; then
-	deb=$(cached_deb "linux-source-$SERIES" "$KSRCVER")
+	deb=$(cached_deb "linux-source-$SRCSERIES" "$KSRCVER")
 	log "extracting the BPF sockmap selftests from $(basename "$deb")"
 	rm -rf "$SRC.tmp"
 	mkdir -p "$SRC.tmp"

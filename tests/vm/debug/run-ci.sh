@@ -5,7 +5,8 @@
 # and 1.3 and one variant of every other cipher family (ChaCha20 1.3,
 # AES-CCM 1.2, SM4-CCM 1.3 with our cbcmac(sm4), ARIA 1.2; the peer suite
 # covers every version x cipher here) plus its fixtures without variants, our suites with short, seeded
-# settings, and the fault-injection suite. Options given here override
+# settings (sockmap and stress too: the kernel has BPF sockmap, bpf.config),
+# and the fault-injection suite. Options given here override
 # these (e.g. --filter, --suites). tests/check-all.sh step vm-6.12-debug,
 # `make vm-debug`.
 set -euo pipefail
@@ -14,9 +15,10 @@ VM=$(cd "$(dirname "$0")/.." && pwd)
 VARIANTS="12_aes_gcm 13_aes_gcm 13_chacha 12_aes_ccm 13_sm4_ccm 12_aria_gcm"
 FILTER="tls_basic.*,tls_err.*,global.*"
 for v in $VARIANTS; do FILTER="$FILTER,tls.$v.*"; done
-SUITES=selftest,peer,fuzz,soak,lifecycle,fault
+SUITES=selftest,peer,fuzz,soak,lifecycle,fault,sockmap,stress
 ENV="KTLS_FUZZ_SEED=0x660ec6e21861a KTLS_FUZZ_CASES=60 KTLS_SOAK_SECONDS=10"
-ENV="$ENV KTLS_LIFECYCLE_CYCLES=5 KTLS_FAULT_SECONDS=3"
+ENV="$ENV KTLS_LIFECYCLE_CYCLES=5 KTLS_FAULT_SECONDS=3 KTLS_STRESS_SECONDS=10"
+ENV="$ENV KTLS_RACE_SECONDS=4"
 
 exec bash "$VM/run.sh" --series 6.12-debug --module ktls --timeout 2700 \
 	--filter "$FILTER" --suites "$SUITES" --env "$ENV" "$@"

@@ -5,7 +5,8 @@
  * its own program. Include after peer_ref.h.
  *
  *   the reference cipher table, loopback TCP pairs (IPv4 or IPv6), socket
- *   timeouts, record types as cmsgs, the crypto_info of a struct ref_dir,
+ *   timeouts, TCP sockets allocated (sockstat), record types as cmsgs, the
+ *   crypto_info of a struct ref_dir,
  *   the ULP name of the module under test and its counters file.
  */
 #ifndef KTLS_NET_UTIL_H
@@ -135,6 +136,23 @@ static inline int set_timeouts(int fd, int secs)
 	if (set_rcv_timeout(fd, secs))
 		return -1;
 	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* TCP sockets allocated in this netns (/proc/net/sockstat "alloc"). */
+static inline long tcp_alloc(void)
+{
+	FILE *f = fopen("/proc/net/sockstat", "r");
+	char line[256];
+	long n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TCP: inuse %*d orphan %*d tw %*d alloc %ld",
+			   &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 /* recvmsg with room for a TLS_GET_RECORD_TYPE cmsg; *type = -1 if none. */

@@ -10,6 +10,14 @@
  * under test, with a hand-assembled "return SK_DROP" (or SK_PASS) sk_msg
  * program loaded by raw bpf() calls (no clang, no libbpf), and check that
  * the ULP attach, map delete and disconnect still work in any order.
+ *
+ * The race tests (fixture `race`) put a psock drop on another CPU against
+ * the ULP's attach and close, thousands of times: a context left with the
+ * proto the drop had already put back makes the kernel WARN (a panic here:
+ * panic_on_warn) and leaks the socket. Env: KTLS_RACE_ROUNDS (default
+ * 1500), KTLS_RACE_SECONDS (bound per test, default 8), KTLS_RACE_SEED,
+ * KTLS_RACE_ONLY (one race test by name, the others skipped: to replay
+ * one that panics the kernel by hand).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,66 +29,17 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <linux/bpf.h>
 #include <linux/tls.h>
 
 #include "kselftest_harness.h"
 #include "peer_ref.h"
 #include "net_util.h"
-
-#define SK_DROP	0
-#define SK_PASS	1
-
-static int sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
-static int map_create(enum bpf_map_type type)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = 4;
-	a.value_size = 4;
-	a.max_entries = 4;
-	return sys_bpf(BPF_MAP_CREATE, &a);
-}
-
-static int prog_load_insns(const struct bpf_insn *insns, unsigned int n)
-{
-	static char log[4096];
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_SK_MSG;
-	a.insns = (uintptr_t)insns;
-	a.insn_cnt = n;
-	a.license = (uintptr_t)"GPL";
-	a.log_buf = (uintptr_t)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
-	return sys_bpf(BPF_PROG_LOAD, &a);
-}
-
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
-			    .off = (o), .imm = (i) })
-
-/* An sk_msg program "r0 = VERDICT; exit". */
-static int prog_load(int verdict)
-{
-	struct bpf_insn insns[] = {
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, verdict),
-		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	};
-
-	return prog_load_insns(insns, 2);
-}
+#include "stress_util.h"
+#include "bpf_util.h"
 
 /*
  * An sk_msg program that redirects every message into the ingress queue
@@ -111,50 +70,6 @@ static int prog_load_redirect(int map, int hash)
 			   BPF_FUNC_msg_redirect_map);
 	*p++ = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	return prog_load_insns(in, p - in);
-}
-
-static int prog_attach_op(int cmd, int prog, int map)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.target_fd = map;
-	a.attach_bpf_fd = prog;
-	a.attach_type = BPF_SK_MSG_VERDICT;
-	return sys_bpf(cmd, &a);
-}
-
-static int prog_attach(int prog, int map)
-{
-	return prog_attach_op(BPF_PROG_ATTACH, prog, map);
-}
-
-static int prog_detach(int prog, int map)
-{
-	return prog_attach_op(BPF_PROG_DETACH, prog, map);
-}
-
-static int map_op(int cmd, int map, uint32_t key, int fd)
-{
-	uint32_t val = fd;
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = map;
-	a.key = (uintptr_t)&key;
-	if (cmd == BPF_MAP_UPDATE_ELEM)	/* delete: nothing after key */
-		a.value = (uintptr_t)&val;
-	return sys_bpf(cmd, &a);
-}
-
-static int map_update(int map, uint32_t key, int fd)
-{
-	return map_op(BPF_MAP_UPDATE_ELEM, map, key, fd);
-}
-
-static int map_delete(int map, uint32_t key)
-{
-	return map_op(BPF_MAP_DELETE_ELEM, map, key, 0);
 }
 
 FIXTURE(sockmap)
@@ -494,30 +409,22 @@ TEST_F(sockmap, map_closed_first)
 				 strerror(errno));
 }
 
-/* TCP sockets allocated in this netns (/proc/net/sockstat "alloc"). */
-static long tcp_alloc(void)
-{
-	FILE *f = fopen("/proc/net/sockstat", "r");
-	char line[256];
-	long n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "TCP: inuse %*d orphan %*d tw %*d alloc %ld",
-			   &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/* Objects in use in the kmalloc-512 cache (a struct proto's size class). */
+/*
+ * Objects in use in the kmalloc-512 cache (a struct proto's size class).
+ * The cache is shrunk first: under KASAN that also empties its quarantine
+ * of freed objects, which slabinfo still counts (the debug kernel).
+ */
 static long kmalloc512(void)
 {
-	FILE *f = fopen("/proc/slabinfo", "r");
+	FILE *f = fopen("/sys/kernel/slab/kmalloc-512/shrink", "w");
 	char line[512], name[64];
 	long act, n = -1;
 
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
+	f = fopen("/proc/slabinfo", "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
@@ -599,6 +506,209 @@ TEST_F(sockmap, orders_leave_nothing)
 	EXPECT_LE(s1, s0) TH_LOG("TCP sockets: %ld before, %ld after", s0, s1);
 	EXPECT_LT(m1 - m0, n / 2) TH_LOG("kmalloc-512: %ld before, %ld after",
 					  m0, m1);
+}
+
+/* ------------------------------------------------------------ races */
+
+enum race_op { RACE_DELETE, RACE_MAP_CLOSE };
+
+/*
+ * The other CPU's side of a round: when told, spin for a seeded while,
+ * then drop the socket's psock by deleting it from the map, or by closing
+ * the map's last fd (the map and its psocks then go from a work item).
+ */
+struct race_side {
+	pthread_t th;
+	atomic_int go;		/* round to run; -1: exit */
+	atomic_int done;	/* last round run */
+	int map;
+	enum race_op op;
+	unsigned int spin;
+};
+
+static void spin_for(unsigned int n)
+{
+	volatile unsigned int i;
+
+	for (i = 0; i < n; i++)
+		;
+}
+
+static void *race_main(void *arg)
+{
+	struct race_side *r = arg;
+	int round = 0;
+
+	for (;;) {
+		int go;
+
+		while ((go = atomic_load(&r->go)) == round)
+			;
+		if (go < 0)
+			return NULL;
+		round = go;
+		spin_for(r->spin);
+		if (r->op == RACE_DELETE)
+			map_delete(r->map, 0);
+		else
+			close(r->map);
+		atomic_store(&r->done, round);
+	}
+}
+
+FIXTURE(race)
+{
+	struct race_side side;
+	struct srng rng;
+	int prog;
+	unsigned long rounds, seconds;
+	struct tls12_crypto_info_aes_gcm_128 ci;
+};
+
+FIXTURE_VARIANT(race)
+{
+	enum bpf_map_type type;
+};
+
+FIXTURE_VARIANT_ADD(race, sockmap)
+{
+	.type = BPF_MAP_TYPE_SOCKMAP,
+};
+
+FIXTURE_VARIANT_ADD(race, sockhash)
+{
+	.type = BPF_MAP_TYPE_SOCKHASH,
+};
+
+FIXTURE_SETUP(race)
+{
+	uint64_t seed = env_seed("KTLS_RACE_SEED");
+
+	printf("# KTLS_RACE_SEED=0x%llx\n", (unsigned long long)seed);
+	self->rng.s = seed;
+	self->rounds = env_ul("KTLS_RACE_ROUNDS", 1500);
+	self->seconds = env_ul("KTLS_RACE_SECONDS", 8);
+	memset(&self->ci, 0, sizeof(self->ci));
+	self->ci.info.version = TLS_1_3_VERSION;
+	self->ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	srng_fill(&self->rng, self->ci.key, sizeof(self->ci.key));
+	self->prog = prog_load(SK_PASS);
+	ASSERT_GE(self->prog, 0) TH_LOG("prog load: %s", strerror(errno));
+	atomic_init(&self->side.go, 0);
+	atomic_init(&self->side.done, 0);
+	ASSERT_EQ(pthread_create(&self->side.th, NULL, race_main,
+				 &self->side), 0);
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	atomic_store(&self->side.go, -1);
+	pthread_join(self->side.th, NULL);
+	close(self->prog);
+}
+
+enum race_mine { MINE_ATTACH, MINE_CLOSE };
+
+/*
+ * Rounds of: a fresh loopback pair, `a` into a map (with the ULP already
+ * on for MINE_CLOSE), then on this CPU the ULP attach or close of `a`
+ * while the other drops its psock, each after a seeded spin. After an
+ * attach, TLS_TX must work once the drop is done (the socket is on the
+ * ULP's proto, not put back to TCP's under it). At the end every socket
+ * is freed again: a close that never reached TCP leaks one.
+ */
+static void race_rounds(struct __test_metadata *_metadata,
+			FIXTURE_DATA(race) *self, enum bpf_map_type type,
+			enum race_mine mine, enum race_op op)
+{
+	double end = now_s() + self->seconds;
+	const char *only = getenv("KTLS_RACE_ONLY");
+	long s0 = tcp_alloc(), s1 = -1;
+	unsigned long i;
+	int a, b, map = -1;
+
+	if (only && *only && strcmp(only, _metadata->name))
+		SKIP(return, "KTLS_RACE_ONLY=%s", only);
+	ASSERT_GE(s0, 0);
+	self->side.op = op;
+	for (i = 0; i < self->rounds && now_s() < end; i++) {
+		if (map < 0) {
+			map = map_create(type);
+			ASSERT_GE(map, 0);
+			ASSERT_EQ(prog_attach(self->prog, map), 0);
+		}
+		ASSERT_EQ(loopback_pair(AF_INET, &a, &b), 0);
+		ASSERT_EQ(map_update(map, 0, a), 0)
+			TH_LOG("insert: %s", strerror(errno));
+		if (mine == MINE_CLOSE)
+			ASSERT_EQ(ulp(a), 0);
+		self->side.map = map;
+		self->side.spin = srng_below(&self->rng, 20000);
+		atomic_store(&self->side.go, (int)i + 1);
+		/* a closed map is freed later, from a work item */
+		spin_for(srng_below(&self->rng, op == RACE_DELETE ?
+					      20000 : 400000));
+		if (mine == MINE_ATTACH) {
+			ASSERT_EQ(ulp(a), 0) TH_LOG("round %lu: %s", i,
+						    strerror(errno));
+		} else {
+			close(a);
+			a = -1;
+		}
+		while (atomic_load(&self->side.done) != (int)i + 1)
+			;
+		if (op == RACE_MAP_CLOSE)
+			map = -1;	/* closed by the other side */
+		if (mine == MINE_ATTACH) {
+			int k;
+
+			/* a closed map's psocks go from a work item */
+			for (k = 0; k < 200; k++) {
+				if (!tls_set(a, TLS_TX, &self->ci,
+					     sizeof(self->ci)))
+					break;
+				ASSERT_EQ(errno, EINVAL)
+					TH_LOG("round %lu: TLS_TX: %s", i,
+					       strerror(errno));
+				usleep(5000);
+			}
+			ASSERT_LT(k, 200) TH_LOG("round %lu: psock kept", i);
+			close(a);
+		}
+		close(b);
+	}
+	if (map >= 0)
+		close(map);
+	TH_LOG("%lu rounds", i);
+	for (i = 0; i < 500; i++) {	/* psocks and sockets go via RCU */
+		s1 = tcp_alloc();
+		if (s1 <= s0)
+			break;
+		usleep(20000);
+	}
+	EXPECT_LE(s1, s0) TH_LOG("TCP sockets: %ld before, %ld after", s0, s1);
+}
+
+TEST_F(race, attach_vs_delete)
+{
+	race_rounds(_metadata, self, variant->type, MINE_ATTACH, RACE_DELETE);
+}
+
+TEST_F(race, close_vs_delete)
+{
+	race_rounds(_metadata, self, variant->type, MINE_CLOSE, RACE_DELETE);
+}
+
+TEST_F(race, attach_vs_map_free)
+{
+	race_rounds(_metadata, self, variant->type, MINE_ATTACH,
+		    RACE_MAP_CLOSE);
+}
+
+TEST_F(race, close_vs_map_free)
+{
+	race_rounds(_metadata, self, variant->type, MINE_CLOSE,
+		    RACE_MAP_CLOSE);
 }
 
 TEST_HARNESS_MAIN
