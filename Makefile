@@ -15,26 +15,37 @@ all: modules tools
 deps:
 	@bash scripts/deps.sh
 
-# The module builds out of a copy per series (sources only: never objects
-# someone built in module/ for another kernel), one build at a time.
-module:
+# A kbuild directory ($(1)) builds out of a copy per series in
+# build/$(SERIES)/$(2) (sources only: never objects someone built in the
+# source tree for another kernel; files copied only when changed, so
+# kbuild's own dependencies hold), one build at a time per series.
+define kbuild_series
 	@case $(SERIES) in *-debug) bash scripts/debug-kernel.sh ;; \
 	*) test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES) ;; esac
 	@mkdir -p build/$(SERIES)
 	@. $(KTLS_CACHE)/series-$(SERIES).env && \
 	flock build/$(SERIES)/.lock sh -c ' \
-	rm -rf build/$(SERIES)/module.new && mkdir -p build/$(SERIES)/module.new && \
-	tar -C module -chf - --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
+	rm -rf build/$(SERIES)/$(2).new && mkdir -p build/$(SERIES)/$(2).new && \
+	tar -C $(1) -chf - --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
 		--exclude="*.mod*" --exclude="Module.symvers" --exclude="modules.order" \
-		--exclude=".tmp*" . | tar -C build/$(SERIES)/module.new -xf - && \
-	mkdir -p build/$(SERIES)/module && \
-	for f in $$(cd build/$(SERIES)/module.new && find . -type f); do \
-		cmp -s build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f || \
-		{ mkdir -p $$(dirname build/$(SERIES)/module/$$f); \
-		  cp build/$(SERIES)/module.new/$$f build/$(SERIES)/module/$$f; }; \
-	done && rm -rf build/$(SERIES)/module.new && \
-	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/module -s modules'
+		--exclude=".tmp*" . | tar -C build/$(SERIES)/$(2).new -xf - && \
+	mkdir -p build/$(SERIES)/$(2) && \
+	for f in $$(cd build/$(SERIES)/$(2).new && find . -type f); do \
+		cmp -s build/$(SERIES)/$(2).new/$$f build/$(SERIES)/$(2)/$$f || \
+		{ mkdir -p $$(dirname build/$(SERIES)/$(2)/$$f); \
+		  cp build/$(SERIES)/$(2).new/$$f build/$(SERIES)/$(2)/$$f; }; \
+	done && rm -rf build/$(SERIES)/$(2).new && \
+	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/$(2) -s modules'
+endef
+
+module:
+	$(call kbuild_series,module,module)
 	@echo "built build/$(SERIES)/module/ktls.ko"
+
+# test-only modules the guest programs load (tests/vm/kmod: read_sock as
+# the kernel's own readers call it)
+test-kmod:
+	$(call kbuild_series,tests/vm/kmod,kmod)
 
 modules:
 	@for s in $(ALL_SERIES); do $(MAKE) -s module SERIES=$$s || exit 1; done
@@ -96,7 +107,7 @@ clean:
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C lib clean
 
-.PHONY: all deps module modules tools vm-check debug-kernel vm-debug demo check check-native style clean
+.PHONY: all deps module test-kmod modules tools vm-check debug-kernel vm-debug demo check check-native style clean
 
 # Benchmarks (issue 8, docs/performance.md); not part of `make check`.
 # `make bench [BENCH_FULL=1] [BENCH_SERIES=6.1]`: VMs with tls.ko and ktls.ko side by side.

@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/list.h>
+#include <linux/skmsg.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <crypto/aead.h>
@@ -155,6 +156,17 @@ static inline struct ktls_ctx *ktls_get_ctx(const struct sock *sk)
 	return (__force void *)icsk->icsk_ulp_data;
 }
 
+/* Whether the socket has a psock (it is in a sockmap): kTLS is refused. */
+static inline bool ktls_has_psock(const struct sock *sk)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = !!sk_psock(sk);
+	rcu_read_unlock();
+	return ret;
+}
+
 /* proto.c */
 int ktls_proto_init(void);
 void ktls_proto_update(struct sock *sk, struct ktls_ctx *ctx);
@@ -228,6 +240,8 @@ int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags);
 bool ktls_sock_is_readable(struct sock *sk);
 __poll_t ktls_poll(struct file *file, struct socket *sock,
 		   struct poll_table_struct *wait);
+int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
+		   sk_read_actor_t actor);
 ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
 			 struct pipe_inode_info *pipe, size_t len,
 			 unsigned int flags);

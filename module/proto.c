@@ -83,12 +83,12 @@ static void ktls_build_ops(struct proto_ops o[KTLS_NUM_CONFIG][KTLS_NUM_CONFIG],
 	o[KTLS_BASE][KTLS_SW] = o[KTLS_BASE][KTLS_BASE];
 	o[KTLS_BASE][KTLS_SW].splice_read = ktls_splice_read;
 	o[KTLS_BASE][KTLS_SW].poll = ktls_poll;
-	o[KTLS_BASE][KTLS_SW].read_sock = NULL;
+	o[KTLS_BASE][KTLS_SW].read_sock = ktls_read_sock;
 
 	o[KTLS_SW][KTLS_SW] = o[KTLS_SW][KTLS_BASE];
 	o[KTLS_SW][KTLS_SW].splice_read = ktls_splice_read;
 	o[KTLS_SW][KTLS_SW].poll = ktls_poll;
-	o[KTLS_SW][KTLS_SW].read_sock = NULL;
+	o[KTLS_SW][KTLS_SW].read_sock = ktls_read_sock;
 }
 
 /**

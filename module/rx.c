@@ -1213,6 +1213,98 @@ static int ktls_rx_splice_head(struct sock *sk, struct ktls_rx *rx,
 	return 1;
 }
 
+/*
+ * Hand @len bytes at @p to @actor as skbs of at most a page each (no
+ * high-order allocation, also with an atomic sk_allocation such as the
+ * NVMe host's); the actor may keep them. Bytes it leaves are offered again
+ * while desc->count lasts. Return: bytes used, or a negative errno when
+ * none.
+ */
+static int ktls_rx_actor(struct sock *sk, read_descriptor_t *desc,
+			 sk_read_actor_t actor, const u8 *p, u32 len)
+{
+	u32 done = 0;
+
+	while (done < len && desc->count) {
+		u32 n = min_t(u32, len - done, SKB_MAX_HEAD(0));
+		struct sk_buff *skb = alloc_skb(n, sk->sk_allocation);
+		int used;
+
+		if (!skb)
+			return done ?: -ENOMEM;
+		skb_put_data(skb, p + done, n);
+		used = actor(desc, skb, 0, n);
+		consume_skb(skb);
+		if (used <= 0)
+			return done ?: used;
+		done += min_t(u32, used, n);
+	}
+	return done;
+}
+
+/**
+ * ktls_read_sock() - proto_ops->read_sock with RX configured
+ * @sk: socket, lock_sock held by the caller (as for tcp_read_sock())
+ * @desc: the caller's descriptor: reading stops when its count is 0
+ * @actor: called with the content of each data record, in order
+ *
+ * The kernel's own readers (the NVMe/TCP host, docs/design.md) read a kTLS
+ * socket this way. Never waits: what is decrypted or whole in TCP is read.
+ * A record the actor took part of is resumed there on the next call; an
+ * empty data record is skipped; a non-data record stops the read and
+ * stays queued, for recvmsg with its record-type cmsg.
+ *
+ * Return: bytes the actor used, or when none: 0 at EOF, -EAGAIN (no whole
+ * record, or a reader such as a recvmsg sleeping owns the stream),
+ * -EINVAL (a non-data record first, or the socket has a psock), the
+ * sticky -EBADMSG, -EKEYEXPIRED after a KeyUpdate until the new key, or
+ * the actor's error.
+ */
+int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
+		   sk_read_actor_t actor)
+{
+	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
+	struct ktls_rx_rec *rec;
+	int copied = 0, err = 0, used;
+	long timeo = 0;
+
+	sock_owned_by_me(sk);
+	if (ktls_has_psock(sk))
+		return -EINVAL;
+	if (rx->reader)
+		return -EAGAIN;
+	rx->reader = true;
+	while (desc->count) {
+		rec = ktls_rx_next(rx, NULL);
+		if (!rec) {
+			err = ktls_rx_more(sk, rx, &timeo, true, copied);
+			if (err <= 0)
+				break;
+			continue;
+		}
+		if (rec->type != KTLS_CT_APPLICATION_DATA) {
+			err = -EINVAL;
+			break;
+		}
+		if (!rec->len) {	/* TLS 1.3 allows empty data records */
+			ktls_rx_consume(rx, rec, 0);
+			continue;
+		}
+		used = ktls_rx_actor(sk, desc, actor, rec->data + rec->start,
+				     rec->len);
+		if (used <= 0) {
+			err = used;
+			break;
+		}
+		copied += used;
+		ktls_rx_consume(rx, rec, used);
+	}
+	ktls_rx_idle(sk, rx);
+	WRITE_ONCE(rx->reader, false);
+	wake_up(&rx->readers);
+	return copied ?: err;
+}
+
 /**
  * ktls_splice_read() - proto_ops->splice_read with RX configured
  * @sock: socket

@@ -23,16 +23,6 @@ static bool ktls_conf_set(const struct ktls_ctx *ctx, bool tx)
  * with a psock would send past its sk_msg verdict. The kernel already
  * refuses a socket with a ULP in a map (sk_psock_init()).
  */
-static bool ktls_has_psock(const struct sock *sk)
-{
-	bool ret;
-
-	rcu_read_lock();
-	ret = !!sk_psock(sk);
-	rcu_read_unlock();
-	return ret;
-}
-
 /*
  * Checks the header and length of a crypto_info before anything is keyed.
  * @alt is the other direction's crypto_info when that is configured.

@@ -97,10 +97,11 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--skip-suites peer,stress --skip-tests "$SLOW_CIPHER_TESTS"
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# each its own upstream selftest (in 2 shards, as every selftest
-	# here: tests/vm/shard.sh), 7.3 also a short lifecycle.
+	# here: tests/vm/shard.sh), 7.3 also a short lifecycle and readsock
+	# (the kernel's own readers' read_sock; 6.1 and 6.12 run it too).
 	# `cli` and the rest: make vm-check SERIES=7.x
 	step vm-7.3-ktls vm bash tests/vm/run.sh --series 7.3 --module ktls \
-		--suites selftest,lifecycle --env KTLS_LIFECYCLE_CYCLES=5
+		--suites selftest,lifecycle,readsock --env KTLS_LIFECYCLE_CYCLES=5
 	step vm-7.2-ktls vm bash tests/vm/run.sh --series 7.2 --module ktls \
 		--suites selftest --skip-tests "$SLOW_CIPHER_TESTS"
 	# the reference: Debian's in-tree tls.ko under the same upstream

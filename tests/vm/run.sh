@@ -207,6 +207,13 @@ for t in "$BUILD"/guest/ktls-*; do
 	n=${t##*/}
 	want "${n#ktls-}" && add_suite "${n#ktls-}" "$t"
 done
+# The readsock suite's in-kernel caller (tests/vm/kmod), loaded by the
+# suite itself: read_sock as the kernel's own readers call it.
+if want readsock && [ -x "$BUILD/guest/ktls-readsock" ]; then
+	make -s -C "$TOP" test-kmod SERIES="$SERIES" >"$RUN/kmod-build.log" 2>&1 ||
+		{ cat "$RUN/kmod-build.log"; die "test module build for $SERIES failed"; }
+	cp "$BUILD/kmod/ktls_readsock.ko" "$STAGE/lib/modules/"
+fi
 for t in "$BUILD"/guest/debug-*; do
 	[ $DEBUG = 1 ] && [ -x "$t" ] || continue
 	n=${t##*/}
