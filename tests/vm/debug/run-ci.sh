@@ -17,7 +17,7 @@ FILTER="tls_basic.*,tls_err.*,global.*"
 for v in $VARIANTS; do FILTER="$FILTER,tls.$v.*"; done
 # peer is left to the stock 6.1 step and `make vm-debug SUITES=peer` (CI
 # time: about 7 min here on a slower machine)
-SUITES=selftest,fuzz,soak,lifecycle,fault,sockmap,stress
+SUITES=selftest,fuzz,soak,lifecycle,fault,sockmap,stress,readsock
 ENV="KTLS_FUZZ_SEED=0x660ec6e21861a KTLS_FUZZ_CASES=60 KTLS_SOAK_SECONDS=10"
 ENV="$ENV KTLS_LIFECYCLE_CYCLES=5 KTLS_FAULT_SECONDS=3 KTLS_STRESS_SECONDS=10"
 ENV="$ENV KTLS_RACE_SECONDS=4"
