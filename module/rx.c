@@ -759,11 +759,17 @@ err_unlock:
 	return err;
 }
 
-static void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
+/* Give the reader role back, lock_sock still held (read_sock's caller's). */
+static void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
 {
 	ktls_rx_idle(sk, rx);
 	WRITE_ONCE(rx->reader, false);
 	wake_up(&rx->readers);
+}
+
+static void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
+{
+	ktls_rx_reader_done(sk, rx);
 	release_sock(sk);
 }
 
@@ -1299,9 +1305,7 @@ int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
 		copied += used;
 		ktls_rx_consume(rx, rec, used);
 	}
-	ktls_rx_idle(sk, rx);
-	WRITE_ONCE(rx->reader, false);
-	wake_up(&rx->readers);
+	ktls_rx_reader_done(sk, rx);
 	return copied ?: err;
 }
 
