@@ -117,34 +117,50 @@ static int send_rec(FIXTURE_DATA(rs) *self, uint8_t type, const void *p,
 	return n > 0 && send(self->a, self->rec, n, 0) == n ? 0 : -1;
 }
 
+/*
+ * read_sock() calls as @q asks (cap, per_call, fail, buf) on the kTLS end:
+ * one, or with @wait until one stops saying -EAGAIN (records on their
+ * way). Its return; @q holds the last call's got and calls.
+ */
+static long rs_req(FIXTURE_DATA(rs) *self, struct ktls_rs_req *q, int wait)
+{
+	int i;
+
+	q->fd = self->b;
+	for (i = 0; i < 500; i++) {
+		if (ioctl(self->proc, KTLS_RS_READ, q))
+			return -1000 - errno;	/* the test module's own */
+		if (!wait || q->ret != -EAGAIN)
+			break;
+		usleep(10000);
+	}
+	return q->ret;
+}
+
 /* One read_sock() call: its return; *got bytes landed at @buf. */
 static long rs_read(FIXTURE_DATA(rs) *self, void *buf, uint32_t cap,
 		    uint32_t per_call, int fail, uint32_t *got)
 {
 	struct ktls_rs_req q = {
-		.fd = self->b, .cap = cap, .per_call = per_call, .fail = fail,
+		.cap = cap, .per_call = per_call, .fail = fail,
 		.buf = (uintptr_t)buf,
 	};
+	long ret = rs_req(self, &q, 0);
 
-	if (ioctl(self->proc, KTLS_RS_READ, &q))
-		return -1000 - errno;	/* the test module's own failure */
 	if (got)
 		*got = q.got;
-	return q.ret;
+	return ret;
 }
 
-/* read_sock() until it stops saying -EAGAIN (records on their way). */
+/* rs_read() with a plain actor until it stops saying -EAGAIN. */
 static long rs_wait(FIXTURE_DATA(rs) *self, void *buf, uint32_t cap,
 		    uint32_t *got)
 {
-	long ret = -EAGAIN;
-	int i;
+	struct ktls_rs_req q = { .cap = cap, .buf = (uintptr_t)buf };
+	long ret = rs_req(self, &q, 1);
 
-	for (i = 0; i < 500 && ret == -EAGAIN; i++) {
-		ret = rs_read(self, buf, cap, 0, 0, got);
-		if (ret == -EAGAIN)
-			usleep(10000);
-	}
+	if (got)
+		*got = q.got;
 	return ret;
 }
 
@@ -188,26 +204,12 @@ TEST_F(rs, partial_then_recvmsg)
 /* An actor taking 100 bytes a call is offered the rest until it is done. */
 TEST_F(rs, small_actor_bites)
 {
-	struct ktls_rs_req q;
-	uint32_t got = 0;
-	long ret = -EAGAIN;
-	int i;
+	struct ktls_rs_req q = { .cap = 5000, .per_call = 100 };
 
+	q.buf = (uintptr_t)self->out;
 	ASSERT_EQ(send_rec(self, REF_TYPE_DATA, self->in, 5000), 0);
-	for (i = 0; i < 500 && ret == -EAGAIN; i++) {
-		memset(&q, 0, sizeof(q));
-		q.fd = self->b;
-		q.cap = 5000;
-		q.per_call = 100;
-		q.buf = (uintptr_t)self->out;
-		ASSERT_EQ(ioctl(self->proc, KTLS_RS_READ, &q), 0);
-		ret = q.ret;
-		got = q.got;
-		if (ret == -EAGAIN)
-			usleep(10000);
-	}
-	EXPECT_EQ(ret, 5000);
-	EXPECT_EQ(got, 5000);
+	EXPECT_EQ(rs_req(self, &q, 1), 5000);
+	EXPECT_EQ(q.got, 5000);
 	EXPECT_GE(q.calls, 50);
 	EXPECT_EQ(memcmp(self->in, self->out, 5000), 0);
 }
@@ -251,11 +253,10 @@ TEST_F(rs, empty_record_skipped)
 /* Nothing there: -EAGAIN, no actor call; after the peer's FIN: 0. */
 TEST_F(rs, eagain_then_eof)
 {
-	struct ktls_rs_req q = { .fd = self->b, .cap = 100 };
+	struct ktls_rs_req q = { .cap = 100 };
 
 	q.buf = (uintptr_t)self->out;
-	ASSERT_EQ(ioctl(self->proc, KTLS_RS_READ, &q), 0);
-	EXPECT_EQ(q.ret, -EAGAIN);
+	EXPECT_EQ(rs_req(self, &q, 0), -EAGAIN);
 	EXPECT_EQ(q.calls, 0);
 	ASSERT_EQ(shutdown(self->a, SHUT_WR), 0);
 	EXPECT_EQ(rs_wait(self, self->out, 100, NULL), 0);
@@ -277,17 +278,12 @@ TEST_F(rs, bad_record_sticky)
 /* The actor's error comes back when nothing was read; the data stays. */
 TEST_F(rs, actor_error_keeps_data)
 {
+	struct ktls_rs_req q = { .cap = 200, .fail = -EIO };
 	uint32_t got;
-	long ret = -EAGAIN;
-	int i;
 
+	q.buf = (uintptr_t)self->out;
 	ASSERT_EQ(send_rec(self, REF_TYPE_DATA, self->in, 200), 0);
-	for (i = 0; i < 500 && ret == -EAGAIN; i++) {
-		ret = rs_read(self, self->out, 200, 0, -EIO, &got);
-		if (ret == -EAGAIN)
-			usleep(10000);
-	}
-	EXPECT_EQ(ret, -EIO);
+	EXPECT_EQ(rs_req(self, &q, 1), -EIO);
 	EXPECT_EQ(rs_read(self, self->out, 200, 0, 0, &got), 200);
 	EXPECT_EQ(memcmp(self->in, self->out, 200), 0);
 }
