@@ -53,6 +53,7 @@ END {
 			cnt[s, "FLAKY-PASS"] + cnt[s, "FLAKY-FAIL"], cnt[s, "FLAKY-FAIL"], secs[s]
 		if (!ended[s]) print "PROBLEM suite " s " did not finish"
 		if (plan[s] < 0) print "PROBLEM suite " s " printed no TAP plan"
+		else if (plan[s] == 0) print "PROBLEM suite " s " planned no test (a selection that matches nothing)"
 		else if (n[s] < plan[s]) print "PROBLEM suite " s ": " n[s] " results for a plan of " plan[s]
 		if (notls[s]) print "PROBLEM suite " s " ran without TLS (\"testing without tls\")"
 	}

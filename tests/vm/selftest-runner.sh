@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # selftest-runner.sh - show that the VM runner turns every failure mode red.
 #
-# Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, short plan, no
+# Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, empty or short plan, no
 # plan, "testing without tls", unlisted failure, listed test passing,
 # missing/FAIL verdict, unfinished suite, qemu timeout; and one clean log
 # that must stay green. Part 1c: the selftest shards (shard.sh) on the
@@ -52,6 +52,7 @@ parse_case() {	# parse_case WANT NAME QRC < results.log
 parse_case green clean 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
 parse_case red skip 0 < <({ good_tap | sed 's/^ok 2 .*/ok 2 # SKIP no TLS support/'; echo "KTLS-VERDICT PASS"; })
 parse_case red short-plan 0 < <({ good_tap | sed '/^ok 2/d'; echo "KTLS-VERDICT PASS"; })
+parse_case red empty-plan 0 < <({ good_tap | sed -e 's/^1\.\.3/1..0/' -e '/^\(not \)\?ok /d'; echo "KTLS-VERDICT PASS"; })
 parse_case red no-plan 0 < <({ good_tap | sed '/^1\.\./d'; echo "KTLS-VERDICT PASS"; })
 parse_case red without-tls 0 < <({ good_tap | sed 's/^ok 1 .*/Failure setting TCP_ULP, testing without tls\nok 1 tls.a.one/'
   echo "KTLS-VERDICT PASS"; })
