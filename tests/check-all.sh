@@ -5,11 +5,11 @@
 # Each step is a command whose last line is `N passed, N failed`; a step
 # is red when it exits non-zero. VM steps count listed known failures as
 # failed in their own line but are green when all of them are expected;
-# here they are reported as skipped (known gaps, see tests/vm/known-*).
+# here they are reported as skipped (known gaps, see tests/vm/known/).
 # Steps of kind `ref` measure Debian's in-tree tls.ko with the upstream
 # selftest of each series: the reference ktls is a drop-in for. They are
 # red like any step on an unexpected result (a failure not in
-# known-failures-<series>-intree.txt, or a listed one that passes), but
+# tests/vm/known/<series>-intree.txt, or a listed one that passes), but
 # their counts are the reference's, not ours: they go to a line of their
 # own before the total.
 # The last line is the total: `N passed, N failed, N skipped`.

@@ -87,16 +87,6 @@ static void ktls_read_names(const char *file, struct ktls_names *out)
 	fclose(fp);
 }
 
-static int ktls_in(const struct ktls_names *l, const char *name)
-{
-	int i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], name))
-			return 1;
-	return 0;
-}
-
 /* Is @name matched by one of the fnmatch() globs in @l? */
 static int ktls_matched(const struct ktls_names *l, const char *name)
 {
@@ -193,7 +183,7 @@ ktls_fixture_copy(struct __fixture_metadata *f,
 		if (nt->timeout < ktls_floor)
 			nt->timeout = ktls_floor;
 		if (ktls_known_limit > 0 && nt->timeout > ktls_known_limit &&
-		    ktls_in(&ktls_known, name))
+		    ktls_matched(&ktls_known, name))
 			nt->timeout = ktls_known_limit;
 		KTLS_APPEND(nf->tests, nt);
 	}
@@ -201,8 +191,9 @@ ktls_fixture_copy(struct __fixture_metadata *f,
 }
 
 /*
- * Known failures ($KTLS_KNOWN_FILE) often fail by hanging until the
- * harness timeout: they get $KTLS_KNOWN_TIMEOUT seconds instead of
+ * Known failures (globs of $KTLS_KNOWN_FILE, the entries of the list that
+ * are neither FLAKY nor SLOW) often fail by hanging until the harness
+ * timeout: they get $KTLS_KNOWN_TIMEOUT seconds instead of
  * upstream's 30. All others get at least $KTLS_TEST_TIMEOUT: under TCG
  * the multi-process tests need more than 30 s on a busy host.
  */

@@ -3,7 +3,9 @@
 # selftest-runner.sh - show that the VM runner turns every failure mode red.
 #
 # Part 1 feeds parse.sh synthetic guest logs (no VM): SKIP, empty or short plan, no
-# plan, "testing without tls", unlisted failure, listed test passing,
+# plan, "testing without tls", unlisted failure, listed test passing, the
+# glob entries of the known lists (a pass under a glob, counts in full and
+# filtered runs, FLAKY globs, two classes on one test, the old format),
 # missing/FAIL verdict, unfinished suite, qemu timeout; and one clean log
 # that must stay green. Part 1c: the selftest shards (shard.sh) on the
 # host with a fake harness: green when the shards cover the selection,
@@ -31,8 +33,11 @@ expect() {	# expect green|red NAME RC
 }
 
 # ---- part 1: parse.sh on synthetic logs
-printf 'tls.a.listed\t4\tknown gap for the test\n' > "$TMP/known"
-printf 'tls.a.flaky\t5\tFLAKY: timing under TCG\n' >> "$TMP/known"
+# known lists (tests/vm/known/README): GLOB COUNT ISSUE REASON; an entry
+# of a suite that did not run (peer) has no count to meet
+printf 'tls.a.listed\t1\t4\tknown gap for the test\n' > "$TMP/known"
+printf 'tls.a.flaky\t1\t5\tFLAKY: timing under TCG\n' >> "$TMP/known"
+printf 'peer:peer.*.x\t3\t6\ta suite this log does not run\n' >> "$TMP/known"
 good_tap() {
 	echo "KTLS-BOOTED 6.1"
 	echo "KTLS-SUITE-BEGIN selftest"
@@ -41,12 +46,12 @@ good_tap() {
 	echo "not ok 3 tls.a.listed"
 	echo "KTLS-SUITE-END selftest rc=1"
 }
-parse_case() {	# parse_case WANT NAME QRC < results.log
+parse_case() {	# parse_case WANT NAME QRC [KNOWN [SCOPE]] < results.log
 	local d=$TMP/$2
 	mkdir -p "$d"
 	cat > "$d/results.log"
 	echo "boot" > "$d/console.log"
-	bash "$VM/parse.sh" "$d" "$TMP/known" "$3" > "$d/out" 2>&1
+	bash "$VM/parse.sh" "$d" "${4:-$TMP/known}" "$3" ${5:-} > "$d/out" 2>&1
 	expect "$1" "parse: $2" $?
 }
 parse_case green clean 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
@@ -68,6 +73,37 @@ parse_case red qemu-timeout 124 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
 parse_case green flaky-passes 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case green flaky-fails 0 < <({ good_tap | sed 's/^1\.\.3/1..4/' | sed 's/^\(KTLS-SUITE-END.*\)/not ok 4 tls.a.flaky\n\1/'; echo "KTLS-VERDICT PASS"; })
 parse_case red verdict-not-last 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; echo "KTLS-SUITE-BEGIN late"; })
+
+# globs (one entry a reason): tls.g.* covers two failures; every test it
+# matches is listed, so a pass among them is red; a full run must have
+# COUNT failures per entry, a filtered (partial) one at most COUNT
+printf 'tls.g.*\t2\t9\tone reason, two tests\ntls.f.*\t2\t9\tFLAKY: timing\n' > "$TMP/known-glob"
+glob_tap() {	# glob_tap "ok|not ok" "ok|not ok" [EXTRA TAP LINE]
+	echo "KTLS-BOOTED 6.1"; echo "KTLS-SUITE-BEGIN selftest"
+	echo "TAP version 13"; echo "1..$([ -n "${3:-}" ] && echo 4 || echo 3)"
+	echo "ok 1 tls.a.one"; echo "$1 2 tls.g.x"; echo "$2 3 tls.g.y"
+	[ -z "${3:-}" ] || echo "$3"
+	echo "KTLS-SUITE-END selftest rc=1"; echo "KTLS-VERDICT PASS"
+}
+parse_case green glob-covers-failures 0 "$TMP/known-glob" < <(glob_tap "not ok" "not ok")
+parse_case red glob-all-pass 0 "$TMP/known-glob" < <(glob_tap ok ok)
+parse_case red glob-hides-a-pass 0 "$TMP/known-glob" < <(glob_tap "not ok" ok)
+grep -q 'known entry tls.g.\*: 1 of its tests passed' "$TMP/glob-hides-a-pass/out"
+expect green "parse: the entry hiding a pass is named" $?
+glob_one() { glob_tap "not ok" x | grep -v ' tls.g.y$' | sed 's/^1\.\.3/1..2/'; }
+parse_case red count-short-full-run 0 "$TMP/known-glob" full < <(glob_one)
+grep -q 'known entry tls.g.\*: 1 failure(s) in a full run, its count says 2' "$TMP/count-short-full-run/out"
+expect green "parse: a count mismatch says so" $?
+parse_case green count-short-filtered-run 0 "$TMP/known-glob" partial < <(glob_one)
+parse_case red count-over-filtered-run 0 "$TMP/known-glob" partial < <(glob_tap "not ok" "not ok" "not ok 4 tls.g.z")
+parse_case green flaky-glob-passes 0 "$TMP/known-glob" < <(glob_tap "not ok" "not ok" "ok 4 tls.f.a")
+parse_case green flaky-glob-fails 0 "$TMP/known-glob" < <(glob_tap "not ok" "not ok" "not ok 4 tls.f.a")
+printf 'tls.g.x\t1\t9\tgap\ntls.g.*\t1\t9\tFLAKY: timing\n' > "$TMP/known-2class"
+parse_case red entries-of-two-classes 0 "$TMP/known-2class" partial < <(glob_tap "not ok" "not ok")
+printf 'tls.g.x\t9\tthe old one-test format\n' > "$TMP/known-old"
+parse_case red old-format-line 0 "$TMP/known-old" partial < <(glob_tap "not ok" ok)
+printf 'include known-glob\n' > "$TMP/known-incl"
+parse_case green include 0 "$TMP/known-incl" < <(glob_tap "not ok" "not ok")
 
 # ---- part 1c: shard.sh with a fake harness (KTLS_COUNT, KTLS_SHARD as
 # ksft_filter.c has them); its TAP stream goes through parse.sh
@@ -140,6 +176,7 @@ TEST_F(f, assert_fails) { ASSERT_EQ(2, self->x); }
 TEST_F(f, expect_fails) { EXPECT_EQ(2, self->x); }
 TEST(plain_fails) { ASSERT_EQ(1, 2); }
 TEST(plain_passes) { ASSERT_EQ(1, 1); }
+TEST(sleeper) { if (getenv("PROBE_SLEEP")) sleep(3); }
 /*
  * Before 6.9 the child's metadata must stay its own: shared, its half of
  * `t->pid = fork()` can reach the parent, which then waits for no child
@@ -162,6 +199,7 @@ f.badsetup.assert_fails not
 f.badsetup.expect_fails not
 global.plain_fails not
 global.plain_passes ok
+global.sleeper ok
 global.own_metadata ok"
 probe_tap() {	# TAP lines -> "name ok|not", sorted
 	sed -nE 's/^(not )?ok [0-9]+ ([^ ]+).*/\2 \1/p' | sed -E 's/ not $/ not/; s/ $/ ok/' | sort
@@ -195,11 +233,20 @@ for st in "$CACHE"/src/linux-source-*/tools/testing/selftests; do
 	left=$(KTLS_EXCLUDE_FILE=$TMP/probe-exclude "$bin" 2>&1 | probe_tap)
 	nleft=$(KTLS_EXCLUDE_FILE=$TMP/probe-exclude KTLS_COUNT=1 "$bin" 2>&1)
 	exp=$(grep -vE '^(f\.[a-z]*\.expect_|global\.plain_fails)' <<<"$want_probe" | sort)
-	if [ "$left" = "$exp" ] && [ "$nleft" = 6 ]; then
+	if [ "$left" = "$exp" ] && [ "$nleft" = 7 ]; then
 		PASS=$((PASS + 1)); echo "ok - ksft_filter $series: excluded names and globs are neither run nor counted"
 	else
-		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: exclusion (count $nleft, want 6):"
+		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: exclusion (count $nleft, want 7):"
 		diff <(echo "$exp") <(echo "$left") | sed 's/^/    /'
+	fi
+	# a known-failures glob (run.sh's /etc/ktls-known) gets the short limit
+	printf 'global.sl*\n' > "$TMP/probe-known"
+	short=$(PROBE_SLEEP=1 KTLS_FILTER='global.sleeper' KTLS_KNOWN_FILE=$TMP/probe-known \
+		KTLS_KNOWN_TIMEOUT=1 "$bin" 2>&1 | probe_tap)
+	if [ "$short" = "global.sleeper not" ]; then
+		PASS=$((PASS + 1)); echo "ok - ksft_filter $series: a test a known glob matches gets the short time limit"
+	else
+		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: known glob, 3 s test under a 1 s limit: $short"
 	fi
 done
 if [ $nprobe = 0 ]; then

@@ -53,7 +53,7 @@ trap cleanup EXIT INT TERM
 # gnutls-serv 2; KeyUpdate 3; setup 1.
 echo "1..52"
 
-# A test's name for tests/vm/known-failures-*.txt is its first word
+# A test's name for tests/vm/known/*.txt is its first word
 # ("apps:WORD"); what follows " # " describes it.
 tap() { # tap STATUS NAME
 	N=$((N + 1))
