@@ -123,7 +123,7 @@ setup() {
 		echo "Debian's tls module is loaded beside $TESTKO"
 		return 1
 	fi
-	while read -r f req; do
+	while read -r f _; do
 		out=$(insmod "/lib/modules/$f" 2>&1) ||
 			case "$out" in *"File exists"*) ;; *) echo "insmod $f: $out"; return 1 ;; esac
 	done < /etc/ktls-modules-consumers
@@ -146,7 +146,7 @@ setup() {
 	echo 0 > "$CFG/subsystems/$SUBNQN/attr_allow_any_host"
 	ln -s "$CFG/hosts/$HOSTNQN" "$CFG/subsystems/$SUBNQN/allowed_hosts/$HOSTNQN"
 	mkdir "$CFG/subsystems/$SUBNQN/namespaces/1"
-	echo -n "$W/ns.img" > "$CFG/subsystems/$SUBNQN/namespaces/1/device_path"
+	printf %s "$W/ns.img" > "$CFG/subsystems/$SUBNQN/namespaces/1/device_path"
 	echo 1 > "$CFG/subsystems/$SUBNQN/namespaces/1/buffered_io"
 	echo 1 > "$CFG/subsystems/$SUBNQN/namespaces/1/enable"
 	mkdir "$CFG/ports/1"
