@@ -27,37 +27,16 @@ log() { printf '[apps] %s\n' "$*" >&2; }
 die() { printf '[apps] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/debs.sh
 . "$TOP/scripts/debs.sh"
-
-# unpack DIR DEB... - unpack the .debs into DIR once (marker .complete).
-unpack() {
-	local dir=$1 deb
-	shift
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	for deb in "$@"; do
-		dpkg-deb -x "$deb" "$dir.tmp"
-		echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >> "$dir.tmp/VERSIONS"
-	done
-	touch "$dir.tmp/.complete"
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-}
+# shellcheck source=scripts/trixie.sh
+. "$TOP/scripts/trixie.sh"
 
 fetch() {
-	local debs p
 	if [ ! -f "$APPS/nginx/.complete" ]; then
 		unpack "$APPS/nginx" "$(cached_deb nginx)"
 		log "nginx: $(cat "$APPS/nginx/VERSIONS")"
 	fi
-	if [ ! -f "$APPS/trixie/.complete" ]; then
-		debs=()
-		for p in $TRIXIE_PKGS; do
-			debs+=("$(bash "$TOP/scripts/apt-suite.sh" trixie download "$p")") ||
-				die "cannot fetch trixie's $p"
-		done
-		unpack "$APPS/trixie" "${debs[@]}"
-		log "trixie: $(paste -sd, "$APPS/trixie/VERSIONS")"
-	fi
+	# shellcheck disable=SC2086
+	trixie_fetch "$APPS/trixie" $TRIXIE_PKGS
 }
 
 # copy_libs STAGE BIN - BIN's shared libraries (the host's), same paths.
@@ -71,26 +50,12 @@ copy_libs() {
 }
 
 stage() {
-	local st=$1 t=$APPS/trixie lib f
+	local st=$1
 	fetch
-	mkdir -p "$st/usr/sbin" "$st/usr/bin" "$st/opt/trixie/lib" "$st/opt/trixie/bin"
+	mkdir -p "$st/usr/sbin"
 	cp "$APPS/nginx/usr/sbin/nginx" "$st/usr/sbin/nginx"
 	copy_libs "$st" "$APPS/nginx/usr/sbin/nginx"
-	for lib in ld-linux-x86-64.so.2 libc.so.6 libssl.so.3 libcrypto.so.3 \
-		libz.so.1 libzstd.so.1; do
-		f=$t/usr/lib/x86_64-linux-gnu/$lib
-		[ -e "$f" ] || die "trixie's $lib not in $t"
-		cp -L "$f" "$st/opt/trixie/lib/$lib"
-	done
-	cp "$t/usr/bin/openssl" "$st/opt/trixie/bin/openssl"
-	cp "$t/VERSIONS" "$st/opt/trixie/VERSIONS"
-	cat > "$st/usr/bin/openssl35" <<-'EOF'
-	#!/bin/sh
-	# trixie's openssl (3.5) on trixie's glibc, beside Debian 12's
-	exec /opt/trixie/lib/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib \
-		/opt/trixie/bin/openssl "$@"
-	EOF
-	chmod +x "$st/usr/bin/openssl35"
+	trixie_stage "$st" "$APPS/trixie" /opt/trixie usr/bin/openssl:openssl35
 }
 
 case "${1:-}" in

@@ -4,8 +4,18 @@
 # TLS module needs into the initramfs, dependencies first, and write the
 # load order to STAGE/etc/ktls-modules ("file required" lines; "test" marks
 # the module under test). KO empty = Debian's in-tree tls.ko.
+#
+# stage-modules.sh --suite NAME KIMG KREL STAGE MODULE... - a suite's own
+# modules (and what they depend on), which the suite loads itself in the
+# order of STAGE/etc/ktls-modules-NAME: init does not load them.
 set -euo pipefail
-KIMG=$1 KREL=$2 STAGE=$3 KO=$4 EXTRA=${5:-}
+SUITE=""
+if [ "$1" = --suite ]; then
+	SUITE=$2
+	shift 2
+fi
+KIMG=$1 KREL=$2 STAGE=$3 KO=${4:-} EXTRA=${5:-}
+LIST=$STAGE/etc/ktls-modules${SUITE:+-$SUITE}
 MODROOT=$KIMG/lib/modules/$KREL
 
 # The guest has no modprobe: templates (gcm, ccm, rfc7539) request their
@@ -51,10 +61,18 @@ add() {		# add NAME REQUIRED
 	fi
 	stage "${IDX[$n]}" "$n"
 	for d in $(deps "$STAGE/lib/modules/$n.ko"); do add "$d" 1; done
-	echo "$n.ko $req" >> "$STAGE/etc/ktls-modules"
+	echo "$n.ko $req" >> "$LIST"
 }
 
-: > "$STAGE/etc/ktls-modules"
+if [ -n "$SUITE" ]; then
+	: > "$LIST"
+	shift 3
+	for m in "$@"; do add "$m" 1; done
+	cat "$LIST"
+	exit 0
+fi
+
+: > "$LIST"
 [ "${KTLS_ALL_BUILTIN:-0}" = 1 ] && WANT=""
 for m in $WANT; do
 	case "$m" in
@@ -71,14 +89,14 @@ if [ -n "$EXTRA" ]; then
 	case "$EXTRA" in
 	intree) add tls 1 ;;
 	*) cp "$EXTRA" "$STAGE/lib/modules/extra.ko"
-	   echo "extra.ko 1" >> "$STAGE/etc/ktls-modules" ;;
+	   echo "extra.ko 1" >> "$LIST" ;;
 	esac
 fi
 if [ -z "$KO" ]; then
 	src=${IDX[tls]:?no tls.ko in $MODROOT}
 	stage "$src" test/tls
 	for d in $(deps "$STAGE/lib/modules/test/tls.ko"); do add "$d" 1; done
-	echo "test/tls.ko test" >> "$STAGE/etc/ktls-modules"
+	echo "test/tls.ko test" >> "$LIST"
 else
 	name=${KO##*/}; name=${name%%.ko*}
 	stage "$KO" "test/$name"
@@ -86,6 +104,6 @@ else
 	vm=$(modinfo -F vermagic "$STAGE/lib/modules/test/$name.ko")
 	[ "${vm%% *}" = "$KREL" ] ||
 		{ echo "$KO is built for ${vm%% *}, not $KREL" >&2; exit 1; }
-	echo "test/$name.ko test" >> "$STAGE/etc/ktls-modules"
+	echo "test/$name.ko test" >> "$LIST"
 fi
-cat "$STAGE/etc/ktls-modules"
+cat "$LIST"
