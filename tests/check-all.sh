@@ -83,8 +83,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
 	# Each suite on the series where it says most (CI time,
 	# docs/testing.md "Which series run what"): 6.1 runs every suite but
-	# `cli`; 6.12 runs the selftest, `cli` (the userspace half, on Debian
-	# 13's kernel), lifecycle, soak, uring, bpf and readsock, and leaves
+	# `cli`; 6.12 runs the selftest, `cli` (the userspace half),
+	# lifecycle, soak, uring, bpf, readsock and consumers, and leaves
 	# fuzz, sockmap and stress to the debug kernel (the same 6.12 source
 	# under KASAN), apps and keyscan to 6.1, peer to 6.1.
 	# The multi-process tests of SM4 and ARIA (36-72 MB through our own
@@ -107,11 +107,12 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--skip-tests "$SLOW_CIPHER_TESTS" --env CLI_HUGE_MB=32
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# each its own upstream selftest (in 2 shards, as every selftest
-	# here: tests/vm/shard.sh), 7.3 also a short lifecycle and readsock
-	# (the kernel's own readers' read_sock; 6.1 and 6.12 run it too).
+	# here: tests/vm/shard.sh), 7.3 also a short lifecycle, readsock
+	# (the kernel's own readers' read_sock) and consumers (NVMe/TCP with
+	# TLS through tlshd), which 6.12 runs too.
 	# `cli` and the rest: make vm-check SERIES=7.x
 	step vm-7.3-ktls vm bash tests/vm/run.sh --series 7.3 --module ktls \
-		--suites selftest,lifecycle,readsock --env KTLS_LIFECYCLE_CYCLES=5 \
+		--suites selftest,lifecycle,readsock,consumers --env KTLS_LIFECYCLE_CYCLES=5 \
 		--skip-tests "$(slow_but 12_aria_gcm)"
 	step vm-7.2-ktls vm bash tests/vm/run.sh --series 7.2 --module ktls \
 		--suites selftest --skip-tests "$SLOW_CIPHER_TESTS"
@@ -120,11 +121,14 @@ if [ $NATIVE_ONLY = 0 ]; then
 	# fixtures without variants and AES-GCM 1.3 (all of it with `make
 	# vm-check MODULE=intree`: CI time on a slower machine). Three shards: its
 	# failing rekey tests before 6.14 wait out a 5 s timeout each, time a
-	# third harness process fills.
+	# third harness process fills. On 6.12 and 7.3 also the kernel's own
+	# users (consumers) over the in-tree module, as over ktls.ko.
 	REF_TESTS='tls_basic.*,tls_err.*,global.*,tls.13_aes_gcm.*'
 	for s in 6.1 6.12 7.3 7.2; do
+		suites=selftest
+		case $s in 6.12|7.3) suites=selftest,consumers ;; esac
 		step "ref-$s-intree" ref bash tests/vm/run.sh --series $s \
-			--module intree --suites selftest --shards 3 --filter "$REF_TESTS"
+			--module intree --suites $suites --shards 3 --filter "$REF_TESTS"
 	done
 	# KASAN/UBSAN/lockdep/kmemleak kernel, built once and cached; its
 	# selftest in two shards (582 s in one, 450 s in two: the guest is

@@ -13,8 +13,8 @@
 #                     (Debian's own tls.ko, the reference), or PATH.ko
 #   --module-args A   insmod arguments for the module under test
 #   --suites LIST     comma list of suites (default: selftest,ours,cli...:
-#                     every suite there is but consumers, and bpf on
-#                     7.x; see docs/testing.md)
+#                     every suite there is but bpf on 7.x and consumers
+#                     on 6.1 and the debug kernel; see docs/testing.md)
 #   --skip-suites L   comma list of suites left out of the selection
 #   --filter GLOBS    comma list of fixture.variant.test globs for the
 #                     kselftest-harness suites (T= in make)
@@ -232,15 +232,11 @@ if [ -z "$SUITES" ] && [[ $SERIES == 7.* ]]; then
 	log "bpf suite left out on $SERIES unless named (docs/testing.md)"
 fi
 # The consumers suite (NVMe/TCP with TLS over tlshd) needs the kernel's
-# net/handshake and NVMe/TCP TLS (6.7 on): 6.1's kernel has neither.
-# Elsewhere it runs when named: which `make check` step carries it is
-# not decided yet (docs/testing.md has its time).
-if [ "$SERIES" = 6.1 ] && want consumers; then
+# net/handshake and NVMe/TCP TLS (6.7 on): 6.1's kernel has neither, and
+# the debug kernel builds no NVMe.
+if [[ $SERIES == 6.1 || $SERIES == *-debug ]] && want consumers; then
 	SKIP_SUITES="${SKIP_SUITES:+$SKIP_SUITES,}consumers"
-	log "consumers suite left out on 6.1: its kernel has no net/handshake and no NVMe/TCP TLS"
-elif [ -z "$SUITES" ] && want consumers; then
-	SKIP_SUITES="${SKIP_SUITES:+$SKIP_SUITES,}consumers"
-	log "consumers suite left out unless named (--suites consumers)"
+	log "consumers suite left out on $SERIES: its kernel has no net/handshake or no NVMe/TCP TLS"
 fi
 # the series, for staging scripts of suites (e.g. tests/vm/build-bpf.sh)
 export KTLS_SERIES=$SERIES

@@ -37,7 +37,7 @@ PORT=4420
 
 echo "1..8"
 
-# A test's name for tests/vm/known-failures-*.txt is its first word
+# A test's name for tests/vm/known/*.txt is its first word
 # ("consumers:WORD"); what follows " # " describes it.
 tap() { # tap STATUS NAME
 	N=$((N + 1))
