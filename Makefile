@@ -35,7 +35,8 @@ define kbuild_series
 		{ mkdir -p $$(dirname build/$(SERIES)/$(2)/$$f); \
 		  cp build/$(SERIES)/$(2).new/$$f build/$(SERIES)/$(2)/$$f; }; \
 	done && rm -rf build/$(SERIES)/$(2).new && \
-	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/$(2) -s modules'
+	bash scripts/kmake.sh $(SERIES) build/$(SERIES)/$(2) -s modules \
+		$(if $(filter %-debug,$(SERIES)),KTLS_TEST_HOOKS=y)'
 endef
 
 module:

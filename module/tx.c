@@ -9,6 +9,7 @@
 #include <crypto/aead.h>
 
 #include "ktls.h"
+#include "testhook.h"
 
 /* the largest record: header, explicit nonce, payload, type, tag */
 #define KTLS_TX_MAX_REC	(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 1 + 16)
@@ -831,9 +832,11 @@ static void ktls_tx_work(struct work_struct *work)
 {
 	struct ktls_tx *tx = container_of(work, struct ktls_tx, work);
 	struct sock *sk = tx->sk;
-	/* live: ktls_tx_release() cancels this work before the ctx goes */
-	struct ktls_ctx *ctx = ktls_get_ctx(sk);
+	struct ktls_ctx *ctx;
 
+	KTLS_HOOK(tx_work);
+	/* live: ktls_tx_release() cancels this work before the ctx goes */
+	ctx = ktls_get_ctx(sk);
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	clear_bit(KTLS_TX_SCHEDULED, &tx->flags);
@@ -860,6 +863,7 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
 	    !test_bit(KTLS_TX_CLOSING, &tx->flags) &&
 	    !test_and_set_bit(KTLS_TX_SCHEDULED, &tx->flags)) {
 		sock_hold(sk);
+		KTLS_HOOK(write_space);	/* close's window: ktls_tx_release() */
 		if (!schedule_work(&tx->work))
 			sock_put(sk);
 	}
