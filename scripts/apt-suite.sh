@@ -11,7 +11,8 @@
 #
 # Usage: scripts/apt-suite.sh NAME COMMAND [ARGS...]
 #   NAME      sid | trixie | trixie-backports (trixie-backports also
-#             sees trixie, which its packages depend on)
+#             sees trixie, which its packages depend on; both see
+#             trixie-updates and trixie-security, as an installed trixie)
 #   update                      refresh the lists (once a day at most,
 #                               or always with KTLS_APT_UPDATE=1)
 #   depends PKG                 the linux-image/headers/kbuild package
@@ -21,6 +22,7 @@
 #                               into $KTLS_CACHE/apt/NAME/debs once
 #   apt-get|apt-cache ARGS...   run it with the private configuration
 #   mirror                      the Debian archive the host uses
+#   sources                     this suite's sources.list
 set -euo pipefail
 
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
@@ -30,10 +32,11 @@ die() { printf '[apt-suite] error: %s\n' "$*" >&2; exit 1; }
 [ $# -ge 2 ] || die "usage: apt-suite.sh NAME COMMAND [ARGS...]"
 NAME=$1 CMD=$2
 shift 2
+SECURITY=""	# the suite of the security archive, if any
 case "$NAME" in
 sid) SUITES="sid" ;;
-trixie) SUITES="trixie trixie-updates" ;;
-trixie-backports) SUITES="trixie trixie-updates trixie-backports" ;;
+trixie) SUITES="trixie trixie-updates" SECURITY=trixie-security ;;
+trixie-backports) SUITES="trixie trixie-updates trixie-backports" SECURITY=trixie-security ;;
 *) die "unknown suite \`$NAME' (sid, trixie, trixie-backports)" ;;
 esac
 
@@ -55,20 +58,45 @@ host_mirror() {
 	done
 	return 1
 }
+# The host's security archive, or Debian's.
+security_mirror() {
+	local f u
+	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		u=$(grep -E '^(URIs:|deb )' "$f" |
+			grep -oE '[a-z]+://[^ ]*security[^ ]*' | head -n1)
+		[ -n "$u" ] && { echo "$u"; return; }
+	done
+	echo http://deb.debian.org/debian-security
+}
 
-if [ "$CMD" = mirror ]; then
+# sources_list: the sources.list of this suite (buildroot.sh uses it too)
+sources_list() {
+	local mirror s kr=/usr/share/keyrings/debian-archive-keyring.gpg
+	mirror=$(host_mirror) || die "no Debian archive in the host's apt sources"
+	for s in $SUITES; do
+		echo "deb [signed-by=$kr] $mirror $s main"
+	done
+	[ -z "$SECURITY" ] || echo "deb [signed-by=$kr] $(security_mirror) $SECURITY main"
+}
+case "$CMD" in
+mirror)
 	host_mirror || die "no Debian archive in the host's apt sources"
-	exit 0
-fi
+	exit 0 ;;
+sources)
+	sources_list
+	exit 0 ;;
+esac
 
 ROOT=$CACHE/apt/$NAME
 mkdir -p "$ROOT"/{etc/preferences.d,lists/partial,archives/partial,debs}
 touch "$ROOT/status"
-if [ ! -s "$ROOT/etc/sources.list" ]; then
-	mirror=$(host_mirror) || die "no Debian archive in the host's apt sources"
-	for s in $SUITES; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main"
-	done > "$ROOT/etc/sources.list"
+# A list written by an older version of this script (no security
+# archive) is replaced, and the package lists refreshed.
+if [ "$(sources_list)" != "$(cat "$ROOT/etc/sources.list" 2>/dev/null)" ]; then
+	sources_list > "$ROOT/etc/sources.list"
+	rm -f "$ROOT/lists/.updated"
 fi
 # A backports suite is what was asked for: its packages win over the
 # release's (apt's default pins backports below it).

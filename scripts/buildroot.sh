@@ -26,8 +26,8 @@ die() { printf '[buildroot] error: %s\n' "$*" >&2; exit 1; }
 SUITE=$1
 shift
 case "$SUITE" in
-sid) DIST=sid; LISTS="sid" ;;
-trixie-backports) DIST=trixie; LISTS="trixie trixie-updates trixie-backports" ;;
+sid) DIST=sid ;;
+trixie-backports) DIST=trixie ;;
 *) die "unknown suite \`$SUITE' (sid, trixie-backports)" ;;
 esac
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
@@ -65,9 +65,7 @@ if [ ! -f "$ROOT/.debootstrap-complete" ]; then
 		tail -n 20 "$CACHE/roots/$SUITE-debootstrap.log" >&2
 		die "debootstrap $DIST failed (log: $CACHE/roots/$SUITE-debootstrap.log)"
 	}
-	for l in $LISTS; do
-		echo "deb $mirror $l main"
-	done > "$ROOT.tmp/etc/apt/sources.list"
+	bash "$TOP/scripts/apt-suite.sh" "$SUITE" sources > "$ROOT.tmp/etc/apt/sources.list"
 	# A backports suite is what was asked for: its packages win.
 	case "$SUITE" in
 	*-backports) printf 'Package: *\nPin: release n=%s\nPin-Priority: 990\n' "$SUITE" \
@@ -84,6 +82,9 @@ if [ $# -gt 0 ]; then
 	marker=$ROOT/.pkgs-$(printf '%s\n' "$@" | sort | md5sum | cut -c1-12)
 	if [ ! -f "$marker" ]; then
 		cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+		# the suite's archives as apt-suite.sh sees them (a root made
+		# before the security archive was added gets it now)
+		bash "$TOP/scripts/apt-suite.sh" "$SUITE" sources > "$ROOT/etc/apt/sources.list"
 		# The archive is used as the host's apt uses it (a snapshot
 		# mirror has expired Release files: the host then says so).
 		valid=$(apt-config dump Acquire::Check-Valid-Until |

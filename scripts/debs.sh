@@ -3,17 +3,20 @@
 # debs.sh - sourced by deps.sh and debug-kernel.sh: the Debian packages
 # they need, kept in $CACHE/debs. The caller defines CACHE, log and die.
 
-# cached_deb NAME [VERSION] - print the path of the newest cached NAME_*.deb;
-# with none cached, download NAME (=VERSION when given) first.
+# cached_deb NAME [VERSION] - print the path of the cached NAME_VERSION_*.deb
+# (without VERSION: the newest NAME_*.deb); with none cached, download NAME
+# (=VERSION when given) first. One name can have several versions here
+# (linux-source-6.12 of bookworm and of trixie): give VERSION to get yours.
 cached_deb() {
 	local name=$1 ver=${2:-} deb
 	mkdir -p "$CACHE/debs"
-	deb=$(ls -1 "$CACHE/debs/${name}_"*.deb 2>/dev/null | sort -V | tail -n1 || true)
+	deb=$(ls -1 "$CACHE/debs/${name}_${ver:+${ver//:/%3a}_}"*.deb 2>/dev/null |
+		sort -V | tail -n1 || true)
 	if [ -z "$deb" ]; then
 		log "downloading $name${ver:+ $ver}"
 		(cd "$CACHE/debs" && apt-get download -q "$name${ver:+=$ver}" >/dev/null) ||
 			die "apt-get download $name${ver:+=$ver} failed"
-		deb=$(ls -1 "$CACHE/debs/${name}_"*.deb | sort -V | tail -n1)
+		deb=$(ls -1 "$CACHE/debs/${name}_${ver:+${ver//:/%3a}_}"*.deb | sort -V | tail -n1)
 	fi
 	echo "$deb"
 }

@@ -12,7 +12,9 @@
 # sources. Package versions come from the metapackages at run time, so a
 # Debian point release does not break anything.
 #
-# Series 7.2 (sid) and 7.3 (trixie-backports) are fetched only when named
+# Series 7.2 (sid), 7.3 (trixie-backports) and 6.12-trixie (Debian 13's
+# own 6.12, trixie + trixie-security, built with trixie's gcc-14) are
+# fetched only when named
 # (`make module SERIES=7.2`, tests/vm/run.sh --series 7.3 and
 # tests/check-all.sh name them): their image and source come through a
 # private apt configuration (scripts/apt-suite.sh), and their headers need
@@ -21,7 +23,7 @@
 # module is built there through chroot (scripts/kmake.sh). The host's apt
 # sources and packages are never changed for them.
 #
-# Writes $KTLS_CACHE/series-<S>.env for S in 6.1 6.12 (7.2 7.3) with:
+# Writes $KTLS_CACHE/series-<S>.env for S in 6.1 6.12 (7.2 7.3 6.12-trixie):
 #   KREL      kernel release (uname -r of the guest)
 #   KIMG      unpacked linux-image dir (boot/vmlinuz-*, lib/modules/KREL)
 #   KBUILD    headers build dir to build the module against
@@ -48,7 +50,7 @@ die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-install) INSTALL=0 ;;
-	6.1|6.12|7.2|7.3) SERIES_ARGS="$SERIES_ARGS $1" ;;
+	6.1|6.12|7.2|7.3|6.12-trixie) SERIES_ARGS="$SERIES_ARGS $1" ;;
 	*) die "unknown argument \`$1'" ;;
 	esac
 	shift
@@ -58,7 +60,7 @@ done
 HOST_SERIES="" OTHER_SERIES=""
 for s in $SERIES_ALL; do
 	case "$s" in
-	6.*) HOST_SERIES="$HOST_SERIES $s" ;;
+	6.1|6.12) HOST_SERIES="$HOST_SERIES $s" ;;
 	*) OTHER_SERIES="$OTHER_SERIES $s" ;;
 	esac
 done
@@ -99,11 +101,11 @@ fetch_unpack() {
 	mv "$dir.tmp" "$dir"
 }
 
-# Extract the test-relevant files of linux-source-<series> into DIR.
+# Extract the test-relevant files of the linux-source .deb DEB into DIR.
 fetch_source() {
-	local series=$1 dir=$2 deb
-	[ -f "$dir/.complete" ] && return 0
-	deb=$(cached_deb "linux-source-$series") || exit 1
+	local deb=$1 dir=$2
+	[ -f "$dir/.complete" ] && [ "$(cat "$dir/VERSION")" = "$(dpkg-deb -f "$deb" Version)" ] &&
+		return 0
 	log "extracting selftest, uapi and checkpatch files from $(basename "$deb")"
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
@@ -145,7 +147,11 @@ for s in $HOST_SERIES; do
 	krel=${krel%-unsigned}
 	[ -d "/usr/src/$hdr" ] || die "/usr/src/$hdr missing: install $hdr"
 	fetch_unpack "$img" "$CACHE/kernels/$krel"
-	fetch_source "$s" "$CACHE/src/linux-source-$s"
+	# the version this host's apt offers: the cache may also hold another
+	# suite's linux-source of the same series (6.12-trixie's)
+	srcver=$(apt-cache policy "linux-source-$s" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	case "$srcver" in ""|"(none)") die "cannot resolve linux-source-$s" ;; esac
+	fetch_source "$(cached_deb "linux-source-$s" "$srcver")" "$CACHE/src/linux-source-$s"
 	cat > "$CACHE/series-$s.env.tmp" <<-EOF
 	KREL=$krel
 	KIMG=$CACHE/kernels/$krel
@@ -158,11 +164,20 @@ for s in $HOST_SERIES; do
 	log "series $s: kernel $krel, source $(cat "$CACHE/src/linux-source-$s/VERSION")"
 done
 
-# Series of other suites: the suite whose cloud metapackages give them.
+# Series of other suites: the suite whose cloud metapackages give them,
+# and the build root they are built in (6.12-trixie shares 7.3's: the
+# same trixie with its gcc-14, backports only add packages).
 other_suite() {
 	case "$1" in
 	7.2) echo sid ;;
 	7.3) echo trixie-backports ;;
+	6.12-trixie) echo trixie ;;
+	esac
+}
+root_suite() {
+	case "$1" in
+	6.12-trixie) echo trixie-backports ;;
+	*) other_suite "$1" ;;
 	esac
 }
 
@@ -205,8 +220,8 @@ for s in $OTHER_SERIES; do
 	krel=${img#linux-image-}
 	krel=${krel%-unsigned}
 	case "$krel" in
-	"$s".*) ;;
-	*) die "$suite's linux-image-cloud-amd64 is $krel now, not $s: update other_suite()" ;;
+	"${s%-trixie}".*) ;;
+	*) die "$suite's linux-image-cloud-amd64 is $krel now, not ${s%-trixie}: update other_suite()" ;;
 	esac
 	start=$(date +%s)
 	if [ ! -f "$CACHE/kernels/$krel/.complete" ]; then
@@ -219,13 +234,14 @@ for s in $OTHER_SERIES; do
 		# shellcheck disable=SC2086
 		unpack_debs "$CACHE/kernels/$krel" "$krel" $debs
 	fi
-	if [ ! -f "$CACHE/src/linux-source-$s/.complete" ]; then
-		deb=$(as download "linux-source-$s") || exit 1
-		mkdir -p "$CACHE/debs"
-		ln -sf "$deb" "$CACHE/debs/$(basename "$deb")"
-		fetch_source "$s" "$CACHE/src/linux-source-$s"
-	fi
-	root=$(bash "$TOP/scripts/buildroot.sh" "$suite" make gcc "$hdr")
+	# linux-source-6.12 for 6.12-trixie: the source of its own kernel
+	srcver=$(as version "linux-source-${s%-trixie}")
+	[ -n "$srcver" ] || die "cannot resolve $suite's linux-source-${s%-trixie}"
+	deb=$(as download "linux-source-${s%-trixie}=$srcver") || exit 1
+	mkdir -p "$CACHE/debs"
+	ln -sf "$deb" "$CACHE/debs/$(basename "$deb")"
+	fetch_source "$deb" "$CACHE/src/linux-source-$s"
+	root=$(bash "$TOP/scripts/buildroot.sh" "$(root_suite "$s")" make gcc "$hdr")
 	[ -d "$root/usr/src/$hdr" ] || die "$root/usr/src/$hdr missing"
 	cat > "$CACHE/series-$s.env.tmp" <<-EOF
 	KREL=$krel

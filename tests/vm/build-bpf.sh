@@ -39,6 +39,7 @@ OUT=$2
 # extraction in deps.sh does not take them); the debug kernel's are its
 # source series'.
 SRCSERIES=${SERIES%-debug}
+SRCSERIES=${SRCSERIES%-trixie}
 SRC=$CACHE/src/bpf-$SRCSERIES-$KSRCVER
 if [ ! -f "$SRC/.complete" ]; then
 	deb=$(cached_deb "linux-source-$SRCSERIES" "$KSRCVER")

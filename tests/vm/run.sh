@@ -3,7 +3,8 @@
 # run.sh - boot a Debian kernel in qemu with a TLS module and run the tests.
 #
 # Usage: tests/vm/run.sh [options]
-#   --series S        6.1, 6.12, 7.2, 7.3 or 6.12-debug (default 6.1); 7.x are
+#   --series S        6.1, 6.12, 6.12-trixie, 7.2, 7.3 or 6.12-debug (default
+#                     6.1); 6.12-trixie (Debian 13's own 6.12) and 7.x are
 #                     fetched on first use (scripts/deps.sh); 6.12-debug is
 #                     our KASAN/lockdep/kmemleak build of Debian's 6.12
 #                     source (scripts/debug-kernel.sh, built once, cached):
