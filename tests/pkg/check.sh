@@ -3,7 +3,8 @@
 # check.sh - packaging test (issue 10): build the .debs from a clean export
 # of HEAD, install ktls-dkms here and build ktls.ko through DKMS for both
 # Debian 12 series' headers (no loading: this machine cannot); for 7.2
-# (sid) and 7.3 (trixie-backports), whose headers need their own suite's
+# (sid), 7.3 (trixie-backports) and 6.12-trixie (Debian 13's own 6.12, in
+# 7.3's root), whose headers need their own suite's
 # toolchain, the package's source tree goes into that suite's build root
 # (scripts/buildroot.sh) and the root's own dkms builds it; boot each
 # DKMS-built module but 6.1's in the VM with a short smoke, install the
@@ -84,7 +85,7 @@ for s in 6.1 6.12; do
 done
 KREL612=$(. "$KTLS_CACHE/series-6.12.env" && echo "$KREL")
 
-# 7.2 and 7.3: dkms of sid / trixie(-backports) in the series' build root,
+# 7.2, 7.3 and 6.12-trixie: dkms of sid / trixie in the series' build root,
 # on the source tree and dkms.conf of the ktls-dkms .deb (unpacked there,
 # removed again at the end: the root stays as deps.sh made it, plus dkms).
 in_root() {	# in_root ROOT COMMAND...: chroot with /proc and /dev, private mounts
@@ -97,22 +98,28 @@ root_clean() {	# root_clean ROOT: no ktls left in the root's DKMS tree or /usr/s
 	[ -d "$1/var/lib/dkms/ktls" ] && in_root "$1" dkms remove -m ktls -v "$VERSION" --all
 	rm -rf "$1/var/lib/dkms/ktls" "$1"/usr/src/ktls-*
 }
+# A root serves more than one series (7.3 and 6.12-trixie share trixie's):
+# the source is added once per root, then built for each kernel.
+declare -A ADDED=()
 dkms_in_root() {	# dkms_in_root ROOT KREL
-	root_clean "$1" &&
-	dpkg-deb -x "$(deb_of ktls-dkms)" "$OUT/dkms-deb" &&
-	cp -a "$OUT/dkms-deb/usr/src/ktls-$VERSION" "$1/usr/src/" &&
-	in_root "$1" dkms add -m ktls -v "$VERSION" &&
+	if [ -z "${ADDED[$1]:-}" ]; then
+		rm -rf "$OUT/dkms-deb"
+		root_clean "$1" &&
+		dpkg-deb -x "$(deb_of ktls-dkms)" "$OUT/dkms-deb" &&
+		cp -a "$OUT/dkms-deb/usr/src/ktls-$VERSION" "$1/usr/src/" &&
+		in_root "$1" dkms add -m ktls -v "$VERSION" || return 1
+		ADDED[$1]=1
+	fi
 	in_root "$1" nice dkms build -m ktls -v "$VERSION" -k "$2"
 }
 ROOTS=()
-for s in 7.2 7.3; do
+for s in 7.2 7.3 6.12-trixie; do
 	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
 	# shellcheck disable=SC1090
 	# shellcheck disable=SC1090
 	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
 	ROOTS+=("$KROOT")
-	rm -rf "$OUT/dkms-deb"
-	t "dkms in the $(basename "$KROOT") build root" \
+	t "dkms in the $(basename "$KROOT") build root ($s)" \
 		bash scripts/buildroot.sh "$(basename "$KROOT")" make gcc "$(basename "$KBUILD")" dkms
 	t "dkms build -k $KREL (in the $(basename "$KROOT") root)" dkms_in_root "$KROOT" "$KREL"
 	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL" "$KROOT"
@@ -146,7 +153,7 @@ t "ktls-beside-tls.conf: ktls loads with ulp_name=ktls" resolves "$MP/ktls-besid
 t "modules-load.d entry names ktls" grep -qx ktls /usr/share/ktls-dkms/modules-load.d/ktls.conf
 
 # ---------------------------------------------------------- VM smoke
-# The modules DKMS built for 6.12, 7.2 and 7.3 boot in the VM (their
+# The modules DKMS built for 6.12, 7.2, 7.3 and 6.12-trixie boot in the VM (their
 # kselftest harness can select tests with -r; 6.1's cannot):
 # tests/pkg/smoke-guest.sh checks it is that module (srcversion) and runs
 # one transfer each way per cipher family against the independent
@@ -168,7 +175,7 @@ vm_smoke() {	# vm_smoke SERIES KO
 }
 t "DKMS-built ktls.ko boots in the 6.12 VM: ULP attach, one transfer per cipher family" \
 	vm_smoke 6.12 "$(ko_of "$KREL612")"
-for s in 7.2 7.3; do
+for s in 7.2 7.3 6.12-trixie; do
 	# shellcheck disable=SC1090
 	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT")"
 	t "DKMS-built ktls.ko boots in the $s VM: ULP attach, one transfer per cipher family" \
@@ -181,7 +188,7 @@ roots_clean() {	# the 7.x roots as before: no ktls in their DKMS tree or /usr/sr
 		! ls -d "$r/var/lib/dkms/ktls" "$r/usr/src/ktls-"* 2>/dev/null || return 1
 	done
 }
-t "no ktls left in the 7.x build roots (dkms remove, /usr/src)" roots_clean
+t "no ktls left in the sid and trixie build roots (dkms remove, /usr/src)" roots_clean
 
 # ---------------------------------------------------------- tools, library
 t "ktls-tools, libktls0, libktls-dev install (apt)" $SUDO apt-get install -y --no-install-recommends \
