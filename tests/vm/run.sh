@@ -186,7 +186,10 @@ for a in sh mount insmod rmmod lsmod ip cat echo grep sed timeout poweroff \
 	ln -sf busybox "$STAGE/bin/$a"
 done
 
-# Guest programs and suites: selftest first, then ours, then shell suites.
+# Guest programs and suites: selftest first, then ours, then shell suites
+# (their shared TAP helpers in /lib/ktls).
+mkdir -p "$STAGE/lib/ktls"
+cp "$VMDIR/suites/lib/tap.sh" "$STAGE/lib/ktls/tap.sh"
 order=0
 add_suite() {	# add_suite NAME FILE
 	order=$((order + 1))

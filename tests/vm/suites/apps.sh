@@ -53,27 +53,9 @@ trap cleanup EXIT INT TERM
 # gnutls-serv 2; KeyUpdate 3; setup 1.
 echo "1..52"
 
-# A test's name for tests/vm/known/*.txt is its first word
-# ("apps:WORD"); what follows " # " describes it.
-tap() { # tap STATUS NAME
-	N=$((N + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $N $2"
-	else
-		echo "not ok $N $2"
-	fi
-}
-t() { # t NAME CMD...: run CMD, report; its output is shown on failure
-	name=$1
-	shift
-	if "$@" >"$W/t.out" 2>&1; then
-		tap 0 "$name"
-	else
-		sed 's/^/# /' "$W/t.out" | tail -n 25
-		tap 1 "$name"
-	fi
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
+# tap, t, sha ("apps:WORD" in tests/vm/known/*.txt)
+# shellcheck source=tests/vm/suites/lib/tap.sh
+. /lib/ktls/tap.sh
 same() { # same GOT WANT
 	[ "$(sha "$1")" = "$(sha "$2")" ] && return 0
 	echo "body differs: $(wc -c < "$1") bytes, $(wc -c < "$2") expected"

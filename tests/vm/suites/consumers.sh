@@ -37,27 +37,10 @@ PORT=4420
 
 echo "1..8"
 
-# A test's name for tests/vm/known/*.txt is its first word
-# ("consumers:WORD"); what follows " # " describes it.
-tap() { # tap STATUS NAME
-	N=$((N + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $N $2"
-	else
-		echo "not ok $N $2"
-	fi
-}
-t() { # t NAME CMD...: run CMD, report; its output is shown on failure
-	name=$1
-	shift
-	if "$@" >"$W/t.out" 2>&1; then
-		tap 0 "$name"
-	else
-		sed 's/^/# /' "$W/t.out" | tail -n 40
-		tap 1 "$name"
-	fi
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
+# tap, t, sha ("consumers:WORD" in tests/vm/known/*.txt)
+TAP_TAIL=40
+# shellcheck source=tests/vm/suites/lib/tap.sh
+. /lib/ktls/tap.sh
 
 # --- the module under test and its counters
 TESTKO=$(awk '$2 == "test" { print $1 }' /etc/ktls-modules)

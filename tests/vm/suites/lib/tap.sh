@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# shellcheck shell=sh
+# tap.sh - the TAP helpers of the in-guest shell suites, sourced from
+# /lib/ktls/tap.sh (tests/vm/run.sh stages it). The suite sets N=0 and W
+# (its scratch directory); TAP_TAIL lines of a failed command's output are
+# shown (default 25).
+#
+# A test's name for tests/vm/known/*.txt is its first word
+# ("SUITE:WORD"); what follows " # " describes it.
+tap() { # tap STATUS NAME
+	N=$((N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $N $2"
+	else
+		echo "not ok $N $2"
+	fi
+}
+t() { # t NAME CMD...: run CMD, report; its output is shown on failure
+	name=$1
+	shift
+	if "$@" >"$W/t.out" 2>&1; then
+		tap 0 "$name"
+	else
+		sed 's/^/# /' "$W/t.out" | tail -n "${TAP_TAIL:-25}"
+		tap 1 "$name"
+	fi
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
