@@ -50,24 +50,10 @@ trap cleanup EXIT INT TERM
 if [ "$EXPECT" = kernel ]; then NSTAT=6; else NSTAT=2; fi
 echo "1..$((70 + NSTAT))"
 
-tap() { # tap STATUS NAME
-	N=$((N + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-	fi
-}
-t() { # t NAME CMD...: run CMD, report
-	name=$1
-	shift
-	if "$@" >"$W/t.out" 2>&1; then
-		tap 0 "$name"
-	else
-		sed 's/^/# /' "$W/t.out" | tail -n 15
-		tap 1 "$name"
-	fi
-}
+# tap, t, sha ("cli:NAME" in tests/vm/known/*.txt)
+TAP_TAIL=15
+# shellcheck source=tests/vm/suites/lib/tap.sh
+. /lib/ktls/tap.sh
 tv() { # tv NAME CMD...: like t, and always show CMD's output as diagnostics
 	name=$1
 	shift
@@ -79,7 +65,6 @@ tv() { # tv NAME CMD...: like t, and always show CMD's output as diagnostics
 		tap 1 "$name"
 	fi
 }
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 wait_file() {
 	i=0
 	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
