@@ -4,6 +4,12 @@
 
 SERIES ?= 6.1
 ALL_SERIES := 6.1 6.12
+# ARCH=arm64: Debian's arm64 kernel of SERIES, cross-built and booted under
+# qemu-system-aarch64 (series "SERIES-arm64" in build/ and the cache)
+ARCH ?= amd64
+ifeq ($(ARCH),arm64)
+override SERIES := $(SERIES:%-arm64=%)-arm64
+endif
 MODULE ?= ktls
 T ?=
 SUITES ?=
@@ -21,6 +27,8 @@ deps:
 # kbuild's own dependencies hold), one build at a time per series.
 define kbuild_series
 	@case $(SERIES) in *-debug) bash scripts/debug-kernel.sh ;; \
+	*-arm64) test -f $(KTLS_CACHE)/series-$(SERIES).env || \
+		bash scripts/deps.sh --no-install --arch arm64 $(SERIES:%-arm64=%) ;; \
 	*) test -f $(KTLS_CACHE)/series-$(SERIES).env || bash scripts/deps.sh --no-install $(SERIES) ;; esac
 	@mkdir -p build/$(SERIES)
 	@. $(KTLS_CACHE)/series-$(SERIES).env && \

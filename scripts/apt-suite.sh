@@ -9,10 +9,14 @@
 # built from the archive the host already uses, its own package lists,
 # an empty dpkg status and its own download directory.
 #
-# Usage: scripts/apt-suite.sh NAME COMMAND [ARGS...]
+# Usage: scripts/apt-suite.sh NAME[:ARCH] COMMAND [ARGS...]
 #   NAME      sid | trixie | trixie-backports (trixie-backports also
 #             sees trixie, which its packages depend on; both see
 #             trixie-updates and trixie-security, as an installed trixie)
+#             | bookworm (with bookworm-updates and -security: the host's
+#             own release, for another architecture's packages)
+#   ARCH      the Debian architecture of the packages (default amd64;
+#             arm64 for the arm64 kernels and busybox: lists of their own)
 #   update                      refresh the lists (once a day at most,
 #                               or always with KTLS_APT_UPDATE=1)
 #   depends PKG                 the linux-image/headers/kbuild package
@@ -29,15 +33,21 @@ CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 log() { printf '[apt-suite] %s\n' "$*" >&2; }
 die() { printf '[apt-suite] error: %s\n' "$*" >&2; exit 1; }
 
-[ $# -ge 2 ] || die "usage: apt-suite.sh NAME COMMAND [ARGS...]"
-NAME=$1 CMD=$2
+[ $# -ge 2 ] || die "usage: apt-suite.sh NAME[:ARCH] COMMAND [ARGS...]"
+NAME=${1%%:*} ARCH=amd64 CMD=$2
+[ "$NAME" = "$1" ] || ARCH=${1#*:}
 shift 2
+case "$ARCH" in
+amd64|arm64) ;;
+*) die "unknown architecture \`$ARCH' (amd64, arm64)" ;;
+esac
 SECURITY=""	# the suite of the security archive, if any
 case "$NAME" in
 sid) SUITES="sid" ;;
+bookworm) SUITES="bookworm bookworm-updates" SECURITY=bookworm-security ;;
 trixie) SUITES="trixie trixie-updates" SECURITY=trixie-security ;;
 trixie-backports) SUITES="trixie trixie-updates trixie-backports" SECURITY=trixie-security ;;
-*) die "unknown suite \`$NAME' (sid, trixie, trixie-backports)" ;;
+*) die "unknown suite \`$NAME' (sid, trixie, trixie-backports, bookworm)" ;;
 esac
 
 # The Debian archive the host is configured with (deb822 or one-line
@@ -90,6 +100,7 @@ sources)
 esac
 
 ROOT=$CACHE/apt/$NAME
+[ "$ARCH" = amd64 ] || ROOT=$ROOT-$ARCH
 mkdir -p "$ROOT"/{etc/preferences.d,lists/partial,archives/partial,debs}
 touch "$ROOT/status"
 # A list written by an older version of this script (no security
@@ -115,8 +126,8 @@ APT_OPTS=(
 	-o "Dir::State::Status=$ROOT/status"
 	-o "Dir::Cache=$ROOT"
 	-o "Dir::Cache::Archives=$ROOT/archives"
-	-o "APT::Architecture=amd64"
-	-o "APT::Architectures::=amd64"
+	-o "APT::Architecture=$ARCH"
+	-o "APT::Architectures::=$ARCH"
 	-o "Acquire::Languages=none"
 	-o "Debug::NoLocking=1"
 )
@@ -127,7 +138,7 @@ do_update() {
 	   [ -n "$(find "$stamp" -mmin -1440)" ]; then
 		return 0
 	fi
-	log "apt-get update ($NAME: $SUITES)"
+	log "apt-get update ($NAME: $SUITES, $ARCH)"
 	apt-get "${APT_OPTS[@]}" update -q >"$ROOT/update.log" 2>&1 ||
 		{ cat "$ROOT/update.log" >&2; die "apt-get update for $NAME failed"; }
 	touch "$stamp"

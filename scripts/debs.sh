@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# debs.sh - sourced by deps.sh and debug-kernel.sh: the Debian packages
-# they need, kept in $CACHE/debs. The caller defines CACHE, log and die.
+# debs.sh - sourced by deps.sh, deps-arm64.sh and debug-kernel.sh: the Debian packages
+# they need, kept in $CACHE/debs. The caller defines CACHE, TOP, log and die.
 
 # cached_deb NAME [VERSION] - print the path of the cached NAME_VERSION_*.deb
 # (without VERSION: the newest NAME_*.deb); with none cached, download NAME
@@ -45,4 +45,44 @@ source_extract() {
 	esac
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | $dec |
 		tar -x -C "$dir" --strip-components=1 --wildcards "$@"
+}
+
+# unpack_debs DIR KREL DEB... - unpack .debs into DIR once (marker file .complete). Newer Debian kernels
+# split the image (linux-base/-binary/-modules, files under usr/lib and
+# vmlinuz beside the modules): links give DIR bookworm's layout,
+# boot/vmlinuz-KREL and lib/modules/KREL, which tests/vm expects.
+unpack_debs() {
+	local dir=$1 krel=$2 deb
+	shift 2
+	[ -f "$dir/.complete" ] && return 0
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	for deb in "$@"; do
+		dpkg-deb -x "$deb" "$dir.tmp"
+	done
+	if [ ! -e "$dir.tmp/lib" ] && [ -d "$dir.tmp/usr/lib" ]; then
+		ln -s usr/lib "$dir.tmp/lib"
+	fi
+	if [ ! -e "$dir.tmp/boot/vmlinuz-$krel" ] &&
+	   [ -f "$dir.tmp/usr/lib/modules/$krel/vmlinuz" ]; then
+		mkdir -p "$dir.tmp/boot"
+		ln -s "../usr/lib/modules/$krel/vmlinuz" "$dir.tmp/boot/vmlinuz-$krel"
+	fi
+	[ -e "$dir.tmp/boot/vmlinuz-$krel" ] || die "no vmlinuz for $krel in $*"
+	[ -d "$dir.tmp/lib/modules/$krel/kernel" ] || die "no modules for $krel in $*"
+	touch "$dir.tmp/.complete"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
+
+# kernel_pkgs SUITE IMG KREL - the packages of kernel image IMG in SUITE
+# (an apt-suite.sh NAME[:ARCH]): IMG, and the parts newer kernels split
+# it into (linux-base/-binary/-modules-KREL) where SUITE has them.
+kernel_pkgs() {
+	local suite=$1 out=$2 krel=$3 p
+	for p in linux-base linux-binary linux-modules; do
+		[ -z "$(bash "$TOP/scripts/apt-suite.sh" "$suite" version "$p-$krel" || true)" ] ||
+			out="$out $p-$krel"
+	done
+	echo "$out"
 }

@@ -31,16 +31,31 @@
 #   KSRC      extracted selftest/uapi/checkpatch files from linux-source
 #   KSRCVER   linux-source package version
 #
-# Usage: scripts/deps.sh [--no-install] [SERIES...]
+# With --arch arm64, the same series for Debian's arm64 kernels
+# (cloud-arm64), as series "<S>-arm64": image, arm64 headers and busybox
+# from a private apt configuration of the series' suite for arm64; the
+# module is cross-built with the suite's aarch64 gcc (the host's for
+# bookworm's 6.1 and 6.12, the build root's for trixie's), against the
+# arch-independent common headers and host-architecture kbuild tools of
+# the same version, which the amd64 series already has. Also written:
+#   KARCH     arm64 (amd64 when absent)
+#   KCROSS    the CROSS_COMPILE prefix (aarch64-linux-gnu-)
+#   KBUSYBOX  the guest's busybox (the host's for amd64)
+#   KSYSROOT  arm64 libraries the guest programs link (libcrypto, liburing)
+#
+# Usage: scripts/deps.sh [--no-install] [--arch amd64|arm64] [SERIES...]
 set -euo pipefail
 
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
 SERIES_ALL="6.1 6.12"
 SERIES_ARGS=""
 INSTALL=1
+ARCH=amd64
 PKGS="build-essential gcc make libssl-dev libgcrypt20-dev qemu-system-x86
 busybox-static cpio xz-utils zstd file kmod bc flex bison libelf-dev
-clang llvm zlib1g-dev openssl curl perl python3 iproute2 gnutls-bin liburing-dev"
+clang llvm zlib1g-dev openssl curl perl python3 iproute2 gnutls-bin liburing-dev
+qemu-system-arm gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 
 log() { printf '[deps] %s\n' "$*" >&2; }
 die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
@@ -50,6 +65,7 @@ die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-install) INSTALL=0 ;;
+	--arch) ARCH=$2; shift ;;
 	6.1|6.12|7.2|7.3|6.12-trixie) SERIES_ARGS="$SERIES_ARGS $1" ;;
 	*) die "unknown argument \`$1'" ;;
 	esac
@@ -137,6 +153,20 @@ if [ "$INSTALL" = 1 ]; then
 		die "apt-get install failed"
 fi
 
+case "$ARCH" in
+amd64) ;;
+arm64)
+	for s in $SERIES_ALL; do
+		# the amd64 series first: its source, and for other suites the
+		# build root with the common headers and kbuild tools
+		[ -f "$CACHE/series-$s.env" ] || bash "$0" --no-install "$s" ||
+			die "series $s (amd64) failed"
+		bash "$TOP/scripts/deps-arm64.sh" "$s" || die "series $s-arm64 failed"
+	done
+	exit 0 ;;
+*) die "unknown architecture \`$ARCH' (amd64, arm64)" ;;
+esac
+
 mkdir -p "$CACHE"
 for s in $HOST_SERIES; do
 	img=$(meta_dep "$(meta_image "$s")")
@@ -181,35 +211,6 @@ root_suite() {
 	esac
 }
 
-# Unpack .debs into DIR once (marker file .complete). Newer Debian kernels
-# split the image (linux-base/-binary/-modules, files under usr/lib and
-# vmlinuz beside the modules): links give DIR bookworm's layout,
-# boot/vmlinuz-KREL and lib/modules/KREL, which tests/vm expects.
-unpack_debs() {
-	local dir=$1 krel=$2 deb
-	shift 2
-	[ -f "$dir/.complete" ] && return 0
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	for deb in "$@"; do
-		dpkg-deb -x "$deb" "$dir.tmp"
-	done
-	if [ ! -e "$dir.tmp/lib" ] && [ -d "$dir.tmp/usr/lib" ]; then
-		ln -s usr/lib "$dir.tmp/lib"
-	fi
-	if [ ! -e "$dir.tmp/boot/vmlinuz-$krel" ] &&
-	   [ -f "$dir.tmp/usr/lib/modules/$krel/vmlinuz" ]; then
-		mkdir -p "$dir.tmp/boot"
-		ln -s "../usr/lib/modules/$krel/vmlinuz" "$dir.tmp/boot/vmlinuz-$krel"
-	fi
-	[ -e "$dir.tmp/boot/vmlinuz-$krel" ] || die "no vmlinuz for $krel in $*"
-	[ -d "$dir.tmp/lib/modules/$krel/kernel" ] || die "no modules for $krel in $*"
-	touch "$dir.tmp/.complete"
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-}
-
-TOP=$(cd "$(dirname "$0")/.." && pwd)
 for s in $OTHER_SERIES; do
 	suite=$(other_suite "$s")
 	[ "$(id -u)" = 0 ] || die "series $s needs root (its build root is made with debootstrap)"
@@ -225,12 +226,8 @@ for s in $OTHER_SERIES; do
 	esac
 	start=$(date +%s)
 	if [ ! -f "$CACHE/kernels/$krel/.complete" ]; then
-		pkgs=$img
-		for p in linux-base linux-binary linux-modules; do
-			[ -z "$(as version "$p-$krel" || true)" ] || pkgs="$pkgs $p-$krel"
-		done
-		# shellcheck disable=SC2086
-		debs=$(as download $pkgs) || exit 1
+		# shellcheck disable=SC2046
+		debs=$(as download $(kernel_pkgs "$suite" "$img" "$krel")) || exit 1
 		# shellcheck disable=SC2086
 		unpack_debs "$CACHE/kernels/$krel" "$krel" $debs
 	fi

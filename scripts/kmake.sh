@@ -7,6 +7,8 @@
 # For series whose headers live in a build root of another suite (KROOT,
 # scripts/buildroot.sh) it runs there through chroot, with DIR bound at the
 # same path, in a private mount namespace (nothing stays mounted).
+# Series of another architecture (SERIES-arm64) are cross-built with the
+# series' CROSS_COMPILE prefix (KCROSS); their headers name the compiler.
 set -euo pipefail
 
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
@@ -14,9 +16,10 @@ CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 SERIES=$1 DIR=$(cd "$2" && pwd)
 shift 2
 [ $# -gt 0 ] || set -- modules
-KROOT=""
+KROOT="" KCROSS=""
 # shellcheck disable=SC1090
 . "$CACHE/series-$SERIES.env"
+[ -z "$KCROSS" ] || set -- CROSS_COMPILE="$KCROSS" "$@"
 if [ -z "$KROOT" ]; then
 	exec make -C "$KBUILD" M="$DIR" "$@"
 fi

@@ -7,6 +7,11 @@
 # in the guest a program runs through trixie's own ld.so with only
 # trixie's libraries (a wrapper script on PATH). The caller defines TOP,
 # log and die.
+#
+# The same for programs of another architecture (the arm64 test VMs run
+# Debian's arm64 openssl and curl, scripts/stage-files.sh): FOREIGN_SUITE
+# names the apt-suite.sh NAME[:ARCH] to fetch from (default trixie) and
+# FOREIGN_TRIPLE the library directory (default x86_64-linux-gnu).
 
 # unpack DIR DEB... - unpack the .debs into DIR once (marker .complete);
 # DIR/VERSIONS names the package versions.
@@ -31,11 +36,11 @@ trixie_fetch() {
 	shift
 	[ -f "$dir/.complete" ] && return 0
 	for p in "$@"; do
-		debs+=("$(bash "$TOP/scripts/apt-suite.sh" trixie download "$p")") ||
-			die "cannot fetch trixie's $p"
+		debs+=("$(bash "$TOP/scripts/apt-suite.sh" "${FOREIGN_SUITE:-trixie}" download "$p")") ||
+			die "cannot fetch ${FOREIGN_SUITE:-trixie}'s $p"
 	done
 	unpack "$dir" "${debs[@]}"
-	log "trixie: $(paste -sd, "$dir/VERSIONS")"
+	log "${FOREIGN_SUITE:-trixie}: $(paste -sd, "$dir/VERSIONS")"
 }
 
 # trixie_needed ROOT FILE... - the shared libraries FILEs load, and theirs
@@ -55,7 +60,8 @@ trixie_needed() {
 			[ -n "${seen[$n]:-}" ] && continue
 			seen[$n]=1
 			p=""
-			for d in usr/lib/x86_64-linux-gnu lib/x86_64-linux-gnu usr/lib64 lib64; do
+			for d in usr/lib/"${FOREIGN_TRIPLE:-x86_64-linux-gnu}" \
+				lib/"${FOREIGN_TRIPLE:-x86_64-linux-gnu}" usr/lib64 lib64 lib; do
 				[ -e "$root/$d/$n" ] && { p=$root/$d/$n; break; }
 			done
 			[ -n "$p" ] || die "$n (needed by ${f#"$root"/}) is not in $root: add its package"
@@ -70,13 +76,15 @@ trixie_needed() {
 # STAGE/OPT/lib, and write STAGE/usr/bin/WRAPPER that runs PROG through
 # trixie's ld.so on those libraries only.
 trixie_stage() {
-	local st=$1 root=$2 opt=$3 pw prog wrap lib
+	local st=$1 root=$2 opt=$3 pw prog wrap lib ldso
 	local -a progs=()
 	shift 3
 	mkdir -p "$st$opt/bin" "$st$opt/lib" "$st/usr/bin"
 	for pw in "$@"; do
 		progs+=("$root/${pw%%:*}")
 	done
+	ldso=$(readelf -l "${progs[0]}" | sed -n 's/.*interpreter: .*\/\([^/]*\)\]/\1/p')
+	[ -n "$ldso" ] || die "${progs[0]#"$root"/} has no ELF interpreter"
 	trixie_needed "$root" "${progs[@]}" | while read -r lib; do
 		cp -L "$lib" "$st$opt/lib/${lib##*/}"
 	done
@@ -85,11 +93,19 @@ trixie_stage() {
 		cp "$root/$prog" "$st$opt/bin/${prog##*/}"
 		cat > "$st/usr/bin/$wrap" <<-EOF
 		#!/bin/sh
-		# trixie's ${prog##*/} on trixie's glibc and libraries ($opt/VERSIONS)
-		exec $opt/lib/ld-linux-x86-64.so.2 --library-path $opt/lib \\
+		# ${FOREIGN_SUITE:-trixie}'s ${prog##*/} on its own glibc and libraries ($opt/VERSIONS)
+		exec $opt/lib/$ldso --library-path $opt/lib \\
 			$opt/bin/${prog##*/} "\$@"
 		EOF
 		chmod +x "$st/usr/bin/$wrap"
 	done
 	cp "$root/VERSIONS" "$st$opt/VERSIONS"
+}
+
+# debs_closure PKG... - PKG and every package it depends on (Depends and
+# Pre-Depends, recursively; the first of alternatives) in FOREIGN_SUITE.
+debs_closure() {
+	bash "$TOP/scripts/apt-suite.sh" "${FOREIGN_SUITE:-trixie}" apt-cache depends \
+		--recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances "$@" | grep -E '^[a-z0-9]' | sort -u
 }

@@ -6,8 +6,10 @@
 # (sid), 7.3 (trixie-backports) and 6.12-trixie (Debian 13's own 6.12, in
 # 7.3's root), whose headers need their own suite's
 # toolchain, the package's source tree goes into that suite's build root
-# (scripts/buildroot.sh) and the root's own dkms builds it; boot each
-# DKMS-built module but 6.1's in the VM with a short smoke, install the
+# (scripts/buildroot.sh) and the root's own dkms builds it; cross-build
+# it with dkms for the arm64 kernels of 6.1 (host) and 6.12-trixie (root);
+# boot each DKMS-built module but 6.1's (amd64 and arm64) in the VM with a
+# short smoke, install the
 # tools and library, purge everything and check nothing is left. Needs
 # root (apt, chroot).
 # Purges any ktls packages or DKMS registration already on the machine.
@@ -101,7 +103,8 @@ root_clean() {	# root_clean ROOT: no ktls left in the root's DKMS tree or /usr/s
 # A root serves more than one series (7.3 and 6.12-trixie share trixie's):
 # the source is added once per root, then built for each kernel.
 declare -A ADDED=()
-dkms_in_root() {	# dkms_in_root ROOT KREL
+DKMS_ENV=""	# the environment of dkms in the root (cross-builds)
+dkms_in_root() {	# dkms_in_root ROOT KREL [DKMS-BUILD-ARGS...]
 	if [ -z "${ADDED[$1]:-}" ]; then
 		rm -rf "$OUT/dkms-deb"
 		root_clean "$1" &&
@@ -110,7 +113,7 @@ dkms_in_root() {	# dkms_in_root ROOT KREL
 		in_root "$1" dkms add -m ktls -v "$VERSION" || return 1
 		ADDED[$1]=1
 	fi
-	in_root "$1" nice dkms build -m ktls -v "$VERSION" -k "$2"
+	in_root "$1" env $DKMS_ENV nice dkms build -m ktls -v "$VERSION" -k "$2" "${@:3}"
 }
 ROOTS=()
 for s in 7.2 7.3 6.12-trixie; do
@@ -123,6 +126,28 @@ for s in 7.2 7.3 6.12-trixie; do
 		bash scripts/buildroot.sh "$(basename "$KROOT")" make gcc "$(basename "$KBUILD")" dkms
 	t "dkms build -k $KREL (in the $(basename "$KROOT") root)" dkms_in_root "$KROOT" "$KREL"
 	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL" "$KROOT"
+done
+
+# arm64: ktls-dkms is Architecture: all and names the arm64 header
+# packages; the same dkms.conf builds for Debian's arm64 kernels. Here dkms
+# cross-builds it (--arch arm64, CROSS_COMPILE in its environment) against
+# the arm64 headers scripts/deps-arm64.sh unpacked: bookworm's 6.1 on the
+# host, trixie's 6.12 in trixie's build root (booted in the VM below).
+for s in 6.1 6.12-trixie; do
+	[ -f "$KTLS_CACHE/series-$s-arm64.env" ] ||
+		bash scripts/deps.sh --no-install --arch arm64 "$s" > /dev/null
+	# shellcheck disable=SC1090
+	eval "$(. "$KTLS_CACHE/series-$s-arm64.env" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
+	if [ -z "$KROOT" ]; then
+		t "dkms build -k $KREL -a arm64 (cross)" nice $SUDO env CROSS_COMPILE=aarch64-linux-gnu- \
+			dkms build -m ktls -v "$VERSION" -k "$KREL" -a arm64 --kernelsourcedir "$KBUILD"
+	else
+		DKMS_ENV=CROSS_COMPILE=aarch64-linux-gnu-
+		t "dkms build -k $KREL -a arm64 (cross, in the $(basename "$KROOT") root)" \
+			dkms_in_root "$KROOT" "$KREL" -a arm64 --kernelsourcedir "$KBUILD"
+		DKMS_ENV=""
+	fi
+	t "DKMS ktls.ko for $s-arm64 has vermagic $KREL" vermagic_is "$KREL" "$KROOT"
 done
 root_cleanup() { local r; for r in "${ROOTS[@]}"; do root_clean "$r" || return 1; done; }
 cleanup() { purge_all > /dev/null 2>&1 || true; root_cleanup > /dev/null 2>&1 || true; }
@@ -181,6 +206,10 @@ for s in 7.2 7.3 6.12-trixie; do
 	t "DKMS-built ktls.ko boots in the $s VM: ULP attach, one transfer per cipher family" \
 		vm_smoke "$s" "$(ko_of "$KREL" "$KROOT")"
 done
+# shellcheck disable=SC1090
+eval "$(. "$KTLS_CACHE/series-6.12-trixie-arm64.env" && echo "KREL=$KREL KROOT=$KROOT")"
+t "DKMS-built ktls.ko boots in the 6.12-trixie arm64 VM: ULP attach, one transfer per cipher family" \
+	vm_smoke 6.12-trixie-arm64 "$(ko_of "$KREL" "$KROOT")"
 roots_clean() {	# the 7.x roots as before: no ktls in their DKMS tree or /usr/src
 	local r
 	root_cleanup

@@ -4,7 +4,7 @@
 # works here, else TCG. The one place this is decided (tests/vm/run.sh
 # calls it for every VM of the project: tests, demo, bench, pkg, debug).
 #
-# Usage: tests/vm/accel.sh --kernel VMLINUZ [--busybox PATH]
+# Usage: tests/vm/accel.sh --kernel VMLINUZ [--busybox PATH] [--arch ARCH]
 # Prints one line: `kvm<TAB>reason` or `tcg<TAB>reason`. Exits 1 with one
 # sentence on stderr when KTLS_ACCEL=kvm is asked for and KVM does not
 # work, or KTLS_ACCEL is not one of auto, kvm, tcg.
@@ -14,7 +14,8 @@
 # guest can show /dev/kvm without them, and then qemu aborts or the guest
 # hangs early in boot), and a probe boot of VMLINUZ with a two-line
 # initramfs under `-accel kvm -cpu host` reports back within
-# $KTLS_ACCEL_PROBE_TIMEOUT seconds (default 30).
+# $KTLS_ACCEL_PROBE_TIMEOUT seconds (default 30). A guest of another
+# architecture than the host's (--arch arm64 on x86_64) is always TCG.
 #
 # Env: KTLS_ACCEL (auto | kvm | tcg, default auto); for the runner's own
 # tests: KTLS_CPUINFO (default /proc/cpuinfo), KTLS_KVM_DEV (/dev/kvm),
@@ -23,10 +24,12 @@ set -uo pipefail
 
 KERNEL=""
 BUSYBOX=/bin/busybox
+GUEST_ARCH=amd64
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KERNEL=$2; shift ;;
 	--busybox) BUSYBOX=$2; shift ;;
+	--arch) GUEST_ARCH=$2; shift ;;
 	*) echo "accel.sh: unknown argument \`$1'" >&2; exit 1 ;;
 	esac
 	shift
@@ -49,7 +52,13 @@ fi
 
 # Prints why KVM cannot be used, or nothing when the probe boot worked.
 kvm_problem() {
-	local tmp rc
+	local tmp rc host
+	host=$(uname -m)
+	case "$host" in x86_64) host=amd64 ;; aarch64) host=arm64 ;; esac
+	if [ "$GUEST_ARCH" != "$host" ]; then
+		echo "the guest is $GUEST_ARCH and this machine $host (KVM runs only guests of its own architecture)"
+		return
+	fi
 	if [ ! -e "$KVM_DEV" ]; then
 		echo "no $KVM_DEV"; return
 	fi

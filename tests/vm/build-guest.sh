@@ -6,14 +6,23 @@
 #   ktls-NAME      our own in-guest tests, tests/vm/guest/NAME.c (liburing
 #                  for uring.c: liburing-dev ships liburing.a)
 # The selftest sources come from the linux-source package (scripts/deps.sh)
-# and are never committed.
+# and are never committed. Series of another architecture (SERIES-arm64)
+# build with its cross gcc (KCROSS) and link the static libraries of its
+# sysroot (KSYSROOT: libcrypto, liburing).
 set -euo pipefail
 SERIES=$1
 OUT=$2
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+KCROSS="" KSYSROOT=""
 # shellcheck disable=SC1090
 . "$CACHE/series-$SERIES.env"
+CC=${KCROSS}gcc
+SYSROOT=()
+if [ -n "$KSYSROOT" ]; then
+	SYSROOT=(-I"$KSYSROOT/usr/include" -I"$KSYSROOT/usr/include/${KCROSS%-}"
+		-L"$KSYSROOT/usr/lib/${KCROSS%-}")
+fi
 # KTLS_SELFTEST_FROM=S: the selftest (with its uapi and harness) of series
 # S instead, as tls-selftest-S: a newer series' tests against this kernel.
 mkdir -p "$OUT/uapi/linux"
@@ -28,7 +37,8 @@ if [ -n "${KTLS_SELFTEST_FROM:-}" ]; then
 	cp "$KSRC/include/uapi/linux/tls.h" "$STUAPI/linux/tls.h"
 fi
 ST=$KSRC/tools/testing/selftests
-CFLAGS=(-static -O2 -g -Wall -Wno-incompatible-pointer-types -I"$OUT/uapi" -I"$ST" -pthread)
+CFLAGS=(-static -O2 -g -Wall -Wno-incompatible-pointer-types -I"$OUT/uapi" -I"$ST" -pthread
+	${SYSROOT[@]+"${SYSROOT[@]}"})
 
 newer() {	# newer TARGET SOURCES... : TARGET missing or older than a source
 	local t=$1; shift
@@ -50,7 +60,7 @@ if grep -q '__test_passed' "$ST/net/tls.c" &&
 fi
 src=$TOP/tests/vm/ksft_filter.c
 if newer "$OUT/$SELFTEST" "$ST/net/tls.c" "$src" "$0"; then
-	gcc -I"$STUAPI" "${CFLAGS[@]}" "${DEFS[@]}" -DKSFT_SOURCE="\"$ST/net/tls.c\"" \
+	$CC -I"$STUAPI" "${CFLAGS[@]}" "${DEFS[@]}" -DKSFT_SOURCE="\"$ST/net/tls.c\"" \
 		-o "$OUT/$SELFTEST" "$src"
 fi
 
@@ -60,7 +70,7 @@ for c in "$TOP"/tests/vm/guest/*.c; do
 	# extra libraries: a "/* guest-libs: -lfoo */" line in the source
 	read -r -a libs <<<"$(sed -n 's|^/\* guest-libs: \(.*\) \*/$|\1|p' "$c")"
 	if newer "$OUT/ktls-$n" "$c" "$TOP"/tests/vm/guest/*.h "$TOP"/core/*.c; then
-		gcc "${CFLAGS[@]}" -I"$TOP/tests/vm/guest" -I"$TOP" -o "$OUT/ktls-$n" \
+		$CC "${CFLAGS[@]}" -I"$TOP/tests/vm/guest" -I"$TOP" -o "$OUT/ktls-$n" \
 			"$c" "$TOP/core/record.c" "${libs[@]}" -lcrypto -ldl
 	fi
 done

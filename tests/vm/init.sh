@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # init.sh - /init of the test VM: load modules, run suites, write the verdict.
-# Results and the verdict go to the second serial port (/dev/ttyS1); the
-# verdict is written last, after the module unload, the kmemleak scan
-# (debug kernel) and the dmesg scan.
+# Results and the verdict go to the second serial port (/dev/ttyS1; on
+# arm64 a virtio console, /dev/hvc0: OUT in ktls-run.conf); the verdict is
+# written last, after the module unload, the kmemleak scan (debug kernel)
+# and the dmesg scan.
 export PATH=/bin
 OUT=/dev/ttyS1
 . /etc/ktls-run.conf
@@ -17,6 +18,17 @@ step_mount() {
 	mount -t proc proc /proc
 	mount -t sysfs sys /sys
 	mount -t devtmpfs dev /dev
+	# what the results channel needs (/etc/ktls-modules-boot, arm64)
+	if [ -f /etc/ktls-modules-boot ]; then
+		while read -r f _; do
+			insmod "/lib/modules/$f"
+		done < /etc/ktls-modules-boot
+		i=0
+		while [ ! -c "$OUT" ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	fi
 	# files staged under /tmp (a clone under /tmp) survive the tmpfs
 	mkdir -p /.tmp-staged && mv /tmp/* /.tmp-staged/ 2>/dev/null
 	mount -t tmpfs tmp /tmp

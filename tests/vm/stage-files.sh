@@ -4,9 +4,19 @@
 # the initramfs at the same path, with the shared libraries they load.
 # A line `@scripts/X.sh` runs `bash scripts/X.sh stage STAGE` (path from the
 # repository top) for programs that do not live on the host (apps.files).
+#
+# A guest of another architecture (KTLS_ARCH=arm64, set by run.sh) gets
+# Debian's arm64 build of the package each host program comes from, with
+# the libraries it loads, fetched into the cache (never installed) and run
+# through arm64's ld.so by a wrapper at the program's path (/usr/bin only).
 set -euo pipefail
 STAGE=$1
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+ARCH=${KTLS_ARCH:-amd64}
+FOREIGN=()
+log() { printf '[stage-files] %s\n' "$*" >&2; }
+die() { printf 'stage-files: %s\n' "$*" >&2; exit 1; }
 
 copy() {
 	[ -e "$STAGE$1" ] && return 0
@@ -19,10 +29,35 @@ while read -r f; do
 	''|'#'*) continue ;;
 	@*) bash "$TOP/${f#@}" stage "$STAGE" </dev/null; continue ;;
 	esac
-	[ -e "$f" ] || { echo "stage-files: \`$f' not found on the host" >&2; exit 1; }
+	[ -e "$f" ] || die "\`$f' not found on the host"
+	if [ "$ARCH" != amd64 ]; then
+		FOREIGN+=("$f")
+		continue
+	fi
 	copy "$f"
 	[ -d "$f" ] && continue
 	ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
 		copy "$lib"
 	done || true
 done
+
+[ ${#FOREIGN[@]} -gt 0 ] || exit 0
+# shellcheck source=scripts/trixie.sh
+. "$TOP/scripts/trixie.sh"
+export FOREIGN_SUITE=bookworm:$ARCH
+case "$ARCH" in
+arm64) export FOREIGN_TRIPLE=aarch64-linux-gnu ;;
+*) die "no library directory known for $ARCH" ;;
+esac
+pkgs=() progs=()
+for f in "${FOREIGN[@]}"; do
+	[[ $f == /usr/bin/* ]] || die "\`$f': only /usr/bin programs are staged for $ARCH"
+	p=$(dpkg -S "$f" 2>/dev/null | head -n1 | cut -d: -f1)
+	[ -n "$p" ] || die "\`$f' belongs to no package of the host"
+	pkgs+=("$p")
+	progs+=("${f#/}:${f##*/}")
+done
+mapfile -t closure < <(debs_closure "${pkgs[@]}")
+dir=$CACHE/$ARCH/progs-$(printf '%s\n' "${closure[@]}" | md5sum | cut -c1-12)
+trixie_fetch "$dir" "${closure[@]}"
+trixie_stage "$STAGE" "$dir" "/opt/$ARCH" "${progs[@]}"

@@ -21,7 +21,9 @@ MODROOT=$KIMG/lib/modules/$KREL
 # The guest has no modprobe: templates (gcm, ccm, rfc7539) request their
 # parts at run time, so those are loaded up front. "?" = may be missing or
 # refuse to load (CPU feature), which is fine. inet_diag + tcp_diag: the
-# sock_diag handler for TCP, for `ktls stat`'s per-socket view.
+# sock_diag handler for TCP, for `ktls stat`'s per-socket view. The
+# arm64 kernels' ARMv8 crypto-extension drivers last (x86's are missing
+# there and the other way round).
 # "a|b": the first of these the kernel has (7.x renamed or folded some:
 # chacha_generic is chacha, ghash and poly1305 became library code).
 WANT="gf128mul ghash-generic|gcm ?ghash-clmulni-intel ctr gcm ccm ?cryptd
@@ -29,7 +31,9 @@ WANT="gf128mul ghash-generic|gcm ?ghash-clmulni-intel ctr gcm ccm ?cryptd
 libpoly1305 poly1305_generic|libpoly1305 ?poly1305-x86_64 chacha20poly1305
 ?libchacha20poly1305
 ?sm4 ?sm4_generic ?aria_generic ?aria ?af_alg ?algif_aead ?algif_skcipher
-?inet_diag ?tcp_diag"
+?inet_diag ?tcp_diag
+?ghash-ce ?aes-ce-cipher ?aes-ce-blk ?aes-neon-bs ?aes-ce-ccm ?chacha-neon
+?poly1305-neon ?sm4-ce ?sm4-neon ?sm4-ce-gcm ?sm4-ce-ccm"
 
 declare -A IDX=() SEEN=()
 while IFS= read -r p; do
