@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* ARIA (RFC 5794): key schedule and constant-time generic path. */
 #include "aria.h"
-#include "sm4.h"	/* path selection is shared */
+#include "bc.h"
 #include "bc_ctr.h"
 
 /*
@@ -205,7 +205,7 @@ static void aria_crypt1(const u8 (*rk)[16], unsigned int n, u8 out[16],
 static void aria_crypt(const u8 (*rk)[16], unsigned int n, u8 *out,
 		       const u8 *in, size_t nblocks)
 {
-	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+	enum ktls_bc_impl impl = ktls_bc_get_impl();
 
 	if (impl != KTLS_BC_GENERIC &&
 	    ktls_aria_x86_crypt(impl, rk[0], n, out, in, nblocks) == 0)

@@ -3,7 +3,7 @@
 #ifndef KTLS_CORE_ARIA_H
 #define KTLS_CORE_ARIA_H
 
-#include "compat.h"
+#include "bc.h"
 #include "sm4_gf8.h"
 
 #define KTLS_ARIA_BLOCK_SIZE	16
@@ -62,7 +62,7 @@ void ktls_aria_ctr(const struct ktls_aria_ctx *ctx, u8 *out, const u8 *in,
 
 /*
  * Internal: x86-64 SIMD path (core/aria_x86.c), 16 blocks at a time; the
- * path is the one ktls_sm4_set_impl() chose.  @rk: @rounds + 1 round keys
+ * path is the one ktls_bc_set_impl() chose.  @rk: @rounds + 1 round keys
  * of 16 bytes each, one after the other.
  */
 int ktls_aria_x86_crypt(enum ktls_bc_impl impl, const u8 *rk,

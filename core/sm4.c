@@ -20,8 +20,6 @@ static const u32 sm4_fk[4] = {
 	0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc
 };
 
-static enum ktls_bc_impl sm4_impl;	/* KTLS_BC_AUTO until resolved */
-
 /* The S-box on all eight bytes of @x. */
 static inline u64 sm4_tau64(u64 x)
 {
@@ -133,89 +131,9 @@ static void sm4_crypt_generic(const u32 *rk, u8 *out, const u8 *in,
 	}
 }
 
-static enum ktls_bc_impl sm4_best_impl(void)
-{
-	unsigned int f = ktls_x86_bc_features();
-
-	if (f & KTLS_X86_GFNI)
-		return KTLS_BC_GFNI;
-	if ((f & (KTLS_X86_AESNI | KTLS_X86_SSSE3)) ==
-	    (KTLS_X86_AESNI | KTLS_X86_SSSE3))
-		return KTLS_BC_AESNI;
-	return KTLS_BC_GENERIC;
-}
-
-/**
- * ktls_sm4_set_impl() - choose the SM4 and ARIA code path
- * @impl: KTLS_BC_AUTO for the fastest constant-time path, or a specific one
- *
- * Return: 0, or -EOPNOTSUPP when the CPU lacks what @impl needs.
- */
-int ktls_sm4_set_impl(enum ktls_bc_impl impl)
-{
-	unsigned int f = ktls_x86_bc_features();
-
-	switch (impl) {
-	case KTLS_BC_AUTO:
-		impl = sm4_best_impl();
-		break;
-	case KTLS_BC_GENERIC:
-		break;
-	case KTLS_BC_AESNI:
-		if ((f & (KTLS_X86_AESNI | KTLS_X86_SSSE3)) !=
-		    (KTLS_X86_AESNI | KTLS_X86_SSSE3))
-			return -EOPNOTSUPP;
-		break;
-	case KTLS_BC_GFNI:
-		if (!(f & KTLS_X86_GFNI))
-			return -EOPNOTSUPP;
-		break;
-	default:
-		return -EINVAL;
-	}
-	sm4_impl = impl;
-	return 0;
-}
-
-/**
- * ktls_sm4_get_impl() - the path in use (resolving KTLS_BC_AUTO on first use)
- *
- * Return: KTLS_BC_GENERIC, KTLS_BC_AESNI or KTLS_BC_GFNI.
- */
-enum ktls_bc_impl ktls_sm4_get_impl(void)
-{
-	enum ktls_bc_impl impl = sm4_impl;
-
-	if (impl == KTLS_BC_AUTO) {
-		impl = sm4_best_impl();
-		sm4_impl = impl;
-	}
-	return impl;
-}
-
-/**
- * ktls_bc_impl_name() - printable name of a path
- * @impl: path
- *
- * Return: a static string.
- */
-const char *ktls_bc_impl_name(enum ktls_bc_impl impl)
-{
-	switch (impl) {
-	case KTLS_BC_GENERIC:
-		return "generic-ct";
-	case KTLS_BC_AESNI:
-		return "aesni-ssse3";
-	case KTLS_BC_GFNI:
-		return "gfni-sse";
-	default:
-		return "auto";
-	}
-}
-
 static void sm4_crypt(const u32 *rk, u8 *out, const u8 *in, size_t nblocks)
 {
-	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+	enum ktls_bc_impl impl = ktls_bc_get_impl();
 
 	if (impl != KTLS_BC_GENERIC &&
 	    ktls_sm4_x86_crypt(impl, rk, out, in, nblocks) == 0)
@@ -295,7 +213,7 @@ void ktls_sm4_ctr(const struct ktls_sm4_ctx *ctx, u8 *out, const u8 *in,
 void ktls_sm4_cbcmac(const struct ktls_sm4_ctx *ctx, u8 mac[16],
 		     const u8 *in, size_t nblocks)
 {
-	enum ktls_bc_impl impl = ktls_sm4_get_impl();
+	enum ktls_bc_impl impl = ktls_bc_get_impl();
 	unsigned int i;
 
 	if (impl != KTLS_BC_GENERIC &&

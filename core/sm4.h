@@ -3,7 +3,7 @@
 #ifndef KTLS_CORE_SM4_H
 #define KTLS_CORE_SM4_H
 
-#include "compat.h"
+#include "bc.h"
 #include "sm4_gf8.h"
 
 #define KTLS_SM4_BLOCK_SIZE	16
@@ -45,38 +45,10 @@ void ktls_sm4_ctr(const struct ktls_sm4_ctx *ctx, u8 *out, const u8 *in,
 void ktls_sm4_cbcmac(const struct ktls_sm4_ctx *ctx, u8 mac[16],
 		     const u8 *in, size_t nblocks);
 
-/* Pick a path (KTLS_BC_AUTO: the best the CPU has); -EOPNOTSUPP if absent. */
-int ktls_sm4_set_impl(enum ktls_bc_impl impl);
-enum ktls_bc_impl ktls_sm4_get_impl(void);
-const char *ktls_bc_impl_name(enum ktls_bc_impl impl);
-
 /* Internal: x86-64 SIMD paths (core/sm4_x86.c). */
-#define KTLS_X86_SSSE3	(1U << 0)
-#define KTLS_X86_AESNI	(1U << 1)
-#define KTLS_X86_GFNI	(1U << 2)
-#define KTLS_X86_AVX2	(1U << 3)
-unsigned int ktls_x86_bc_features(void);
 int ktls_sm4_x86_crypt(enum ktls_bc_impl impl, const u32 *rk, u8 *out,
 		       const u8 *in, size_t nblocks);
 int ktls_sm4_x86_cbcmac(enum ktls_bc_impl impl, const u32 *rk, u8 mac[16],
 			const u8 *in, size_t nblocks);
-
-static inline u32 ktls_rol32(u32 x, unsigned int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static inline u32 ktls_load_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline void ktls_store_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
 
 #endif /* KTLS_CORE_SM4_H */

@@ -18,14 +18,6 @@
  * S-box); the x86 paths do the same algebra with AES-NI or GFNI.
  */
 
-/* Implementation selector shared by SM4 and ARIA. */
-enum ktls_bc_impl {
-	KTLS_BC_AUTO = 0,	/* fastest constant-time path the CPU has */
-	KTLS_BC_GENERIC,	/* portable C, constant time */
-	KTLS_BC_AESNI,		/* x86-64 SSSE3 + AES-NI, constant time */
-	KTLS_BC_GFNI,		/* x86-64 GFNI (+ AVX2 when present), constant time */
-};
-
 #define KTLS_GF8_LSB	0x0101010101010101ULL
 
 /* A linear map on GF(2)^8, stored as the images of the eight unit vectors. */

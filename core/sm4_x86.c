@@ -5,11 +5,6 @@
 #if defined(__x86_64__)
 
 #include "bc_x86.h"
-#ifdef __KERNEL__
-#include <asm/cpufeature.h>
-#else
-#include <cpuid.h>
-#endif
 
 /*
  * SM4's S-box is Mo * inv(Mi * x ^ ci) ^ co over the AES field (see
@@ -352,46 +347,6 @@ static void sm4_serial(enum ktls_bc_impl impl, const u32 *rk, u8 *out,
 		sm4_serial_aesni(rk, out, mac, in, nblocks);
 }
 
-/**
- * ktls_x86_bc_features() - CPU features the block cipher paths can use
- *
- * Return: mask of KTLS_X86_*.
- */
-unsigned int ktls_x86_bc_features(void)
-{
-	unsigned int f = 0;
-#ifdef __KERNEL__
-	if (boot_cpu_has(X86_FEATURE_XMM2) && boot_cpu_has(X86_FEATURE_SSSE3))
-		f |= KTLS_X86_SSSE3;
-	if (boot_cpu_has(X86_FEATURE_AES))
-		f |= KTLS_X86_AESNI;
-	if ((f & KTLS_X86_SSSE3) && boot_cpu_has(X86_FEATURE_GFNI))
-		f |= KTLS_X86_GFNI;
-	if (boot_cpu_has(X86_FEATURE_AVX2) && boot_cpu_has(X86_FEATURE_OSXSAVE))
-		f |= KTLS_X86_AVX2;
-#else
-	static unsigned int cached;
-	unsigned int a, b, c, d;
-
-	if (cached)
-		return cached & ~0x80000000U;
-	if (__get_cpuid(1, &a, &b, &c, &d)) {
-		if (c & bit_SSSE3)
-			f |= KTLS_X86_SSSE3;
-		if (c & bit_AES)
-			f |= KTLS_X86_AESNI;
-	}
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		if ((c & (1U << 8)) && (f & KTLS_X86_SSSE3))
-			f |= KTLS_X86_GFNI;
-		if (b & bit_AVX2)
-			f |= KTLS_X86_AVX2;
-	}
-	cached = f | 0x80000000U;
-#endif
-	return f;
-}
-
 static void sm4_x86_run(enum ktls_bc_impl impl, const u32 *rk, u8 *out,
 			const u8 *in, size_t nblocks)
 {
@@ -464,11 +419,6 @@ int ktls_sm4_x86_cbcmac(enum ktls_bc_impl impl, const u32 *rk, u8 mac[16],
 }
 
 #else /* !__x86_64__ */
-
-unsigned int ktls_x86_bc_features(void)
-{
-	return 0;
-}
 
 int ktls_sm4_x86_crypt(enum ktls_bc_impl impl, const u32 *rk, u8 *out,
 		       const u8 *in, size_t nblocks)

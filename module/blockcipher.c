@@ -357,7 +357,7 @@ int ktls_blockciphers_init(void)
 {
 	int err;
 
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 	err = ktls_bc_register(&ktls_sm4_alg, &ktls_sm4_registered);
 	if (err)
 		return err;
@@ -380,7 +380,7 @@ int ktls_blockciphers_init(void)
 		pr_info("block ciphers: %s%s(%s path)\n",
 			ktls_sm4_registered ? "sm4 " : "",
 			ktls_aria_registered ? "aria " : "",
-			ktls_bc_impl_name(ktls_sm4_get_impl()));
+			ktls_bc_impl_name(ktls_bc_get_impl()));
 	return 0;
 
 err_sm4:

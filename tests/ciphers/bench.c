@@ -167,7 +167,7 @@ int main(void)
 			if (a && o == CCM)
 				continue;
 			for (int im = 0; im < 3; im++) {
-				if (ktls_sm4_set_impl(impls[im]))
+				if (ktls_bc_set_impl(impls[im]))
 					continue;
 				ktls_sm4_setkey(&sm4, key);
 				ktls_aria_setkey(&aria, key, 16);

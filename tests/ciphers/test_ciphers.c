@@ -62,7 +62,7 @@ static void test_sm4_vectors(void)
 	unhex(ct, "681edf34d206965e86b3e94f536e4246");
 	memcpy(pt, key, 16);
 	for (i = 0; i < 3; i++) {
-		if (ktls_sm4_set_impl(impls[i]))
+		if (ktls_bc_set_impl(impls[i]))
 			continue;
 		ktls_sm4_setkey(&c, key);
 		ktls_sm4_encrypt(&c, out, pt);
@@ -73,14 +73,14 @@ static void test_sm4_vectors(void)
 		      ktls_bc_impl_name(impls[i]));
 	}
 	/* 1,000,000 iterations on the default path */
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 	ktls_sm4_setkey(&c, key);
 	memcpy(out, pt, 16);
 	for (i = 0; i < 1000000; i++)
 		ktls_sm4_encrypt(&c, out, out);
 	unhex(ct, "595298c7c6fd271f0402f804c33d3f66");
 	CHECK(!memcmp(out, ct, 16), "GB/T 32907 1,000,000 iterations (%s)",
-	      ktls_bc_impl_name(ktls_sm4_get_impl()));
+	      ktls_bc_impl_name(ktls_bc_get_impl()));
 	ktls_sm4_clear(&c);
 	for (i = 0; i < 32; i++)
 		if (c.rk_enc[i] || c.rk_dec[i])
@@ -103,7 +103,7 @@ static void test_aria_vectors(void)
 		   "101112131415161718191a1b1c1d1e1f");
 	unhex(pt, "00112233445566778899aabbccddeeff");
 	for (im = 0; im < 3; im++) {
-		if (ktls_sm4_set_impl(impls[im]))
+		if (ktls_bc_set_impl(impls[im]))
 			continue;
 		for (k = 0; k < 3; k++) {
 			CHECK(ktls_aria_setkey(&c, key, 16 + 8 * k) == 0, "ARIA setkey");
@@ -116,7 +116,7 @@ static void test_aria_vectors(void)
 			      128 + 64 * k, ktls_bc_impl_name(impls[im]));
 		}
 	}
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 	ktls_aria_setkey(&c, key, 16);
 	unhex(ek1, "d415a75c794b85c5e0d2a0b3cb793bf6");
 	CHECK(!memcmp(c.ek[0], ek1, 16), "RFC 5794 A.1 round key e1");
@@ -142,7 +142,7 @@ static void test_rfc8998(void)
 	unhex(pt, "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
 		  "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA");
 	for (i = 0; i < 3; i++) {
-		if (ktls_sm4_set_impl(impls[i]))
+		if (ktls_bc_set_impl(impls[i]))
 			continue;
 		ktls_sm4_setkey(&c, key);
 		bc_ghash_init(&bc, &g);
@@ -196,7 +196,7 @@ static void test_sm4_random_ecb(int rounds)
 		rnd_bytes(in, nb * 16);
 		ossl_ecb("SM4-ECB", key, in, nb * 16, b, 1);
 		for (im = 0; im < 3; im++) {
-			if (ktls_sm4_set_impl(impls[im]))
+			if (ktls_bc_set_impl(impls[im]))
 				continue;
 			ktls_sm4_setkey(&c, key);
 			ktls_sm4_encrypt_ecb(&c, a, in, nb);
@@ -218,7 +218,7 @@ static void test_sm4_random_ecb(int rounds)
 			EVP_EncryptInit_ex(x, EVP_sm4_ctr(), NULL, key, c2);
 			EVP_EncryptUpdate(x, b, &l, in, (int)len);
 			EVP_CIPHER_CTX_free(x);
-			ktls_sm4_set_impl(KTLS_BC_AUTO);
+			ktls_bc_set_impl(KTLS_BC_AUTO);
 			ktls_sm4_setkey(&c, key);
 			ktls_sm4_ctr(&c, a, in, len, ctr);
 			CHECK(!memcmp(a, b, len), "SM4-CTR vs OpenSSL (len %zu)", len);
@@ -228,7 +228,7 @@ static void test_sm4_random_ecb(int rounds)
 		if (n[im])
 			CHECK(bad[im] == 0, "SM4-ECB vs OpenSSL, %d random keys (%s): %d bad",
 			      n[im], ktls_bc_impl_name(impls[im]), bad[im]);
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 }
 
 static void test_aria_random_ecb(int rounds)
@@ -248,7 +248,7 @@ static void test_aria_random_ecb(int rounds)
 		rnd_bytes(in, nb * 16);
 		ossl_ecb(names[k], key, in, nb * 16, b, 1);
 		for (im = 0; im < 3; im++) {
-			if (ktls_sm4_set_impl(impls[im]))
+			if (ktls_bc_set_impl(impls[im]))
 				continue;
 			n[im] += k == 0;
 			ktls_aria_setkey(&c, key, 16 + 8 * k);
@@ -263,7 +263,7 @@ static void test_aria_random_ecb(int rounds)
 			CHECK(bad[im][k] == 0, "%s vs OpenSSL, %d random keys (%s): %d bad",
 			      names[k], (rounds + 2 - k) / 3,
 			      ktls_bc_impl_name(impls[im]), bad[im][k]);
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 }
 
 /* ktls_sm4_cbcmac() on every path against chained single-block ECB. */
@@ -279,7 +279,7 @@ static void test_sm4_cbcmac(int rounds)
 		rnd_bytes(key, 16);
 		rnd_bytes(m0, 16);
 		rnd_bytes(in, nb * 16);
-		ktls_sm4_set_impl(KTLS_BC_GENERIC);
+		ktls_bc_set_impl(KTLS_BC_GENERIC);
 		ktls_sm4_setkey(&c, key);
 		memcpy(mb, m0, 16);
 		for (j = 0; j < nb; j++) {
@@ -288,7 +288,7 @@ static void test_sm4_cbcmac(int rounds)
 			ktls_sm4_encrypt(&c, mb, mb);
 		}
 		for (im = 0; im < 3; im++) {
-			if (ktls_sm4_set_impl(impls[im]))
+			if (ktls_bc_set_impl(impls[im]))
 				continue;
 			memcpy(ma, m0, 16);
 			/* in two calls, split at a random block */
@@ -303,7 +303,7 @@ static void test_sm4_cbcmac(int rounds)
 		if (n[im])
 			CHECK(bad[im] == 0, "SM4 CBC-MAC vs chained ECB, %d cases (%s): %d bad",
 			      n[im], ktls_bc_impl_name(impls[im]), bad[im]);
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 }
 
 /* SM4-GCM and SM4-CCM on our cipher against libgcrypt. */
@@ -325,8 +325,8 @@ static void test_sm4_aead_random(int rounds)
 		rnd_bytes(iv, 13);
 		rnd_bytes(aad, alen);
 		rnd_bytes(pt, len);
-		if (ktls_sm4_set_impl(impls[i % 3]))
-			ktls_sm4_set_impl(KTLS_BC_AUTO);
+		if (ktls_bc_set_impl(impls[i % 3]))
+			ktls_bc_set_impl(KTLS_BC_AUTO);
 		ktls_sm4_setkey(&c, key);
 		bc_ghash_init(&bc, &g);
 		gcm_seal(&bc, &g, iv, aad, alen, pt, len, a, ta);
@@ -353,7 +353,7 @@ static void test_sm4_aead_random(int rounds)
 		gcry_cipher_close(hd);
 		bad_ccm += memcmp(a, b, len) || memcmp(ta, tb, tlen);
 	}
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 	CHECK(!bad_gcm, "SM4-GCM vs libgcrypt, %d random cases: %d bad", rounds, bad_gcm);
 	CHECK(!bad_open, "SM4-GCM rejects %d corrupted tags: %d accepted", rounds, bad_open);
 	CHECK(!bad_ccm, "SM4-CCM vs libgcrypt, %d random cases: %d bad", rounds, bad_ccm);
@@ -377,8 +377,8 @@ static void test_aria_gcm_random(int rounds)
 		rnd_bytes(iv, 12);
 		rnd_bytes(aad, alen);
 		rnd_bytes(pt, len);
-		if (ktls_sm4_set_impl(impls[i % 3]))
-			ktls_sm4_set_impl(KTLS_BC_AUTO);
+		if (ktls_bc_set_impl(impls[i % 3]))
+			ktls_bc_set_impl(KTLS_BC_AUTO);
 		ktls_aria_setkey(&c, key, k256 ? 32 : 16);
 		bc_ghash_init(&bc, &g);
 		gcm_seal(&bc, &g, iv, aad, alen, pt, len, a, ta);
@@ -392,7 +392,7 @@ static void test_aria_gcm_random(int rounds)
 		EVP_CIPHER_CTX_free(x);
 		bad += memcmp(a, b, len) || memcmp(ta, tb, 16);
 	}
-	ktls_sm4_set_impl(KTLS_BC_AUTO);
+	ktls_bc_set_impl(KTLS_BC_AUTO);
 	CHECK(!bad, "ARIA-GCM (128/256) vs OpenSSL, %d random cases: %d bad", rounds, bad);
 }
 
@@ -407,7 +407,7 @@ int main(int argc, char **argv)
 	       ktls_x86_bc_features() & KTLS_X86_AESNI ? "aes " : "",
 	       ktls_x86_bc_features() & KTLS_X86_GFNI ? "gfni " : "",
 	       ktls_x86_bc_features() & KTLS_X86_AVX2 ? "avx2" : "",
-	       ktls_bc_impl_name(ktls_sm4_get_impl()));
+	       ktls_bc_impl_name(ktls_bc_get_impl()));
 	test_sm4_vectors();
 	test_aria_vectors();
 	test_rfc8998();
