@@ -36,6 +36,46 @@ BEGUN=0 FINISHED=0
 LOGDIR=build/check
 mkdir -p "$LOGDIR"
 
+# Where a running step is: for a VM step its suite and tests done of the
+# plan, from the run's results.log (run dir named in the step's log).
+progress() {	# progress LOG
+	local run
+	run=$(sed -n 's/^\[vm\] run dir: //p' "$1" 2>/dev/null | tail -n1)
+	if [ -z "$run" ] || [ ! -s "$run/results.log" ]; then
+		if grep -q 'waiting for another VM run' "$1" 2>/dev/null; then
+			echo "waiting for the VM lock"
+		elif [ -n "$run" ]; then
+			echo "building, booting"
+		fi
+		return 0
+	fi
+	awk '/^KTLS-SUITE-BEGIN / { s = $2; p = 0; n = 0; next }
+		/^1\.\.[0-9]+/ && !p { p = substr($1, 4) + 0; next }
+		/^(not )?ok [0-9]/ { n++ }
+		END { if (s == "") print "booted"; else printf "suite %s, %d of %d tests\n", s, n, p }' \
+		"$run/results.log"
+}
+# While a step runs: on a terminal one line updated every 2 s, otherwise
+# (CI) a line a minute. KTLS_PROGRESS=0 turns it off.
+PROGRESS_TTY=0
+[ -t 1 ] && PROGRESS_TTY=1
+watch_step() {	# watch_step PID NAME LOG T0
+	local pid=$1 name=$2 log=$3 t0=$4 i=0 line
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		i=$((i + 1))
+		[ "${KTLS_PROGRESS:-1}" = 1 ] || continue
+		[ $PROGRESS_TTY = 1 ] || [ $((i % 30)) = 0 ] || continue
+		line="... $name: $(( $(date +%s) - t0 ))s$(p=$(progress "$log"); [ -z "$p" ] || echo ", $p")"
+		if [ $PROGRESS_TTY = 1 ]; then
+			printf '\r\033[K%s' "$line"
+		else
+			echo "$line"
+		fi
+	done
+	[ $PROGRESS_TTY = 0 ] || printf '\r\033[K'
+}
+
 step() {	# step NAME KIND COMMAND...   (KIND: native | vm | ref)
 	local name=$1 kind=$2 log=$LOGDIR/$1.log rc p f k line t0
 	shift 2
@@ -44,7 +84,9 @@ step() {	# step NAME KIND COMMAND...   (KIND: native | vm | ref)
 	BEGUN=$((BEGUN + 1))
 	t0=$(date +%s)
 	echo "=== $name: $*"
-	"$@" > "$log" 2>&1
+	"$@" > "$log" 2>&1 &
+	watch_step $! "$name" "$log" "$t0"
+	wait $!
 	rc=$?
 	line=$(grep -E '^[a-z]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
 	p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
