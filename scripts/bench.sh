@@ -43,10 +43,7 @@ case " ${BENCH_PARTS:-} " in *" insns "*) INSNS=1 ;; esac
 if [ $INSNS = 1 ]; then
 	[ -n "${KTLS_QEMU_ICOUNT:-}" ] ||
 		{ log "the insns part needs KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)"; exit 1; }
-	gcc -shared -fPIC -O2 -std=gnu11 -Wall -Wextra -Werror -fvisibility=hidden \
-		-o "$OUT/insncount.so" "$TOP/tests/bench/insncount.c"
-	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror \
-		-o "$OUT/insnmark" "$TOP/tests/bench/insnmark.c"
+	make -s -C "$TOP/tests/bench" OUT="$OUT"
 fi
 
 ARGS=()

@@ -227,10 +227,8 @@ t "man -w ktls (ktls(8)) and man -w 7 ktls" bash -c 'man -w ktls | grep -q man8/
 t "a man page per subcommand" bash -c 'for c in serve get check stat; do man -w ktls-$c > /dev/null || exit 1; done'
 t "pkg-config libktls: version $VERSION" bash -c "[ \"\$(pkg-config --modversion libktls)\" = '$VERSION' ]"
 links_against_libktls() {
-	printf '#include <ktls/ktls.h>\nint main(void) { return ktls_cipher_count() ? 0 : 1; }\n' \
-		> "$OUT/use.c"
-	# shellcheck disable=SC2046
-	cc -o "$OUT/use" "$OUT/use.c" $(pkg-config --cflags --libs libktls) &&
+	rm -f "$OUT/use"
+	make -s -C tests/pkg use OUT="$OUT" &&
 		"$OUT/use" && ldd "$OUT/use" | grep -q 'libktls.so.0 => /'
 }
 t "a program builds and runs against libktls.so" links_against_libktls

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# build-bpf.sh SERIES OUTDIR - build the kernel's own BPF sockmap tests of
-# the series for the `bpf` VM suite (tests/vm/suites/bpf.sh):
+# build-bpf.sh SERIES OUTDIR - extract the kernel's own BPF sockmap tests of
+# the series for the `bpf` VM suite (tests/vm/suites/bpf.sh) and have
+# tests/vm/Makefile (`make bpf`) build:
 #   test_sockmap                 tools/testing/selftests/bpf/test_sockmap.c
 #   test_sockmap_kern.bpf.o      its BPF objects (clang -target bpf)
 #   test_sockhash_kern.bpf.o
@@ -65,70 +66,6 @@ if [ ! -f "$SRC/.complete" ]; then
 	rm -rf "$SRC"
 	mv "$SRC.tmp" "$SRC"
 fi
-B=$SRC/tools/testing/selftests/bpf
 mkdir -p "$OUT"
-
-newer() {	# newer TARGET SOURCES... : TARGET missing or older than a source
-	local t=$1; shift
-	[ -e "$t" ] || return 0
-	for s in "$@"; do [ "$s" -nt "$t" ] && return 0; done
-	return 1
-}
-
-# The series' libbpf: 6.12's test_sockmap attaches with
-# bpf_program__attach_sockmap() (libbpf 1.5), which Debian 12's libbpf-dev
-# (1.1.2) lacks; the same source's libbpf fits each series' tests.
-# Built once per source into the cache (26 s here), like the extraction.
-LIBBPF=$SRC/libbpf
-if [ ! -f "$LIBBPF/libbpf.a" ]; then
-	log "building the series' libbpf"
-	rm -rf "$LIBBPF.tmp"
-	mkdir -p "$LIBBPF.tmp"
-	make -s -C "$SRC/tools/lib/bpf" -j"$(nproc)" OUTPUT="$LIBBPF.tmp/" \
-		"$LIBBPF.tmp/libbpf.a" >"$OUT/libbpf.log" 2>&1 ||
-		{ cat "$OUT/libbpf.log" >&2; die "libbpf build failed"; }
-	rm -rf "$LIBBPF"
-	mv "$LIBBPF.tmp" "$LIBBPF"
-fi
-
-# BPF objects: the series' uapi (tools/include/uapi) and bpf_helpers.h. No BTF or vmlinux.h needed: these programs use no CO-RE.
-# The bpf target defines neither __x86_64__ nor __i386__, so glibc's
-# gnu/stubs.h asks for gnu/stubs-32.h, which amd64's libc6-dev lacks: an
-# empty one (it only lists unimplemented functions) stands in.
-mkdir -p "$OUT/bpfinc/gnu"
-: > "$OUT/bpfinc/gnu/stubs-32.h"
-for p in test_sockmap_kern test_sockhash_kern; do
-	o=$OUT/$p.bpf.o
-	if newer "$o" "$B/progs/$p.c" "$B/progs/test_sockmap_kern.h" "$0"; then
-		clang -O2 -g -target bpf -D__TARGET_ARCH_x86 \
-			-I"$SRC/tools/include/uapi" -I"$SRC/tools/lib" -I"$LIBBPF" \
-			-I/usr/include/x86_64-linux-gnu -I"$B/progs" -idirafter "$OUT/bpfinc" -Wno-compare-distinct-pointer-types \
-			-c "$B/progs/$p.c" -o "$o"
-	fi
-done
-
-# User programs, static against that libbpf.a.
-UFLAGS=(-static -O2 -g -Wall -Wno-unused-variable -Wno-unused-but-set-variable
-	-Wno-address -Wno-format-truncation -Wno-stringop-truncation
-	-Wno-unused-function -I"$TOP/tests/vm/bpf" -I"$B" -I"$OUT/inc"
-	-I"$SRC/tools/lib" -I"$LIBBPF" -I"$SRC/tools/include/uapi")
-# test_sockmap.c uses the kernel's min()/max() from tools/include/linux/
-# kernel.h, and 6.12's bpf_util.h <linux/args.h>; that whole directory on
-# the include path would shadow glibc's view of the kernel headers, so
-# min()/max() come from test_sockmap_shim.h and args.h alone is copied.
-mkdir -p "$OUT/inc/linux"
-if [ -f "$SRC/tools/include/linux/args.h" ]; then
-	cp "$SRC/tools/include/linux/args.h" "$OUT/inc/linux/args.h"
-fi
-LIBS=("$LIBBPF/libbpf.a" -lelf -lz)
-if newer "$OUT/test_sockmap" "$B/test_sockmap.c" "$B/cgroup_helpers.c" "$LIBBPF/libbpf.a" \
-	"$TOP/tests/vm/bpf/test_sockmap_shim.h" "$TOP/tests/vm/bpf/unbuffered.c" "$0"; then
-	gcc "${UFLAGS[@]}" -include "$TOP/tests/vm/bpf/test_sockmap_shim.h" \
-		-o "$OUT/test_sockmap" "$B/test_sockmap.c" "$B/cgroup_helpers.c" \
-		"$TOP/tests/vm/bpf/unbuffered.c" "${LIBS[@]}"
-fi
-if newer "$OUT/sockmap_ktls" "$B/prog_tests/sockmap_ktls.c" \
-	"$TOP/tests/vm/bpf/test_progs_shim.c" "$TOP/tests/vm/bpf/test_progs.h" "$LIBBPF/libbpf.a" "$0"; then
-	gcc "${UFLAGS[@]}" -o "$OUT/sockmap_ktls" "$B/prog_tests/sockmap_ktls.c" \
-		"$TOP/tests/vm/bpf/test_progs_shim.c" "${LIBS[@]}"
-fi
+# the compiling is tests/vm/Makefile's (its `bpf` target)
+make -s -C "$TOP/tests/vm" bpf SERIES="$SERIES" OUT="$OUT" BPFSRC="$SRC"

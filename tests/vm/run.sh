@@ -197,20 +197,10 @@ if [ -n "$SELFTEST_FROM" ] && [ ! -f "$CACHE/series-$SELFTEST_FROM.env" ]; then
 	bash "$TOP/scripts/deps.sh" --no-install "$SELFTEST_FROM" >"$RUN/deps.log" 2>&1 ||
 		{ cat "$RUN/deps.log"; die "series $SELFTEST_FROM: deps.sh failed"; }
 fi
-KTLS_SELFTEST_FROM=$SELFTEST_FROM \
-bash "$VMDIR/build-guest.sh" "$SERIES" "$BUILD/guest" >"$RUN/guest-build.log" 2>&1 ||
+# the guest programs, the debug kernel's among them (tests/vm/Makefile)
+make -s -C "$VMDIR" guest SERIES="$SERIES" OUT="$BUILD/guest" \
+	${SELFTEST_FROM:+SELFTEST_FROM="$SELFTEST_FROM"} >"$RUN/guest-build.log" 2>&1 ||
 	{ cat "$RUN/guest-build.log"; die "guest test build failed"; }
-# Suites that need the debug kernel (fault injection): tests/vm/debug/*.c.
-if [ $DEBUG = 1 ]; then
-	for c in "$VMDIR"/debug/*.c; do
-		[ -f "$c" ] || continue
-		n=$(basename "$c" .c)
-		gcc -static -O2 -g -Wall -pthread -I"$BUILD/guest/uapi" \
-			-I"$KSRC/tools/testing/selftests" \
-			-I"$TOP" -o "$BUILD/guest/debug-$n" "$c" >>"$RUN/guest-build.log" 2>&1 ||
-			{ cat "$RUN/guest-build.log"; die "guest test build of $c failed"; }
-	done
-fi
 
 # ----------------------------------------------------------- initramfs
 mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,etc,suites,lib/modules/test}

@@ -210,8 +210,8 @@ for st in "$CACHE"/src/linux-source-*/tools/testing/selftests; do
 	series=${st#"$CACHE"/src/linux-source-}; series=${series%%/*}
 	nprobe=$((nprobe + 1))
 	bin=$TMP/harness-probe-$series
-	if ! gcc -O1 -w -I"$st" -DKSFT_SOURCE="\"$TMP/harness-probe.c\"" \
-		-o "$bin" "$VM/ksft_filter.c" > "$TMP/probe-$series.log" 2>&1; then
+	if ! make -s -C "$VM" probe PROBE_SRC="$TMP/harness-probe.c" PROBE_ST="$st" \
+		PROBE_OUT="$bin" > "$TMP/probe-$series.log" 2>&1; then
 		FAIL=$((FAIL + 1)); echo "not ok - ksft_filter $series: build failed"
 		sed 's/^/    /' "$TMP/probe-$series.log" | head -5
 		continue

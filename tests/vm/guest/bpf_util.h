@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* bpf_util.h - raw bpf() calls of the guest programs: maps, sk_msg programs. */
 /*
- * Header-only on purpose: build-guest.sh turns every .c in this folder into
+ * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
  * its own program. No clang, no libbpf: programs are hand-assembled.
  *
  *   sockmap/sockhash create, update, delete; an sk_msg program returning a

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* net_util.h - sockets and kTLS set-up shared by the guest test programs. */
 /*
- * Header-only on purpose: build-guest.sh turns every .c in this folder into
+ * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
  * its own program. Include after peer_ref.h.
  *
  *   the reference cipher table, loopback TCP pairs (IPv4 or IPv6), socket

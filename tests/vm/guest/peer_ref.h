@@ -18,7 +18,7 @@
  *                      checks that construction against OpenSSL's own
  *                      AES-GCM/AES-CCM and against the RFC 8998 vectors.
  *
- * Header-only on purpose: build-guest.sh turns every .c in this folder into
+ * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
  * its own program.
  */
 #ifndef KTLS_PEER_REF_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* stress_util.h - shared helpers of the fuzz, soak and lifecycle suites. */
 /*
- * Header-only on purpose: build-guest.sh turns every .c in this folder into
+ * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
  * its own program. Include after kselftest_harness.h and peer_ref.h; the
  * socket helpers are net_util.h's.
  *

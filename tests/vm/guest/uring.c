@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* uring.c - io_uring operations on kTLS sockets (liburing). */
-/* guest-libs: -luring */
 /*
  * One loopback TCP pair per test: `a` has TLS_TX, `b` has TLS_RX, both with
  * the same random AES-GCM-128 crypto_info, TLS 1.2 and 1.3 variants. Every
