@@ -112,9 +112,14 @@ A=$CACHE/arm64
 mkdir -p "$A"
 bb=$(as download busybox-static) || exit 1
 bbdir=$A/busybox-$(dpkg-deb -f "$bb" Version | tr ':' '_')
-if [ ! -x "$bbdir/bin/busybox" ]; then
+if [ ! -x "$bbdir/busybox" ]; then
 	rm -rf "$bbdir.tmp"
 	dpkg-deb -x "$bb" "$bbdir.tmp"
+	# bin/ (bookworm) or usr/bin/ (trixie's merged /usr)
+	for p in bin/busybox usr/bin/busybox; do
+		[ -x "$bbdir.tmp/$p" ] && cp "$bbdir.tmp/$p" "$bbdir.tmp/busybox" && break
+	done
+	[ -x "$bbdir.tmp/busybox" ] || die "no busybox in $(basename "$bb")"
 	rm -rf "$bbdir"
 	mv "$bbdir.tmp" "$bbdir"
 fi
@@ -143,7 +148,7 @@ KSRCVER=$KSRCVER
 KARCH=arm64
 KCROSS=$CROSS
 KGCC=$CROSS$gccv
-KBUSYBOX=$bbdir/bin/busybox
+KBUSYBOX=$bbdir/busybox
 KSYSROOT=$sysroot
 EOF
 mv "$ENV.tmp" "$ENV"
