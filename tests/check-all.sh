@@ -200,8 +200,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 		peer.*.rx_one_byte_segments peer.*.rx_bad_tag_ebadmsg_sticky \
 		peer13.*.rx_pad_to_max peer13.*.tx_inner_type_no_padding \
 		peer12.*.rx_random_explicit_nonces peer_rekey.*.*_key_update_midstream \
-		peer_maxlen.*.send_is_split fuzz.* lc.*; do
-		ARM64_TESTS="$ARM64_TESTS,$t"
+		peer_maxlen.*.send_is_split; do
+		ARM64_TESTS="$ARM64_TESTS,peer:$t"
 	done
 	step vm-6.1-arm64-ktls vm bash tests/vm/run.sh --series 6.1 --arch arm64 \
 		--module ktls --suites selftest,peer,fuzz,lifecycle --filter "$ARM64_TESTS" \

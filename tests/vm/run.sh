@@ -21,8 +21,11 @@
 #                     every suite there is but bpf on 7.x and consumers
 #                     on 6.1 and the debug kernel; see docs/testing.md)
 #   --skip-suites L   comma list of suites left out of the selection
-#   --filter GLOBS    comma list of fixture.variant.test globs for the
-#                     kselftest-harness suites (T= in make)
+#   --filter GLOBS    comma list of fixture.variant.test globs (T= in
+#                     make): plain ones select the upstream selftest's
+#                     tests, SUITE:GLOB ones those of our kselftest-harness
+#                     suite SUITE (peer:peer.*.tx_max_record); a suite no
+#                     glob names runs all its tests
 #   --skip-tests GLOBS comma list of fixture.variant.test globs left out of
 #                     the kselftest-harness suites (not run, not counted;
 #                     named in the run's log: CI time, docs/testing.md)
