@@ -171,8 +171,9 @@ if [ $DEBUG = 1 ]; then
 		[ -f "$c" ] || continue
 		n=$(basename "$c" .c)
 		gcc -static -O2 -g -Wall -pthread -I"$BUILD/guest/uapi" \
-			-I"$KSRC/tools/testing/selftests" \
-			-I"$TOP" -o "$BUILD/guest/debug-$n" "$c" >>"$RUN/guest-build.log" 2>&1 ||
+			-I"$KSRC/tools/testing/selftests" -I"$VMDIR/guest" \
+			-I"$TOP" -o "$BUILD/guest/debug-$n" "$c" -lcrypto -ldl \
+			>>"$RUN/guest-build.log" 2>&1 ||
 			{ cat "$RUN/guest-build.log"; die "guest test build of $c failed"; }
 	done
 fi
