@@ -769,7 +769,7 @@ static int order3_faults(int on, int sleeping)
 #define O0_BUF		65536
 
 struct o0_sender {
-	int fd;
+	int fd, go;		/* go: a pipe that says when to start */
 	struct ref_dir d;
 	uint64_t seed;
 	uint64_t plain;		/* plaintext bytes sent */
@@ -788,9 +788,13 @@ static void *o0_send(void *arg)
 	uint64_t r = s->seed;
 	size_t len, pad;
 	ssize_t n;
+	char c;
 	int i;
 
-	for (i = 0; i < O0_RECS; i++) {
+	/* created before the faults: no thread can be created while they last */
+	if (read(s->go, &c, 1) != 1)
+		s->err = EPIPE;
+	for (i = 0; i < O0_RECS && !s->err; i++) {
 		r = mix64(r + i);
 		switch (i % 5) {
 		case 0: len = 1; break;
@@ -1041,7 +1045,8 @@ TEST_F_TIMEOUT(order0, no_high_order_alloc, 600)
 {
 	static struct o0_sender tx;
 	static struct o0_reader rx;
-	int fd[2], pass, c, h, i;
+	struct timeval snd = { .tv_sec = 30 };
+	int fd[2], go[2], pass, c, h, i;
 	long page, total = 0;
 	double t0;
 	pthread_t th;
@@ -1066,20 +1071,36 @@ TEST_F_TIMEOUT(order0, no_high_order_alloc, 600)
 		ASSERT_EQ(o0_pair(fd, pass ? 0 : 4096, &tx.d, variant->version,
 				  variant->no_pad, tx.seed), 0)
 			TH_LOG("kTLS RX: %s", strerror(errno));
+		ASSERT_EQ(setsockopt(fd[0], SOL_SOCKET, SO_SNDTIMEO, &snd,
+				     sizeof(snd)), 0);
 		ASSERT_EQ(pipe(rx.pipe), 0);
+		ASSERT_EQ(pipe(go), 0);
 		tx.fd = fd[0];
+		tx.go = go[0];
 		rx.fd = fd[1];
-
-		kmsg("ktls-fault: injection on");
-		ASSERT_EQ(order3_faults(1, 1), 0);
-		t0 = now();
 		ASSERT_EQ(pthread_create(&th, NULL, o0_send, &tx), 0);
-		o0_receive(&rx);
-		pthread_join(th, NULL);
-		ASSERT_EQ(order3_faults(0, 0), 0);
+
+		/*
+		 * No ASSERT until the faults are off: nothing can fork while
+		 * they last, the harness included.
+		 */
+		kmsg("ktls-fault: injection on");
+		if (order3_faults(1, 1)) {
+			rx.what = "fail_page_alloc setup";
+			rx.err = EIO;
+		}
+		t0 = now();
+		if (write(go[1], "g", 1) == 1 && !rx.what)
+			o0_receive(&rx);
+		order3_faults(0, 0);
 		kmsg("ktls-fault: injection off");
 		page = faults_injected(1);
 		total += page;
+		if (rx.what)	/* the sender may wait for room: end it */
+			shutdown(fd[1], SHUT_RDWR);
+		close(go[1]);
+		pthread_join(th, NULL);
+		close(go[0]);
 
 		printf("# %s window: %d records, %llu B in %.1f s, fail_page_alloc injected %ld; reads:",
 		       pass ? "default" : "4 KiB", O0_RECS,
