@@ -35,6 +35,7 @@ static int ktls_init_sk(struct sock *sk)
 	struct ktls_ctx *ctx;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	/* pairs with the release at the end of module init */
 	if (!smp_load_acquire(&ktls_ready))
 		return -EAGAIN;

@@ -132,6 +132,7 @@ static int __ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len)
 	u32 seq = tcp_sk(sk)->copied_seq + skip;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -214,6 +215,7 @@ static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 static void ktls_rx_retry_alloc(struct sock *sk, struct ktls_rx *rx,
 				unsigned long delay)
 {
+	sock_owned_by_me(sk);
 	if (rx->closing)
 		return;
 	sock_hold(sk);
@@ -233,6 +235,7 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 {
 	u32 want = rx->rec_len ? rx->rec_len : KTLS_REC_HDR_LEN;
 
+	sock_owned_by_me(sk);
 	if (inq <= 0 || !tcp_epollin_ready(sk, INT_MAX))
 		return;
 	if (!rx->part) {
@@ -284,6 +287,7 @@ static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
 	u8 type;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (rx->stopped || rx->key_pending) {
 		WRITE_ONCE(rx->ready, false);
 		return false;
@@ -382,6 +386,7 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 	int left = KTLS_RX_SG - 1;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -460,6 +465,7 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	u32 n;
 	int err;
 
+	sock_owned_by_me(sk);
 	head = ktls_recbuf_at(rec, 0, &n);	/* header and nonce: contiguous */
 	ktls_rx_prepare(rx, head);
 	sg_init_table(dst, ARRAY_SIZE(dst));
@@ -550,6 +556,7 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
  */
 static void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	if (ktls_seq_inc(rx->c.seq))
 		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
 	else
@@ -621,6 +628,7 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
  */
 static void ktls_rx_idle(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	if (tcp_inq(sk))
 		return;
 	ktls_recbuf_release(rx->spare);
@@ -646,6 +654,7 @@ static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
+	sock_owned_by_me(sk);
 	while (!ktls_rx_parse(sk, rx)) {
 		if (sk->sk_err)
 			return have_data ? 0 : sock_error(sk);
@@ -674,6 +683,7 @@ static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
 static int ktls_rx_await(struct sock *sk, struct ktls_rx *rx, long *timeo,
 			 bool wait, bool have_data)
 {
+	sock_owned_by_me(sk);
 	if (rx->err)
 		return rx->err;
 	if (rx->key_pending)
@@ -727,6 +737,7 @@ err_unlock:
 /* Give the reader role back, lock_sock still held (read_sock's caller's). */
 static void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	ktls_rx_idle(sk, rx);
 	WRITE_ONCE(rx->reader, false);
 	wake_up(&rx->readers);
@@ -937,6 +948,7 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 	u32 plain = len - start - p->tag_len - p->tail_len;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (!ktls_rx_zc_ok(sk, rx, msg, room, *type))
 		return 0;
 	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
@@ -1019,6 +1031,7 @@ static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
 	u8 type = 0;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	while (copied < len) {
 		rec = ktls_rx_next(rx, cur);
 		if (!rec) {
