@@ -225,8 +225,8 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 /*
  * recbuf.c - RX record buffers. A buffer belongs to one socket and is
  * used under its lock (lock_sock, or the bh lock in data_ready); only the
- * per-CPU slot of ktls_recbuf_release() and ktls_recbuf_alloc() is shared, and
- * this_cpu_xchg() makes it safe from any context.
+ * per-CPU slot that ktls_recbuf_release() fills and ktls_recbuf_alloc()
+ * empties is shared, and this_cpu_xchg() makes it safe from any context.
  */
 
 /* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
