@@ -805,9 +805,12 @@ static void *o0_send(void *arg)
 		}
 		if (s->d.version == REF_V13 && i % 23 == 7)
 			len = 0;
+		/* TLSInnerPlaintext: content and padding 2^14 at most */
 		pad = 0;
 		if (s->d.version == REF_V13 && i % 3)
 			pad = i % 3 == 1 ? 1 : (r >> 32) % (REF_MAX_PT - len + 1);
+		if (pad > REF_MAX_PT - len)
+			pad = REF_MAX_PT - len;
 		stream_fill(s->seed, s->plain, s->pt, len);
 		n = ref_seal(&s->d, REF_TYPE_DATA, s->pt, len, pad, s->rec);
 		if (n < 0 || send(s->fd, s->rec, n, MSG_NOSIGNAL) != n) {
