@@ -222,6 +222,65 @@ int ktls_tx_set_max_payload(struct ktls_ctx *ctx, u16 max);
 int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 	       unsigned int optlen, bool tx);
 
+/*
+ * recbuf.c - RX record buffers. A buffer belongs to one socket and is
+ * used under its lock (lock_sock, or the bh lock in data_ready); only the
+ * per-CPU slot that ktls_recbuf_release() fills and ktls_recbuf_alloc()
+ * empties is shared, and this_cpu_xchg() makes it safe from any context.
+ */
+
+/* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
+#define KTLS_RX_MAX_REC		(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 16 + 1)
+/* order-0 pages a record can need, and scatterlist entries to map them */
+#define KTLS_REC_PAGES		DIV_ROUND_UP(KTLS_RX_MAX_REC, PAGE_SIZE)
+#define KTLS_REC_SG		KTLS_REC_PAGES
+
+enum ktls_rec_layout {
+	KTLS_REC_SMALL,		/* data[] of the record's size (short ones) */
+	KTLS_REC_BLOCK,		/* data[] of KTLS_RX_MAX_REC: an order-3 block */
+	KTLS_REC_PAGED,		/* pages[]: no block could be had */
+};
+
+/**
+ * struct ktls_rx_rec - one record taken off the TCP queue
+ * @list: on the socket's decrypted records
+ * @start: offset of the first unread content byte
+ * @len: content bytes left to read
+ * @size: bytes the buffer holds
+ * @type: content type
+ * @layout: enum ktls_rec_layout; only a block is kept for reuse
+ * @pages: KTLS_REC_PAGED: DIV_ROUND_UP(@size, PAGE_SIZE) order-0 pages
+ * @data: KTLS_REC_SMALL, KTLS_REC_BLOCK: the bytes
+ *
+ * The record is held as received and decrypted in place; its content is
+ * then [@start, @start + @len), consumed from the front. Bytes are reached
+ * through ktls_recbuf_at() and the helpers below, whatever the layout.
+ */
+struct ktls_rx_rec {
+	struct list_head list;
+	u32 start;
+	u32 len;
+	u32 size;
+	u8 type;
+	u8 layout;
+	struct page *pages[KTLS_REC_PAGES];
+	u8 data[];
+};
+
+struct ktls_rx_rec *ktls_recbuf_alloc(u32 size, gfp_t gfp);
+void ktls_recbuf_free(struct ktls_rx_rec *rec);
+void ktls_recbuf_release(struct ktls_rx_rec *rec);
+void ktls_recbuf_cache_exit(void);
+u8 *ktls_recbuf_at(const struct ktls_rx_rec *rec, u32 off, u32 *n);
+void ktls_recbuf_read(const struct ktls_rx_rec *rec, u32 off, void *to,
+		      u32 len);
+size_t ktls_recbuf_to_iter(const struct ktls_rx_rec *rec, u32 off,
+			   u32 len, struct iov_iter *iter);
+int ktls_recbuf_sg(const struct ktls_rx_rec *rec, u32 off, u32 len,
+		   struct scatterlist *sg);
+int ktls_recbuf_inner_parse(const struct ktls_rx_rec *rec, u32 off,
+			    u32 len, u8 *type, u32 *data_len);
+
 /* rx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
 int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
@@ -230,7 +289,6 @@ int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_stop(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_free(struct ktls_ctx *ctx);
-void ktls_rx_cache_exit(void);
 #ifdef COMPAT_RECVMSG_ADDR_LEN
 int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 int flags, int *addr_len);

@@ -35,6 +35,7 @@ static int ktls_init_sk(struct sock *sk)
 	struct ktls_ctx *ctx;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	/* pairs with the release at the end of module init */
 	if (!smp_load_acquire(&ktls_ready))
 		return -EAGAIN;
@@ -267,7 +268,7 @@ static void __exit ktls_module_exit(void)
 {
 	tcp_unregister_ulp(&ktls_ulp_ops);
 	rcu_barrier();	/* contexts freed with call_rcu */
-	ktls_rx_cache_exit();
+	ktls_recbuf_cache_exit();
 	ktls_scratch_exit();
 	ktls_stats_exit();
 	ktls_blockciphers_exit();

@@ -162,6 +162,7 @@ static const struct proto *ktls_proto_build_v6(struct sock *sk)
  */
 const struct proto *ktls_proto_shared(struct sock *sk, u8 ipver)
 {
+	sock_owned_by_me(sk);
 	return ipver == KTLSV6 ? ktls_proto_build_v6(sk) : &tcp_prot;
 }
 

@@ -12,9 +12,6 @@
 
 #include "ktls.h"
 
-/* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
-#define KTLS_RX_MAX_REC		(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 16 + 1)
-
 /*
  * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
  * then the record's bytes in skbs (head and page frags). Records spread
@@ -33,20 +30,6 @@
 
 /* pages one record's content can need when spliced */
 #define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
-
-/*
- * One record taken off the TCP queue. data[] holds the record as received;
- * it is decrypted in place, and its content is then data[start, start+len).
- * Reading consumes it from the front.
- */
-struct ktls_rx_rec {
-	struct list_head list;
-	u32 start;
-	u32 len;
-	bool full;	/* data[] holds KTLS_RX_MAX_REC: reusable as spare */
-	u8 type;
-	u8 data[];
-};
 
 /*
  * What decrypting a record needs besides the record: taken when a record
@@ -110,63 +93,25 @@ struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 }
 
 /*
- * One full-size record buffer (an order-3 allocation) per CPU, left by a
- * socket that went idle or closed, for the next socket on that CPU that
- * needs one: a reader that drains TCP on every call would otherwise
- * allocate and free one per record. Bounds the memory idle sockets hold
- * by the number of CPUs, not of sockets. this_cpu_xchg() is safe from
- * process context and from the data_ready softirq; the slots are freed
- * at module exit, after the last socket.
- */
-static DEFINE_PER_CPU(struct ktls_rx_rec *, ktls_rx_cache);
-
-static struct ktls_rx_rec *ktls_rx_buf_alloc(gfp_t gfp)
-{
-	struct ktls_rx_rec *rec = this_cpu_xchg(ktls_rx_cache, NULL);
-
-	if (!rec) {
-		rec = kmalloc(struct_size(rec, data, KTLS_RX_MAX_REC), gfp);
-		if (rec)
-			rec->full = true;
-	}
-	return rec;
-}
-
-/* Keep full-size @rec in this CPU's slot; free what the slot held. */
-static void ktls_rx_buf_cache(struct ktls_rx_rec *rec)
-{
-	kfree(this_cpu_xchg(ktls_rx_cache, rec));
-}
-
-/** ktls_rx_cache_exit() - free the per-CPU buffers; no socket is left */
-void ktls_rx_cache_exit(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		kfree(per_cpu(ktls_rx_cache, cpu));
-		per_cpu(ktls_rx_cache, cpu) = NULL;
-	}
-}
-
-/*
- * A record buffer is done with. Plaintext stays in it until it is reused
- * (by this socket or, through the per-CPU slot, another) or freed: the
- * application had it all along, unlike keys.
+ * A record buffer is done with: a block is kept as the spare, or goes to
+ * the per-CPU slot (recbuf.c); other layouts are freed. Plaintext stays
+ * in a block until it is reused (by this socket or, through the per-CPU
+ * slot, another) or freed: the application had it all along, unlike
+ * keys. Pages are wiped as they are freed.
  */
 static void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
-	if (!rec->full)
-		kfree(rec);
+	if (rec->layout != KTLS_REC_BLOCK)
+		ktls_recbuf_free(rec);
 	else if (!rx->spare)
 		rx->spare = rec;
 	else
-		ktls_rx_buf_cache(rec);
+		ktls_recbuf_release(rec);
 }
 
-/* A buffer for a @len byte record: the spare one if it fits. */
-static struct ktls_rx_rec *ktls_rx_rec_get(struct sock *sk,
-					   struct ktls_rx *rx, u32 len)
+/* A buffer for a @len byte record (or a record's start): the spare first. */
+static struct ktls_rx_rec *ktls_rx_rec_get(struct ktls_rx *rx, u32 len,
+					   gfp_t gfp)
 {
 	struct ktls_rx_rec *rec = rx->spare;
 
@@ -174,24 +119,20 @@ static struct ktls_rx_rec *ktls_rx_rec_get(struct sock *sk,
 		rx->spare = NULL;
 		return rec;
 	}
-	if (len > 2048)
-		return ktls_rx_buf_alloc(sk->sk_allocation);
-	rec = kmalloc(struct_size(rec, data, len), sk->sk_allocation);
-	if (rec)
-		rec->full = false;
-	return rec;
+	return ktls_recbuf_alloc(len, gfp);
 }
 
 /*
- * Copy @len bytes starting at the first unread byte of the TCP receive
- * queue, without consuming them. Called with the socket locked.
+ * Copy @len bytes starting @skip bytes after the first unread byte of the
+ * TCP receive queue, without consuming them. Called with the socket locked.
  * Return: 0, or -EAGAIN when fewer bytes are queued.
  */
-static int ktls_rx_copy_bits(struct sock *sk, u8 *to, u32 len)
+static int __ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len)
 {
-	u32 seq = tcp_sk(sk)->copied_seq;
+	u32 seq = tcp_sk(sk)->copied_seq + skip;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -212,6 +153,29 @@ static int ktls_rx_copy_bits(struct sock *sk, u8 *to, u32 len)
 	return -EAGAIN;
 }
 
+static int ktls_rx_copy_bits(struct sock *sk, u8 *to, u32 len)
+{
+	return __ktls_rx_copy_bits(sk, 0, to, len);
+}
+
+/* The same into @rec at @off, whatever its layout. */
+static int ktls_rx_copy_to_rec(struct sock *sk, struct ktls_rx_rec *rec,
+			       u32 off, u32 len)
+{
+	u32 done, n;
+	int err;
+
+	for (done = 0; done < len; done += n) {
+		u8 *p = ktls_recbuf_at(rec, off + done, &n);
+
+		n = min(n, len - done);
+		err = __ktls_rx_copy_bits(sk, done, p, n);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* The stream is unusable from here on: report @err once through sk_err. */
 static void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
 {
@@ -228,7 +192,7 @@ static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 
 	if (!n)
 		return 0;	/* the TCP queue may be empty */
-	err = ktls_rx_copy_bits(sk, rx->part->data + rx->part_got, n);
+	err = ktls_rx_copy_to_rec(sk, rx->part, rx->part_got, n);
 	if (err)
 		return err;
 	tcp_read_done(sk, n);
@@ -251,6 +215,7 @@ static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 static void ktls_rx_retry_alloc(struct sock *sk, struct ktls_rx *rx,
 				unsigned long delay)
 {
+	sock_owned_by_me(sk);
 	if (rx->closing)
 		return;
 	sock_hold(sk);
@@ -270,13 +235,12 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 {
 	u32 want = rx->rec_len ? rx->rec_len : KTLS_REC_HDR_LEN;
 
+	sock_owned_by_me(sk);
 	if (inq <= 0 || !tcp_epollin_ready(sk, INT_MAX))
 		return;
 	if (!rx->part) {
-		rx->part = rx->spare;
-		rx->spare = NULL;
-		if (!rx->part)
-			rx->part = ktls_rx_buf_alloc(gfp | __GFP_NOWARN);
+		rx->part = ktls_rx_rec_get(rx, KTLS_RX_MAX_REC,
+					   gfp | __GFP_NOWARN);
 		if (!rx->part) {
 			ktls_rx_retry_alloc(sk, rx, in_task() ?
 					    KTLS_RX_ALLOC_RETRY : 0);
@@ -298,7 +262,7 @@ static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
 	if (rx->part) {
 		if (rx->part_got < KTLS_REC_HDR_LEN)
 			return -EAGAIN;
-		memcpy(hdr, rx->part->data, KTLS_REC_HDR_LEN);
+		ktls_recbuf_read(rx->part, 0, hdr, KTLS_REC_HDR_LEN);
 		return 0;
 	}
 	if (inq < KTLS_REC_HDR_LEN)
@@ -323,6 +287,7 @@ static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
 	u8 type;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (rx->stopped || rx->key_pending) {
 		WRITE_ONCE(rx->ready, false);
 		return false;
@@ -421,6 +386,7 @@ static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 	int left = KTLS_RX_SG - 1;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 off = seq - TCP_SKB_CB(skb)->seq;
 		u32 n;
@@ -494,13 +460,17 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
 	u32 clen = len - start;
 	struct ktls_rx_scratch *scr = rx->scr;
-	struct scatterlist dst[2];
+	struct scatterlist dst[1 + KTLS_REC_SG];
+	u8 *head;
+	u32 n;
 	int err;
 
-	ktls_rx_prepare(rx, rec->data);
-	sg_init_table(dst, 2);
+	sock_owned_by_me(sk);
+	head = ktls_recbuf_at(rec, 0, &n);	/* header and nonce: contiguous */
+	ktls_rx_prepare(rx, head);
+	sg_init_table(dst, ARRAY_SIZE(dst));
 	sg_set_buf(&dst[0], scr->aad, p->aad_len);
-	sg_set_buf(&dst[1], rec->data + start, clen);
+	sg_mark_end(&dst[ktls_recbuf_sg(rec, start, clen, dst + 1)]);
 	if (!in_rec)
 		sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
 
@@ -509,11 +479,11 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 		return err;
 
 	rec->start = start;
-	rec->type = rec->data[0];
+	rec->type = head[0];
 	rec->len = clen - p->tag_len;
 	if (p->tail_len)
-		return ktls_tls13_inner_parse(rec->data + start, rec->len,
-					      &rec->type, &rec->len);
+		return ktls_recbuf_inner_parse(rec, start, rec->len,
+					       &rec->type, &rec->len);
 	return 0;
 }
 
@@ -533,9 +503,11 @@ static void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx)
 static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 				     const struct ktls_rx_rec *rec)
 {
+	u32 n;
+
 	if (rx->c.prot.version != KTLS_VER_1_3 ||
 	    rec->type != KTLS_CT_HANDSHAKE || !rec->len ||
-	    rec->data[rec->start] != KTLS_HS_KEY_UPDATE)
+	    *ktls_recbuf_at(rec, rec->start, &n) != KTLS_HS_KEY_UPDATE)
 		return;
 	rx->key_pending = true;
 	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
@@ -584,6 +556,7 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
  */
 static void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	if (ktls_seq_inc(rx->c.seq))
 		ktls_rx_fail(sk, rx);	/* 2^64 records: no more with this key */
 	else
@@ -617,12 +590,12 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 		rx->rec_len = 0;
 		err = ktls_rx_decrypt(sk, rx, rec, len, true);
 	} else {
-		rec = ktls_rx_rec_get(sk, rx, len);
+		rec = ktls_rx_rec_get(rx, len, sk->sk_allocation);
 		if (!rec)
 			return -ENOMEM;
 		/* decrypt from the skbs, copying only header and nonce */
 		in_rec = !ktls_rx_map_queue(sk, rx, start, len - start);
-		err = ktls_rx_copy_bits(sk, rec->data, in_rec ? len : start);
+		err = ktls_rx_copy_to_rec(sk, rec, 0, in_rec ? len : start);
 		if (WARN_ON_ONCE(err)) {
 			ktls_rx_rec_put(rx, rec);
 			return err;
@@ -655,10 +628,10 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
  */
 static void ktls_rx_idle(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	if (tcp_inq(sk))
 		return;
-	if (rx->spare)
-		ktls_rx_buf_cache(rx->spare);
+	ktls_recbuf_release(rx->spare);
 	rx->spare = NULL;
 	ktls_rx_scratch_put(rx);
 }
@@ -681,6 +654,7 @@ static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
+	sock_owned_by_me(sk);
 	while (!ktls_rx_parse(sk, rx)) {
 		if (sk->sk_err)
 			return have_data ? 0 : sock_error(sk);
@@ -709,6 +683,7 @@ static int ktls_rx_wait(struct sock *sk, struct ktls_rx *rx, long *timeo,
 static int ktls_rx_await(struct sock *sk, struct ktls_rx *rx, long *timeo,
 			 bool wait, bool have_data)
 {
+	sock_owned_by_me(sk);
 	if (rx->err)
 		return rx->err;
 	if (rx->key_pending)
@@ -762,6 +737,7 @@ err_unlock:
 /* Give the reader role back, lock_sock still held (read_sock's caller's). */
 static void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
 {
+	sock_owned_by_me(sk);
 	ktls_rx_idle(sk, rx);
 	WRITE_ONCE(rx->reader, false);
 	wake_up(&rx->readers);
@@ -824,7 +800,7 @@ static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
 			size_t *copied)
 {
 	size_t n = min_t(size_t, room, rec->len);
-	size_t got = copy_to_iter(rec->data + rec->start, n, &msg->msg_iter);
+	size_t got = ktls_recbuf_to_iter(rec, rec->start, n, &msg->msg_iter);
 
 	*copied += got;
 	if (got == rec->len)
@@ -915,9 +891,10 @@ static int ktls_rx_decrypt_zc(struct sock *sk, struct ktls_rx *rx,
 	int err;
 
 	if (rx->part) {
-		sg_init_table(scr->sg + 1, 1);
-		sg_set_buf(&scr->sg[1], rx->part->data + start,
-			   rx->rec_len - start);
+		sg_init_table(scr->sg + 1, KTLS_REC_SG);
+		sg_mark_end(&scr->sg[ktls_recbuf_sg(rx->part, start,
+						    rx->rec_len - start,
+						    scr->sg + 1)]);
 	} else if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start)) {
 		return -E2BIG;
 	}
@@ -971,6 +948,7 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 	u32 plain = len - start - p->tag_len - p->tail_len;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (!ktls_rx_zc_ok(sk, rx, msg, room, *type))
 		return 0;
 	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
@@ -983,7 +961,7 @@ static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
 		 */
 		if (ktls_rx_pull(sk, rx, len - rx->part_got))
 			return 0;
-		memcpy(rx->scr->hdr, rx->part->data, start);
+		ktls_recbuf_read(rx->part, 0, rx->scr->hdr, start);
 	} else if (ktls_rx_copy_bits(sk, rx->scr->hdr, start)) {
 		return 0;
 	}
@@ -1053,6 +1031,7 @@ static int ktls_rx_read(struct sock *sk, struct ktls_rx *rx,
 	u8 type = 0;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	while (copied < len) {
 		rec = ktls_rx_next(rx, cur);
 		if (!rec) {
@@ -1160,9 +1139,9 @@ static void ktls_rx_spd_release(struct splice_pipe_desc *spd, unsigned int i)
 	put_page(spd->pages[i]);
 }
 
-/* Copy @len bytes of @data into fresh pages and hand them to @pipe. */
+/* Copy @len bytes of @rec's content into fresh pages for @pipe. */
 static ssize_t ktls_rx_splice_copy(struct pipe_inode_info *pipe,
-				   const u8 *data, size_t len)
+				   const struct ktls_rx_rec *rec, size_t len)
 {
 	struct page *pages[KTLS_RX_SPLICE_PAGES];
 	struct partial_page partial[KTLS_RX_SPLICE_PAGES];
@@ -1181,7 +1160,7 @@ static ssize_t ktls_rx_splice_copy(struct pipe_inode_info *pipe,
 
 		if (!page)
 			break;
-		memcpy_to_page(page, 0, data + off, n);
+		ktls_recbuf_read(rec, rec->start + off, page_address(page), n);
 		pages[spd.nr_pages] = page;
 		partial[spd.nr_pages].offset = 0;
 		partial[spd.nr_pages].len = n;
@@ -1220,16 +1199,16 @@ static int ktls_rx_splice_head(struct sock *sk, struct ktls_rx *rx,
 }
 
 /*
- * Hand @len bytes at @p to @actor as skbs of at most a page each (no
+ * Hand @rec's content to @actor as skbs of at most a page each (no
  * high-order allocation, also with an atomic sk_allocation such as the
  * NVMe host's); the actor may keep them. Bytes it leaves are offered again
  * while desc->count lasts. Return: bytes used, or a negative errno when
  * none.
  */
 static int ktls_rx_actor(struct sock *sk, read_descriptor_t *desc,
-			 sk_read_actor_t actor, const u8 *p, u32 len)
+			 sk_read_actor_t actor, const struct ktls_rx_rec *rec)
 {
-	u32 done = 0;
+	u32 done = 0, len = rec->len;
 
 	while (done < len && desc->count) {
 		u32 n = min_t(u32, len - done, SKB_MAX_HEAD(0));
@@ -1238,7 +1217,7 @@ static int ktls_rx_actor(struct sock *sk, read_descriptor_t *desc,
 
 		if (!skb)
 			return done ?: -ENOMEM;
-		skb_put_data(skb, p + done, n);
+		ktls_recbuf_read(rec, rec->start + done, skb_put(skb, n), n);
 		used = actor(desc, skb, 0, n);
 		consume_skb(skb);
 		if (used <= 0)
@@ -1296,8 +1275,7 @@ int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
 			ktls_rx_consume(rx, rec, 0);
 			continue;
 		}
-		used = ktls_rx_actor(sk, desc, actor, rec->data + rec->start,
-				     rec->len);
+		used = ktls_rx_actor(sk, desc, actor, rec);
 		if (used <= 0) {
 			err = used;
 			break;
@@ -1344,8 +1322,7 @@ ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = ktls_rx_splice_copy(pipe, rec->data + rec->start,
-				  min_t(size_t, len, rec->len));
+	ret = ktls_rx_splice_copy(pipe, rec, min_t(size_t, len, rec->len));
 	if (ret > 0)
 		ktls_rx_consume(rx, rec, ret);
 out:
@@ -1441,11 +1418,10 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 
 	list_for_each_entry_safe(rec, tmp, &rx->recs, list) {
 		list_del(&rec->list);
-		kfree(rec);
+		ktls_recbuf_free(rec);
 	}
-	kfree(rx->part);
-	if (rx->spare)
-		ktls_rx_buf_cache(rx->spare);
+	ktls_recbuf_free(rx->part);
+	ktls_recbuf_release(rx->spare);
 	ktls_rx_scratch_put(rx);
 	ktls_crypto_free(&rx->c);
 	kfree_sensitive(rx);

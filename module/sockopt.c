@@ -77,6 +77,8 @@ static int ktls_set_crypto(struct sock *sk, struct ktls_ctx *ctx,
 	int err;
 
 	sock_owned_by_me(sk);
+	if (tx)
+		lockdep_assert_held(&ctx->tx_lock);
 	if (ktls_has_psock(sk))
 		return -EINVAL;
 	if (sockptr_is_null(optval) || optlen < sizeof(*info))

@@ -407,7 +407,8 @@ static struct ktls_tx_scratch *ktls_tx_scratch_get(struct sock *sk,
 
 /*
  * A send call ends: give back the scratch space of its seals (scratch.c).
- * Called with ctx->tx_lock and lock_sock held.
+ * Called by the send paths and the key swap, which hold ctx->tx_lock and
+ * lock_sock (asserted there), and by ktls_tx_free() once no one else can.
  */
 static void ktls_tx_idle(struct ktls_tx *tx)
 {
@@ -446,6 +447,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	DECLARE_CRYPTO_WAIT(wait);
 	int n, err;
 
+	sock_owned_by_me(sk);
 	/*
 	 * No record after the one numbered 2^64 - 1 could have its own
 	 * number, so that one is not sent either: the socket is done with
@@ -563,6 +565,7 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
  */
 static void ktls_tx_flush(struct sock *sk, struct ktls_tx *tx)
 {
+	sock_owned_by_me(sk);
 	if (!tx->unpushed)
 		return;
 	tx->unpushed = false;
@@ -628,6 +631,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	int err = 0;
 
 	sock_owned_by_me(sk);
+	lockdep_assert_held(&ktls_get_ctx(sk)->tx_lock);
 	flags &= ~KTLS_PUSH_LATER;
 	if (tx->closed.len) {
 		err = ktls_tx_push(sk, tx, flags);
@@ -859,6 +863,7 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
 {
 	struct ktls_tx *tx = ktls_tx(ctx);
 
+	sock_owned_by_me(sk);
 	if (!tx->in_push && READ_ONCE(tx->closed.len) &&
 	    !test_bit(KTLS_TX_CLOSING, &tx->flags) &&
 	    !test_and_set_bit(KTLS_TX_SCHEDULED, &tx->flags)) {

@@ -21,6 +21,12 @@
  *            than its receive window: the RX buffer the data_ready hook
  *            takes in softirq fails, the window stays closed, and the
  *            reader must still get the record (issue 32).
+ *   order0   every allocation of order 3 and up fails, in every context,
+ *            sleeping or not, for the whole test: records of 1 B to
+ *            16 KiB (TLS 1.2, 1.3 padded, 1.3 with TLS_RX_EXPECT_NO_PAD)
+ *            read with recv, MSG_PEEK, splice and read_sock must all
+ *            arrive intact, no read stalling: the record buffer falls
+ *            back to order-0 pages (module/recbuf.c, issue 32).
  *   closing  no fault: a delay (module/testhook.h, the debug kernel's
  *            ktls.ko only) widens the window in which a softirq
  *            write_space has decided to queue the TX work and not yet
@@ -56,9 +62,19 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <linux/tls.h>
 
 #include "kselftest_harness.h"
+#include "peer_ref.h"
+#include "net_util.h"
+#include "tests/vm/kmod/ktls_readsock.h"
+
+#ifndef TLS_RX_EXPECT_NO_PAD
+#define TLS_RX_EXPECT_NO_PAD	4
+#endif
 
 #ifndef SOL_TLS
 #define SOL_TLS 282
@@ -730,6 +746,383 @@ TEST_F_TIMEOUT(stall, reader_wakes_after_failed_alloc, 120)
 	EXPECT_EQ(memcmp(rd.buf, self->rec, sizeof(self->rec)), 0);
 	/* without a failed allocation the test proves nothing */
 	EXPECT_GT(page, 0) TH_LOG("no allocation failed: the per-CPU buffers were not all taken");
+}
+
+/* ------------------------------- no order-3 allocation, for a long time */
+
+/*
+ * fail_page_alloc for every allocation of order 3 and up, in every context
+ * and whether it may sleep or not (@sleeping), or only the atomic ones.
+ */
+static int order3_faults(int on, int sleeping)
+{
+	const char *d = fault_dirs[1];
+
+	if (!on)
+		return softirq_faults(0);
+	return softirq_faults(1) ||
+	       fault_attr(d, "ignore-gfp-wait", sleeping ? "N" : "Y");
+}
+
+#define O0_RECS		160	/* records per pair */
+#define O0_HOLDERS	3	/* per CPU, as stall's */
+#define O0_BUF		65536
+
+struct o0_sender {
+	int fd, go;		/* go: a pipe that says when to start */
+	struct ref_dir d;
+	uint64_t seed;
+	uint64_t plain;		/* plaintext bytes sent */
+	int err;
+	uint8_t pt[REF_MAX_PT];
+	uint8_t rec[REF_HDR + 8 + REF_MAX_PT + 1 + REF_TAG];
+};
+
+/*
+ * Records of 1 B, 4 KiB, 16 KiB and sizes in between; TLS 1.3 ones with
+ * padding (none, one byte, up to the limit) and some empty.
+ */
+static void *o0_send(void *arg)
+{
+	struct o0_sender *s = arg;
+	uint64_t r = s->seed;
+	size_t len, pad;
+	ssize_t n;
+	char c;
+	int i;
+
+	/* created before the faults: no thread can be created while they last */
+	if (read(s->go, &c, 1) != 1)
+		s->err = EPIPE;
+	for (i = 0; i < O0_RECS && !s->err; i++) {
+		r = mix64(r + i);
+		switch (i % 5) {
+		case 0: len = 1; break;
+		case 1: len = 4096; break;
+		case 2: len = REF_MAX_PT; break;
+		case 3: len = r % REF_MAX_PT; break;
+		default: len = 1 + r % 64; break;
+		}
+		if (s->d.version == REF_V13 && i % 23 == 7)
+			len = 0;
+		/* TLSInnerPlaintext: content and padding 2^14 at most */
+		pad = 0;
+		if (s->d.version == REF_V13 && i % 3)
+			pad = i % 3 == 1 ? 1 : (r >> 32) % (REF_MAX_PT - len + 1);
+		if (pad > REF_MAX_PT - len)
+			pad = REF_MAX_PT - len;
+		stream_fill(s->seed, s->plain, s->pt, len);
+		n = ref_seal(&s->d, REF_TYPE_DATA, s->pt, len, pad, s->rec);
+		if (n < 0 || send(s->fd, s->rec, n, MSG_NOSIGNAL) != n) {
+			s->err = n < 0 ? EINVAL : errno;
+			break;
+		}
+		s->plain += len;
+	}
+	shutdown(s->fd, SHUT_WR);
+	return NULL;
+}
+
+#define RS_KMOD	"/lib/modules/ktls_readsock.ko"
+
+/* The readsock suite's module (tests/vm/kmod): -1 when it is not staged. */
+static int o0_readsock(void)
+{
+	int fd, rc;
+
+	if (access(KTLS_RS_PROC, F_OK)) {
+		fd = open(RS_KMOD, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		rc = syscall(__NR_finit_module, fd, "", 0);
+		close(fd);
+		if (rc && errno != EEXIST)
+			return -1;
+	}
+	return open(KTLS_RS_PROC, O_RDWR);
+}
+
+enum { O0_RECV, O0_PEEK, O0_SPLICE, O0_READSOCK, O0_PARTIAL, O0_MODES };
+static const char *const o0_mode[O0_MODES] = {
+	"recv", "peek+recv", "splice", "read_sock", "partial recv",
+};
+
+struct o0_reader {
+	int fd, proc, pipe[2];
+	uint64_t seed, got;
+	long calls[O0_MODES];
+	int err;		/* errno of a failed read, 0 */
+	const char *what;	/* what failed */
+	int64_t bad_at;		/* first wrong byte, -1 = none */
+	uint8_t buf[O0_BUF], peek[O0_BUF];
+};
+
+/* One read of at most @want bytes in @mode into r->buf: bytes, 0 EOF, -1. */
+static ssize_t o0_read(struct o0_reader *r, int mode, size_t want)
+{
+	struct ktls_rs_req req = { .fd = r->fd, .buf = (uintptr_t)r->buf };
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+	ssize_t n, m;
+
+	switch (mode) {
+	case O0_PEEK:
+		n = recv(r->fd, r->peek, want, MSG_PEEK);
+		if (n <= 0)
+			return n;
+		m = recv(r->fd, r->buf, n, 0);
+		if (m != n || memcmp(r->peek, r->buf, n)) {
+			r->what = "recv after MSG_PEEK differs";
+			errno = EPROTO;
+			return -1;
+		}
+		return n;
+	case O0_SPLICE:
+		n = splice(r->fd, NULL, r->pipe[1], NULL, want, 0);
+		if (n <= 0)
+			return n;
+		for (m = 0; m < n;) {
+			ssize_t k = read(r->pipe[0], r->buf + m, n - m);
+
+			if (k <= 0)
+				return -1;
+			m += k;
+		}
+		return n;
+	case O0_READSOCK:
+		req.cap = want;
+		req.per_call = want > 3000 ? 3000 : 0;
+		for (;;) {
+			if (ioctl(r->proc, KTLS_RS_READ, &req))
+				return -1;
+			if (req.got)
+				return req.got;
+			if (req.ret != -EAGAIN) {
+				errno = -req.ret;
+				return req.ret ? -1 : 0;
+			}
+			/* nothing whole yet: wait as poll says, 10 s at most */
+			if (poll(&p, 1, 10000) != 1) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+		}
+	case O0_PARTIAL:
+		return recv(r->fd, r->buf, 1 + want % 700, 0);
+	default:
+		return recv(r->fd, r->buf, want, 0);
+	}
+}
+
+/* Read to EOF, mode after mode, checking each byte against the stream. */
+static void o0_receive(struct o0_reader *r)
+{
+	uint64_t x = r->seed;
+	ssize_t n, i;
+	int mode;
+
+	for (;;) {
+		x = mix64(x);
+		mode = x % O0_MODES;
+		if (mode == O0_READSOCK && r->proc < 0)
+			mode = O0_RECV;
+		n = o0_read(r, mode, 1 + (x >> 20) % O0_BUF);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			r->err = errno;
+			if (!r->what)
+				r->what = o0_mode[mode];
+			return;
+		}
+		r->calls[mode]++;
+		for (i = 0; i < n && r->bad_at < 0; i++)
+			if (r->buf[i] != stream_byte(r->seed, r->got + i))
+				r->bad_at = r->got + i;
+		r->got += n;
+		if (r->bad_at >= 0)
+			return;
+	}
+}
+
+FIXTURE(order0)
+{
+	int holder[STALL_CPUS][O0_HOLDERS][2];
+	int ncpu, proc;
+	uint8_t rec[STALL_REC];
+};
+
+FIXTURE_VARIANT(order0)
+{
+	uint16_t version;
+	int no_pad;		/* TLS_RX_EXPECT_NO_PAD */
+};
+
+FIXTURE_VARIANT_ADD(order0, tls12)
+{
+	.version = REF_V12,
+};
+
+FIXTURE_VARIANT_ADD(order0, tls13)
+{
+	.version = REF_V13,
+};
+
+FIXTURE_VARIANT_ADD(order0, tls13_no_pad)
+{
+	.version = REF_V13,
+	.no_pad = 1,
+};
+
+FIXTURE_SETUP(order0)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	self->ncpu = n < 2 ? 1 : n > STALL_CPUS ? STALL_CPUS : n;
+	memset(self->holder, -1, sizeof(self->holder));
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	ASSERT_EQ(softirq_faults(0), 0)
+		TH_LOG("no fault injection in debugfs: not a debug kernel?");
+	self->proc = o0_readsock();
+	if (self->proc < 0)
+		printf("# %s not staged (suite readsock not run): no read_sock reads\n",
+		       RS_KMOD);
+}
+
+FIXTURE_TEARDOWN(order0)
+{
+	int c, h;
+
+	order3_faults(0, 0);
+	for (c = 0; c < STALL_CPUS; c++)
+		for (h = 0; h < O0_HOLDERS; h++) {
+			if (self->holder[c][h][0] >= 0)
+				close(self->holder[c][h][0]);
+			if (self->holder[c][h][1] >= 0)
+				close(self->holder[c][h][1]);
+		}
+	if (self->proc >= 0)
+		close(self->proc);
+}
+
+/* Plain TCP sender fd[0] (records sealed here), kTLS RX on fd[1]. */
+static int o0_pair(int fd[2], int rcvbuf, struct ref_dir *d, uint16_t version,
+		   int no_pad, uint64_t seed)
+{
+	struct timeval tmo = { .tv_sec = 10 };
+	uint8_t ci[64];
+	size_t len;
+	int one = 1, rc;
+
+	memset(d, 0, sizeof(*d));
+	d->version = version;
+	d->c = &guest_ciphers[GC_AES_GCM_128];
+	stream_fill(seed, 0, d->key, sizeof(d->key));
+	stream_fill(seed, 64, d->salt, sizeof(d->salt));
+	stream_fill(seed, 128, d->iv, sizeof(d->iv));
+	len = ref_dir_crypto_info(d, ci);
+	if (tcp_pair_rcvbuf(fd, rcvbuf) ||
+	    setsockopt(fd[1], SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
+	    setsockopt(fd[1], SOL_TCP, TCP_ULP, "tls", sizeof("tls")))
+		return -1;
+	rc = setsockopt(fd[1], SOL_TLS, TLS_RX, ci, len);
+	memset(ci, 0, sizeof(ci));
+	if (!rc && no_pad)
+		rc = setsockopt(fd[1], SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one,
+				sizeof(one));
+	return rc;
+}
+
+/*
+ * No allocation of order 3 or more succeeds anywhere, sleeping or not,
+ * while records of 1 B to 16 KiB (TLS 1.3: padded, some empty) flow over
+ * two pairs, one with a receive window smaller than a record (the record
+ * is taken out of TCP early, in softirq) and one with TCP's default (it
+ * is taken whole, by the reader), and are read with recv (whole records
+ * into the reader's pages too, and partial reads), MSG_PEEK, splice and
+ * read_sock. The per-CPU blocks are taken first, as in stall's test.
+ * Every byte must arrive intact, no read may wait 10 s (SO_RCVTIMEO) or
+ * fail: without an order-0 fallback a record cannot be received at all.
+ */
+TEST_F_TIMEOUT(order0, no_high_order_alloc, 600)
+{
+	static struct o0_sender tx;
+	static struct o0_reader rx;
+	struct timeval snd = { .tv_sec = 30 };
+	int fd[2], go[2], pass, c, h, i;
+	long page, total = 0;
+	double t0;
+	pthread_t th;
+
+	stream_fill(7, 0, self->rec, sizeof(self->rec));
+	for (c = 0; c < self->ncpu; c++) {
+		ASSERT_EQ(pin_to(c), 0);
+		for (h = 0; h < O0_HOLDERS; h++) {
+			ASSERT_EQ(stall_pair(self->holder[c][h], c * 16 + h), 0);
+			ASSERT_EQ(send(self->holder[c][h][0], self->rec,
+				       sizeof(self->rec), 0), sizeof(self->rec));
+		}
+	}
+	usleep(200000);		/* the holders' records are all in */
+	ASSERT_EQ(pin_to(0), 0);
+	for (pass = 0; pass < 2; pass++) {
+		memset(&tx, 0, sizeof(tx));
+		memset(&rx, 0, sizeof(rx));
+		rx.bad_at = -1;
+		rx.proc = self->proc;
+		tx.seed = rx.seed = 0x6f72646572 + pass * 2 + variant->version;
+		ASSERT_EQ(o0_pair(fd, pass ? 0 : 4096, &tx.d, variant->version,
+				  variant->no_pad, tx.seed), 0)
+			TH_LOG("kTLS RX: %s", strerror(errno));
+		ASSERT_EQ(setsockopt(fd[0], SOL_SOCKET, SO_SNDTIMEO, &snd,
+				     sizeof(snd)), 0);
+		ASSERT_EQ(pipe(rx.pipe), 0);
+		ASSERT_EQ(pipe(go), 0);
+		tx.fd = fd[0];
+		tx.go = go[0];
+		rx.fd = fd[1];
+		ASSERT_EQ(pthread_create(&th, NULL, o0_send, &tx), 0);
+
+		/*
+		 * No ASSERT until the faults are off: nothing can fork while
+		 * they last, the harness included.
+		 */
+		kmsg("ktls-fault: injection on");
+		if (order3_faults(1, 1)) {
+			rx.what = "fail_page_alloc setup";
+			rx.err = EIO;
+		}
+		t0 = now();
+		if (write(go[1], "g", 1) == 1 && !rx.what)
+			o0_receive(&rx);
+		order3_faults(0, 0);
+		kmsg("ktls-fault: injection off");
+		page = faults_injected(1);
+		total += page;
+		if (rx.what)	/* the sender may wait for room: end it */
+			shutdown(fd[1], SHUT_RDWR);
+		close(go[1]);
+		pthread_join(th, NULL);
+		close(go[0]);
+
+		printf("# %s window: %d records, %llu B in %.1f s, fail_page_alloc injected %ld; reads:",
+		       pass ? "default" : "4 KiB", O0_RECS,
+		       (unsigned long long)rx.got, now() - t0, page);
+		for (i = 0; i < O0_MODES; i++)
+			printf(" %s %ld", o0_mode[i], rx.calls[i]);
+		printf("\n");
+		EXPECT_EQ(tx.err, 0) TH_LOG("send: %s", strerror(tx.err));
+		EXPECT_EQ(rx.err, 0) TH_LOG("%s: %s", rx.what, strerror(rx.err));
+		EXPECT_EQ(rx.bad_at, -1) TH_LOG("byte %lld is wrong",
+						 (long long)rx.bad_at);
+		EXPECT_EQ(rx.got, tx.plain);
+		close(fd[0]);
+		close(fd[1]);
+		close(rx.pipe[0]);
+		close(rx.pipe[1]);
+	}
+	/* without a failed allocation the test proves nothing */
+	EXPECT_GT(total, 0);
 }
 
 #define HOOK	"/sys/module/ktls/parameters/hook_write_space_"
