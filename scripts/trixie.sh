@@ -13,33 +13,34 @@
 # names the apt-suite.sh NAME[:ARCH] to fetch from (default trixie) and
 # FOREIGN_TRIPLE the library directory (default x86_64-linux-gnu).
 
-# unpack DIR DEB... - unpack the .debs into DIR once (marker .complete);
-# DIR/VERSIONS names the package versions.
+# unpack DIR MARK DEB... - unpack the .debs into DIR once (marker
+# .complete, holding MARK); DIR/VERSIONS names the package versions.
 unpack() {
-	local dir=$1 deb
-	shift
+	local dir=$1 mark=$2 deb
+	shift 2
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	for deb in "$@"; do
 		dpkg-deb -x "$deb" "$dir.tmp"
 		echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >> "$dir.tmp/VERSIONS"
 	done
-	touch "$dir.tmp/.complete"
+	printf '%s\n' "$mark" > "$dir.tmp/.complete"
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
 }
 
 # trixie_fetch DIR PKG... - trixie's PKGs (no dependency resolution: name
-# every library package) unpacked into DIR once.
+# every library package) unpacked into DIR once; again when the list of
+# PKGs is not the one DIR was made from (.complete holds it).
 trixie_fetch() {
 	local dir=$1 p debs=()
 	shift
-	[ -f "$dir/.complete" ] && return 0
+	[ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$*" ] && return 0
 	for p in "$@"; do
 		debs+=("$(bash "$TOP/scripts/apt-suite.sh" "${FOREIGN_SUITE:-trixie}" download "$p")") ||
 			die "cannot fetch ${FOREIGN_SUITE:-trixie}'s $p"
 	done
-	unpack "$dir" "${debs[@]}"
+	unpack "$dir" "$*" "${debs[@]}"
 	log "${FOREIGN_SUITE:-trixie}: $(paste -sd, "$dir/VERSIONS")"
 }
 

@@ -170,7 +170,7 @@ if [ $NATIVE_ONLY = 0 ]; then
 	# each its own upstream selftest (in 2 shards, as every selftest
 	# here: tests/vm/shard.sh), 7.3 also a short lifecycle, readsock
 	# (the kernel's own readers' read_sock) and consumers (NVMe/TCP with
-	# TLS through tlshd), which 6.12 runs too.
+	# TLS and NFS over TLS, through tlshd), which 6.12 runs too.
 	# `cli` and the rest: make vm-check SERIES=7.x
 	step vm-7.3-ktls vm bash tests/vm/run.sh --series 7.3 --module ktls \
 		--suites selftest,lifecycle,readsock,consumers --env KTLS_LIFECYCLE_CYCLES=5 \

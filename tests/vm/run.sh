@@ -264,12 +264,13 @@ if [ -z "$SUITES" ] && [[ $SERIES == 7.* ]]; then
 	SKIP_SUITES="${SKIP_SUITES:+$SKIP_SUITES,}bpf"
 	log "bpf suite left out on $SERIES unless named (docs/testing.md)"
 fi
-# The consumers suite (NVMe/TCP with TLS over tlshd) needs the kernel's
-# net/handshake and NVMe/TCP TLS (6.7 on): 6.1's kernel has neither, and
-# the debug kernel builds no NVMe.
+# The consumers suite (NVMe/TCP with TLS and NFS over TLS, through
+# tlshd) needs the kernel's net/handshake, NVMe/TCP TLS (6.7 on) and
+# SUNRPC's RPC-with-TLS (6.5 on): 6.1's kernel has none of them, and the
+# debug kernel builds no NVMe and no NFS.
 if [[ $SERIES == 6.1 || $SERIES == *-debug ]] && want consumers; then
 	SKIP_SUITES="${SKIP_SUITES:+$SKIP_SUITES,}consumers"
-	log "consumers suite left out on $SERIES: its kernel has no net/handshake or no NVMe/TCP TLS"
+	log "consumers suite left out on $SERIES: its kernel has no net/handshake, or no NVMe/TCP and NFS"
 fi
 # arm64: the bpf suite's programs, and the apps and consumers suites'
 # (trixie's amd64 binaries), are not built for it yet (docs/testing.md).

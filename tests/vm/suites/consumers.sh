@@ -20,7 +20,22 @@
 # PSK the target does not have (same identity, other key) fails to
 # connect, and the target serves the right one afterwards.
 #
-# Env: CONSUMERS_MB (MiB written each way, default 8).
+#   NFS 4.2 over TLS (RPC-with-TLS, RFC 9289) over loopback: the series'
+#   nfsd (NFSv4 only, no rpcbind) exporting tmpfs directories with
+#   xprtsec=tls and xprtsec=mtls, and its NFSv4 client; trixie's
+#   nfs-utils 2.8.3 (rpc.nfsd, rpc.mountd, exportfs, nfsdcld, mount.nfs)
+#   and tlshd with self-signed x.509 certificates made at staging
+#   (scripts/consumers.sh). The client sends the RPC_AUTH_TLS probe, both
+#   ends hand their socket to tlshd, then read it with sock_recvmsg and
+#   the record-type cmsg (net/sunrpc xprtsock.c and svcsock.c). Files
+#   written through each mount are read back after a cache drop and
+#   found in the export, by SHA-256; each mount's client and server
+#   socket are counted in tls_stat and reference the module under test,
+#   none after the unmount. A mount without TLS is refused by the TLS
+#   export, a TLS mount without a client certificate by the mTLS one.
+#
+# Env: CONSUMERS_MB (MiB written each way over NVMe, default 8),
+# CONSUMERS_NFS_MB (MiB of the big file over NFS, default 4).
 set -eu
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -35,7 +50,7 @@ HOSTID=6b1a3f36-7c41-4d3e-9f0e-8f5d2e1c4a01
 SUBNQN=nqn.2024-01.org.ktls:consumers
 PORT=4420
 
-echo "1..8"
+echo "1..17"
 
 # tap, t, sha ("consumers:WORD" in tests/vm/known/*.txt)
 TAP_TAIL=40
@@ -73,8 +88,37 @@ settle() {
 }
 no_sessions() { [ "$(ctr TlsCurrTxSw)" = 0 ] && [ "$(ctr TlsCurrRxSw)" = 0 ] && [ "$(refs)" = 0 ]; }
 
+# NFS part: its server, exports and mount point
+NFS_MB=${CONSUMERS_NFS_MB:-4}
+CERTS=/etc/ktls-consumers
+EXP=$W/export	# the exports: tmpfs mounts (fsid=0 root, tls, mtls)
+MNT=$W/mnt
+PIPEFS=/var/lib/nfs/rpc_pipefs
+NFSD_UP=0
+MOUNTD=""
+CLD=""
+
+# tmo CMD...: CMD, killed after 60 s (a hard NFS mount waits killably)
+tmo() { timeout -s KILL 60 "$@"; }
+mounted() { awk -v m="$1" '$2 == m { f = 1 } END { exit !f }' /proc/mounts; }
+
+nfs_cleanup() {
+	mounted "$MNT" && { tmo busybox umount -f "$MNT" || busybox umount -l "$MNT"; }
+	[ "$NFSD_UP" = 1 ] && tmo rpc.nfsd 0
+	[ -f /var/lib/nfs/etab ] && exportfs -ua
+	for p in "$MOUNTD" "$CLD"; do
+		[ -n "$p" ] || continue
+		kill "$p"
+		wait "$p"
+	done
+	for m in "$EXP/tls" "$EXP/mtls" "$EXP" "$PIPEFS" /proc/fs/nfsd; do
+		mounted "$m" && busybox umount "$m"
+	done
+} >/dev/null 2>&1
+
 cleanup() {
 	set +e	# a failed step (tlshd's exit status) must not end the rest
+	nfs_cleanup
 	nvme disconnect -n "$SUBNQN" >/dev/null 2>&1 || true
 	if [ -d "$CFG/ports/1" ]; then
 		rm -f "$CFG/ports/1/subsystems/$SUBNQN"
@@ -269,7 +313,190 @@ t_again() {
 t "reconnect # the right PSK after the wrong one: connects, data intact" t_again
 t "reconnect.disconnect # every kTLS socket closed again" t_disconnect
 
+# --- NFS 4.2 over TLS --------------------------------------------------------
+T_NFS=$(cut -d' ' -f1 /proc/uptime)
+
+# the grace period is over: with nfsdcld's client tracking and no client
+# to reclaim, nfsd skips it (else new OPENs wait 90 s)
+grace_over() { [ "$(cat /proc/fs/nfsd/v4_end_grace)" = Y ]; }
+
+nfs_setup() {
+	while read -r f _; do
+		out=$(insmod "/lib/modules/$f" 2>&1) ||
+			case "$out" in *"File exists"*) ;; *) echo "insmod $f: $out"; return 1 ;; esac
+	done < /etc/ktls-modules-consumers-nfs
+	grep -E '^(nfs-|libtirpc|ktls-utils)' /opt/consumers/VERSIONS
+	mounted /proc/fs/nfsd || mount -t nfsd nfsd /proc/fs/nfsd || return 1
+	mkdir -p "$PIPEFS" /var/lib/nfs/nfsdcld "$EXP" "$MNT"
+	mount -t rpc_pipefs rpc_pipefs "$PIPEFS" || return 1
+	[ -e /etc/hosts ] || echo "127.0.0.1 localhost" > /etc/hosts
+
+	# the pseudo-root (fsid=0, TLS or mTLS) and under it one export that
+	# takes TLS without a client certificate and one that needs one
+	mount -t tmpfs -o size=64m,mode=0755 nfs-root "$EXP" || return 1
+	for e in tls mtls; do
+		mkdir "$EXP/$e"
+		mount -t tmpfs -o size=64m,mode=0755 "nfs-$e" "$EXP/$e" || return 1
+	done
+	cat > /etc/exports <<-EOF
+	$EXP	127.0.0.1(ro,fsid=0,no_subtree_check,xprtsec=tls:mtls)
+	$EXP/tls	127.0.0.1(rw,fsid=1,no_subtree_check,no_root_squash,xprtsec=tls)
+	$EXP/mtls	127.0.0.1(rw,fsid=2,no_subtree_check,no_root_squash,xprtsec=mtls)
+	EOF
+
+	# tlshd again, now with x.509 for both ends: the client trusts the
+	# server's certificate and presents its own for xprtsec=mtls, the
+	# server presents its own and verifies the client's when offered
+	if [ -n "$TLSHD" ]; then
+		kill "$TLSHD"
+		wait "$TLSHD" 2>/dev/null
+		TLSHD=""
+	fi
+	cat > "$W/tlshd-nfs.conf" <<-EOF
+	[debug]
+	loglevel=1
+	tls=0
+	nl=0
+	[authenticate.client]
+	x509.truststore=$CERTS/server.pem
+	x509.certificate=$CERTS/client.pem
+	x509.private_key=$CERTS/client.key
+	[authenticate.server]
+	x509.truststore=$CERTS/client.pem
+	x509.certificate=$CERTS/server.pem
+	x509.private_key=$CERTS/server.key
+	EOF
+	keyctl session - tlshd -s -c "$W/tlshd-nfs.conf" > "$W/tlshd-nfs.log" 2>&1 &
+	TLSHD=$!
+
+	# the server, NFSv4 only: no rpcbind (mountd serves only the kernel's
+	# export upcalls, nfsd's rpcbind registration of v4 is optional)
+	nfsdcld -F > "$W/nfsdcld.log" 2>&1 &
+	CLD=$!
+	exportfs -ra || return 1
+	exportfs -v
+	rpc.mountd -F -N 2 -N 3 > "$W/mountd.log" 2>&1 &
+	MOUNTD=$!
+	sleep 1
+	for p in $TLSHD $CLD $MOUNTD; do
+		kill -0 "$p" || { cat "$W/tlshd-nfs.log" "$W/nfsdcld.log" "$W/mountd.log"; return 1; }
+	done
+	tmo rpc.nfsd -N 3 -U -p 2049 4 || { dmesg | tail -n 20; return 1; }
+	NFSD_UP=1
+	echo "nfsd versions: $(cat /proc/fs/nfsd/versions), threads: $(cat /proc/fs/nfsd/threads)"
+	# nfsd skips it already with nfsdcld's tracking and nobody to
+	# reclaim (EBUSY then); any other client tracking lets it be ended
+	echo Y > /proc/fs/nfsd/v4_end_grace 2>/dev/null
+	settle grace_over || {
+		echo "still in the grace period"
+		dmesg | tail -n 20
+		cat "$W/nfsdcld.log"
+		return 1
+	}
+	dmesg | grep -E 'NFSD' | tail -n 5
+}
+t "nfs.setup # nfsd/nfsv4 modules, exports with xprtsec=tls and =mtls, nfsdcld, mountd, nfsd (v4 only), tlshd with x.509" nfs_setup
+sed 's/^/# /' "$W/t.out"
+
+# nfs_mount EXPORT [OPTIONS]: mount 127.0.0.1:/EXPORT (NFS 4.2) on MNT
+nfs_mount() {
+	tmo mount.nfs "127.0.0.1:/$1" "$MNT" -n -o "vers=4.2,retry=0${2:+,$2}"
+}
+# t_nfs_mount EXPORT POLICY: one client and one server socket on kTLS
+t_nfs_mount() {
+	[ "$NFSD_UP" = 1 ] || return 1
+	snap
+	r0=$(refs)
+	l0=$(wc -l < "$W/tlshd-nfs.log")
+	nfs_mount "$1" "xprtsec=$2" || {
+		tail -n +$((l0 + 1)) "$W/tlshd-nfs.log"
+		dmesg | tail -n 20
+		return 1
+	}
+	opts=$(awk -v m="$MNT" '$2 == m { print $4 }' /proc/mounts)
+	echo "mounted: $opts"
+	case ",$opts," in *",vers=4.2,"*",xprtsec=$2,"*) ;; *) echo "not vers=4.2,xprtsec=$2"; return 1 ;; esac
+	tail -n +$((l0 + 1)) "$W/tlshd-nfs.log" | grep -E 'Handshake|certificate'
+	sessions 2 || return 1
+	echo "current: TX $(ctr TlsCurrTxSw) RX $(ctr TlsCurrRxSw); $TESTKO refcnt $r0 -> $(refs)"
+	[ "$(ctr TlsCurrTxSw)" = 2 ] && [ "$(ctr TlsCurrRxSw)" = 2 ] && [ "$(refs)" -ge $((r0 + 2)) ]
+}
+
+# t_nfs_io EXPORT: files of NFS_MB MiB and of a few bytes to 69 KiB (not
+# multiples of a record) written through the mount, read back after a
+# cache drop and found in the export, intact
+t_nfs_io() {
+	mounted "$MNT" || return 1
+	dd if=/dev/urandom of="$W/f.big" bs=1M count="$NFS_MB" 2>/dev/null
+	for n in 1 5000 70001; do head -c "$n" /dev/urandom > "$W/f.$n"; done
+	snap
+	for f in big 1 5000 70001; do
+		tmo dd if="$W/f.$f" of="$MNT/$f" bs=1M conv=fsync 2>/dev/null ||
+			{ echo "writing $f failed"; return 1; }
+	done
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	for f in big 1 5000 70001; do
+		back=$(tmo sha256sum "$MNT/$f" | cut -d' ' -f1)
+		[ "$back" = "$(sha "$W/f.$f")" ] || { echo "$f read back differs"; return 1; }
+		[ "$(sha "$EXP/$1/$f")" = "$(sha "$W/f.$f")" ] ||
+			{ echo "$f differs in the export"; return 1; }
+	done
+	ls -l "$MNT"
+	echo "decrypt errors: $(($(ctr TlsDecryptError) - E0)); no new sessions: TX $(($(ctr TlsTxSw) - T0))"
+	[ "$(ctr TlsDecryptError)" = "$E0" ] && [ "$(ctr TlsTxSw)" = "$T0" ]
+}
+
+t_nfs_umount() {
+	mounted "$MNT" || return 1
+	tmo busybox umount "$MNT" || return 1
+	settle no_sessions || {
+		echo "still open: TX $(ctr TlsCurrTxSw) RX $(ctr TlsCurrRxSw), $TESTKO refcnt $(refs)"
+		return 1
+	}
+	echo "$TESTKO refcnt $(refs), TlsCurrTxSw $(ctr TlsCurrTxSw) TlsCurrRxSw $(ctr TlsCurrRxSw)"
+}
+
+t "nfs.tls.mount # mount vers=4.2,xprtsec=tls: a client and a server kTLS socket of $TESTKO" t_nfs_mount tls tls
+sed 's/^/# /' "$W/t.out"
+t "nfs.tls.io # $NFS_MB MiB and three small files written, read back and in the export intact" t_nfs_io tls
+t "nfs.tls.umount # every kTLS socket closed, $TESTKO unreferenced" t_nfs_umount
+t "nfs.mtls.mount # mount xprtsec=mtls (client certificate) of the export that needs one" t_nfs_mount mtls mtls
+sed 's/^/# /' "$W/t.out"
+t "nfs.mtls.io # the same through the mTLS mount" t_nfs_io mtls
+t "nfs.mtls.umount # every kTLS socket closed, $TESTKO unreferenced" t_nfs_umount
+
+# t_refused EXPORT [OPTIONS] SESSIONS: the mount fails with EPERM (the
+# server's NFS4ERR_WRONGSEC, not a failed handshake or the time limit),
+# SESSIONS kTLS sessions were opened on the way, nothing stays open or
+# mounted
+t_refused() {
+	[ "$NFSD_UP" = 1 ] || return 1
+	snap
+	k0=$(dmesg | wc -l)
+	out=$(nfs_mount "$1" "$2" 2>&1)
+	rc=$?
+	echo "$out"
+	echo "mount.nfs exit $rc"
+	dmesg | tail -n +$((k0 + 1))
+	case "$rc:$out" in
+	0:*) echo "not refused"; return 1 ;;
+	*"Operation not permitted"*) ;;
+	*) echo "refused, but not with EPERM"; return 1 ;;
+	esac
+	! mounted "$MNT" || return 1
+	sessions "$3" || return 1
+	settle no_sessions || { echo "kTLS sockets left open"; return 1; }
+}
+t "nfs.notls_refused # a mount without xprtsec: refused by the TLS export, no kTLS session" t_refused tls "" 0
+sed 's/^/# /' "$W/t.out"
+t "nfs.mtls_nocert_refused # xprtsec=tls (no client certificate) on the mTLS export: TLS, then refused" t_refused mtls xprtsec=tls 2
+sed 's/^/# /' "$W/t.out"
+
 echo "# tlshd log (last lines):"
 tail -n 10 "$W/tlshd.log" | sed 's/^/# /'
-echo "# consumers: $(awk -v s="$T_START" '{ printf "%.0f", $1 - s }' /proc/uptime) s"
+echo "# tlshd log of the NFS part (last lines):"
+tail -n 10 "$W/tlshd-nfs.log" 2>/dev/null | sed 's/^/# /'
+echo "# consumers: $(awk -v s="$T_START" '{ printf "%.0f", $1 - s }' /proc/uptime) s" \
+	"(NFS part $(awk -v s="$T_NFS" '{ printf "%.0f", $1 - s }' /proc/uptime) s)"
 exit 0
