@@ -117,6 +117,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# --series S-arm64 is --series S --arch arm64
+[[ $SERIES == *-arm64 ]] && ARCH_SUFFIX=-arm64
 SERIES=${SERIES%-arm64}$ARCH_SUFFIX
 if [[ $SERIES == *-arm64 ]]; then
 	ARCH_SUFFIX=-arm64
