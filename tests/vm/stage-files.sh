@@ -6,7 +6,8 @@
 # repository top) for programs that do not live on the host (apps.files).
 #
 # A guest of another architecture (KTLS_ARCH=arm64, set by run.sh) gets
-# Debian's arm64 build of the package each host program comes from, with
+# Debian's arm64 build of the package each listed host program comes from
+# (files of no package, such as our build products, are copied), with
 # the libraries it loads, fetched into the cache (never installed) and run
 # through arm64's ld.so by a wrapper at the program's path (/usr/bin only).
 set -euo pipefail
@@ -30,7 +31,9 @@ while read -r f; do
 	@*) bash "$TOP/${f#@}" stage "$STAGE" </dev/null; continue ;;
 	esac
 	[ -e "$f" ] || die "\`$f' not found on the host"
-	if [ "$ARCH" != amd64 ]; then
+	# a host package's program: its build for the guest's architecture;
+	# anything else (our own build products) as it is
+	if [ "$ARCH" != amd64 ] && dpkg -S "$f" > /dev/null 2>&1; then
 		FOREIGN+=("$f")
 		continue
 	fi
