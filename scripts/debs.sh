@@ -86,3 +86,15 @@ kernel_pkgs() {
 	done
 	echo "$out"
 }
+
+# series_krel IMG SERIES - the release of kernel image package IMG
+# (linux-image-KREL[-unsigned]); fails when it is not of SERIES (whose
+# -trixie suffix names a suite, not a kernel: 6.12-trixie is 6.12).
+series_krel() {
+	local krel=${1#linux-image-}
+	krel=${krel%-unsigned}
+	case "$krel" in
+	"${2%-trixie}".*) echo "$krel" ;;
+	*) return 1 ;;
+	esac
+}

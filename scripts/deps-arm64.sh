@@ -47,12 +47,8 @@ as() { bash "$TOP/scripts/apt-suite.sh" "$SUITE:arm64" "$@"; }
 img=$(as depends "$IMGMETA")
 hdr=$(as depends "$HDRMETA")
 { [ -n "$img" ] && [ -n "$hdr" ]; } || die "cannot resolve $SUITE's $IMGMETA / $HDRMETA for arm64"
-krel=${img#linux-image-}
-krel=${krel%-unsigned}
-case "$krel" in
-"${S%-trixie}".*) ;;
-*) die "$SUITE's $IMGMETA (arm64) is $krel now, not series $S" ;;
-esac
+krel=$(series_krel "$img" "$S") ||
+	die "$SUITE's $IMGMETA (arm64) is ${img#linux-image-} now, not series $S"
 
 # the kernel
 if [ ! -f "$CACHE/kernels/$krel/.complete" ]; then

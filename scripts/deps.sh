@@ -218,12 +218,8 @@ for s in $OTHER_SERIES; do
 	img=$(as depends linux-image-cloud-amd64)
 	hdr=$(as depends linux-headers-cloud-amd64)
 	{ [ -n "$img" ] && [ -n "$hdr" ]; } || die "cannot resolve $suite's cloud kernel"
-	krel=${img#linux-image-}
-	krel=${krel%-unsigned}
-	case "$krel" in
-	"${s%-trixie}".*) ;;
-	*) die "$suite's linux-image-cloud-amd64 is $krel now, not ${s%-trixie}: update other_suite()" ;;
-	esac
+	krel=$(series_krel "$img" "$s") ||
+		die "$suite's linux-image-cloud-amd64 is ${img#linux-image-} now, not ${s%-trixie}: update other_suite()"
 	start=$(date +%s)
 	if [ ! -f "$CACHE/kernels/$krel/.complete" ]; then
 		# shellcheck disable=SC2046
