@@ -633,10 +633,36 @@ static void *stall_read(void *arg)
 	return NULL;
 }
 
+/*
+ * Sockets that each hold a full-size record not read, STALL_HOLDERS on
+ * every CPU: they take the record buffers ktls.ko keeps per CPU, so the
+ * next record on that CPU needs an allocation (stall and order0 start
+ * from there). holders_take() is below stall_pair().
+ */
+struct holders {
+	int fd[STALL_CPUS][STALL_HOLDERS][2];
+};
+
+static void holders_init(struct holders *hs)
+{
+	memset(hs->fd, -1, sizeof(hs->fd));
+}
+
+static void holders_close(struct holders *hs)
+{
+	int c, h, e;
+
+	for (c = 0; c < STALL_CPUS; c++)
+		for (h = 0; h < STALL_HOLDERS; h++)
+			for (e = 0; e < 2; e++)
+				if (hs->fd[c][h][e] >= 0)
+					close(hs->fd[c][h][e]);
+}
+
 FIXTURE(stall)
 {
 	int fd[2];
-	int holder[STALL_CPUS][STALL_HOLDERS][2];
+	struct holders holder;
 	int ncpu;
 	uint8_t rec[STALL_REC];
 };
@@ -646,7 +672,7 @@ FIXTURE_SETUP(stall)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	self->ncpu = n < 2 ? 1 : n > STALL_CPUS ? STALL_CPUS : n;
-	memset(self->holder, -1, sizeof(self->holder));
+	holders_init(&self->holder);
 	self->fd[0] = self->fd[1] = -1;
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
@@ -656,16 +682,8 @@ FIXTURE_SETUP(stall)
 
 FIXTURE_TEARDOWN(stall)
 {
-	int c, h;
-
 	softirq_faults(0);
-	for (c = 0; c < STALL_CPUS; c++)
-		for (h = 0; h < STALL_HOLDERS; h++) {
-			if (self->holder[c][h][0] >= 0)
-				close(self->holder[c][h][0]);
-			if (self->holder[c][h][1] >= 0)
-				close(self->holder[c][h][1]);
-		}
+	holders_close(&self->holder);
 	if (self->fd[0] >= 0)
 		close(self->fd[0]);
 	if (self->fd[1] >= 0)
@@ -689,6 +707,33 @@ static int stall_pair(int fd[2], uint64_t seed)
 }
 
 /*
+ * Every CPU's holders (struct holders) set up, each with record @rec of
+ * @len in; ends on CPU 0. Says which step failed.
+ */
+static int holders_take(struct holders *hs, int ncpu, const uint8_t *rec,
+			size_t len)
+{
+	int c, h;
+
+	for (c = 0; c < ncpu; c++) {
+		if (pin_to(c)) {
+			printf("# holders: pin to CPU %d failed\n", c);
+			return -1;
+		}
+		for (h = 0; h < STALL_HOLDERS; h++) {
+			if (stall_pair(hs->fd[c][h], c * 16 + h) ||
+			    send(hs->fd[c][h][0], rec, len, 0) != (ssize_t)len) {
+				printf("# holders: pair %d on CPU %d failed: %s\n",
+				       h, c, strerror(errno));
+				return -1;
+			}
+		}
+	}
+	usleep(200000);		/* the holders' records are all in */
+	return pin_to(0);
+}
+
+/*
  * A reader sleeps on a 16 KiB record that cannot fit its window while no
  * atomic order-3 allocation succeeds. Before, the records' buffers kept
  * per CPU are taken by sockets that hold them (each with a record it is
@@ -704,20 +749,10 @@ TEST_F_TIMEOUT(stall, reader_wakes_after_failed_alloc, 120)
 	double off;
 	pthread_t th;
 	long page;
-	int c, h;
 
 	stream_fill(7, 0, self->rec, sizeof(self->rec));
-	for (c = 0; c < self->ncpu; c++) {
-		ASSERT_EQ(pin_to(c), 0);
-		for (h = 0; h < STALL_HOLDERS; h++) {
-			ASSERT_EQ(stall_pair(self->holder[c][h], c * 16 + h), 0);
-			ASSERT_EQ(send(self->holder[c][h][0], self->rec,
-				       sizeof(self->rec), 0), sizeof(self->rec));
-		}
-	}
-	usleep(200000);		/* the holders' records are all in */
-
-	ASSERT_EQ(pin_to(0), 0);
+	ASSERT_EQ(holders_take(&self->holder, self->ncpu, self->rec,
+			       sizeof(self->rec)), 0);
 	ASSERT_EQ(stall_pair(self->fd, 99), 0);
 	ASSERT_EQ(setsockopt(self->fd[1], SOL_SOCKET, SO_RCVTIMEO, &tmo,
 			     sizeof(tmo)), 0);
@@ -765,7 +800,6 @@ static int order3_faults(int on, int sleeping)
 }
 
 #define O0_RECS		160	/* records per pair */
-#define O0_HOLDERS	3	/* per CPU, as stall's */
 #define O0_BUF		65536
 
 struct o0_sender {
@@ -946,7 +980,7 @@ static void o0_receive(struct o0_reader *r)
 
 FIXTURE(order0)
 {
-	int holder[STALL_CPUS][O0_HOLDERS][2];
+	struct holders holder;
 	int ncpu, proc;
 	uint8_t rec[STALL_REC];
 };
@@ -978,7 +1012,7 @@ FIXTURE_SETUP(order0)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	self->ncpu = n < 2 ? 1 : n > STALL_CPUS ? STALL_CPUS : n;
-	memset(self->holder, -1, sizeof(self->holder));
+	holders_init(&self->holder);
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
 	ASSERT_EQ(softirq_faults(0), 0)
@@ -991,16 +1025,8 @@ FIXTURE_SETUP(order0)
 
 FIXTURE_TEARDOWN(order0)
 {
-	int c, h;
-
 	order3_faults(0, 0);
-	for (c = 0; c < STALL_CPUS; c++)
-		for (h = 0; h < O0_HOLDERS; h++) {
-			if (self->holder[c][h][0] >= 0)
-				close(self->holder[c][h][0]);
-			if (self->holder[c][h][1] >= 0)
-				close(self->holder[c][h][1]);
-		}
+	holders_close(&self->holder);
 	if (self->proc >= 0)
 		close(self->proc);
 }
@@ -1049,22 +1075,14 @@ TEST_F_TIMEOUT(order0, no_high_order_alloc, 600)
 	static struct o0_sender tx;
 	static struct o0_reader rx;
 	struct timeval snd = { .tv_sec = 30 };
-	int fd[2], go[2], pass, c, h, i;
+	int fd[2], go[2], pass, i;
 	long page, total = 0;
 	double t0;
 	pthread_t th;
 
 	stream_fill(7, 0, self->rec, sizeof(self->rec));
-	for (c = 0; c < self->ncpu; c++) {
-		ASSERT_EQ(pin_to(c), 0);
-		for (h = 0; h < O0_HOLDERS; h++) {
-			ASSERT_EQ(stall_pair(self->holder[c][h], c * 16 + h), 0);
-			ASSERT_EQ(send(self->holder[c][h][0], self->rec,
-				       sizeof(self->rec), 0), sizeof(self->rec));
-		}
-	}
-	usleep(200000);		/* the holders' records are all in */
-	ASSERT_EQ(pin_to(0), 0);
+	ASSERT_EQ(holders_take(&self->holder, self->ncpu, self->rec,
+			       sizeof(self->rec)), 0);
 	for (pass = 0; pass < 2; pass++) {
 		memset(&tx, 0, sizeof(tx));
 		memset(&rx, 0, sizeof(rx));
