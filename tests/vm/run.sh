@@ -120,8 +120,7 @@ done
 # --series S-arm64 is --series S --arch arm64
 [[ $SERIES == *-arm64 ]] && ARCH_SUFFIX=-arm64
 SERIES=${SERIES%-arm64}$ARCH_SUFFIX
-if [[ $SERIES == *-arm64 ]]; then
-	ARCH_SUFFIX=-arm64
+if [ -n "$ARCH_SUFFIX" ]; then
 	GTIMEOUT=${GTIMEOUT:-5400} TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 fi
 GTIMEOUT=${GTIMEOUT:-1500} TEST_TIMEOUT=${TEST_TIMEOUT:-120}
