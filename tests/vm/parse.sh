@@ -66,7 +66,9 @@ ns=$(grep -c '^SKIP ' "$RUN/tests.txt")
 
 npass=$(grep -cE '^(PASS|XPASS|FLAKY-PASS) ' "$RUN/tests.txt")
 nfail=$(grep -cE '^(FAIL|XFAIL|SKIP|FLAKY-FAIL) ' "$RUN/tests.txt")
-echo "[vm] logs: $RUN (console.log, results.log, tests.txt)"
+# the selftest's slowest tests (shard.sh's `# took` lines), for CI time
+grep '^# took ' "$RES" | sort -k3,3 -rn | head -n 30 | cut -c8- > "$RUN/slow.txt"
+echo "[vm] logs: $RUN (console.log, results.log, tests.txt, slow.txt)"
 if [ ${#PROBLEMS[@]} -gt 0 ]; then
 	for p in "${PROBLEMS[@]}"; do echo "[vm] RED: $p"; done
 	echo "[vm] console tail:"

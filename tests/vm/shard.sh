@@ -5,7 +5,8 @@
 # parallel; the harness alone runs one test at a time) and print one TAP
 # stream: the plan of all selected tests first (KTLS_COUNT=1), then every
 # shard's lines as they come (result lines keep the shard's numbering,
-# parse.awk goes by name), each shard's own plan as a comment.
+# parse.awk goes by name), each shard's own plan as a comment, and after
+# each result a `# took S s NAME` comment (the slowest: run.sh's slow.txt).
 #
 # At the end each shard must have printed its plan, as many results as
 # planned, and exited as the harness does (0; 1 when a test failed; 4 skipped);
@@ -34,9 +35,13 @@ while [ "$i" -lt "$n" ]; do
 		echo $? > "$tmp/shard-$i.rc"
 		date +%s > "$tmp/shard-$i.end"
 	} | awk -v s="$i" -v f="$tmp/shard-$i.tap" '
+		function now(   t) { getline t < "/proc/uptime"; close("/proc/uptime"); return t + 0 }
 		/^TAP version/ { next }
 		/^1\.\.[0-9]+/ { print > f; print "# shard " s " plan " $0; fflush(); next }
-		/^(not )?ok [0-9]+/ { print > f }
+		/^#  RUN / { t0 = now() }
+		/^(not )?ok [0-9]+/ { print > f; print; n = $0
+			sub(/^(not )?ok [0-9]+ */, "", n); sub(/ .*/, "", n)
+			printf "# took %.1f s %s\n", now() - t0, n; fflush(); next }
 		{ print; fflush() }' &
 	i=$((i + 1))
 done

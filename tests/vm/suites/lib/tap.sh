@@ -7,6 +7,10 @@
 #
 # A test's name for tests/vm/known/*.txt is its first word
 # ("SUITE:WORD"); what follows " # " describes it.
+# After each result a `# took S s NAME` comment: the time since the one
+# before (or since this file was sourced), for run.sh's slow.txt.
+tap_now() { _t=$(cut -d' ' -f1 /proc/uptime); echo "${_t%.*}${_t#*.}"; }
+TAP_T=$(tap_now)
 tap() { # tap STATUS NAME
 	N=$((N + 1))
 	if [ "$1" = 0 ]; then
@@ -14,6 +18,10 @@ tap() { # tap STATUS NAME
 	else
 		echo "not ok $N $2"
 	fi
+	_now=$(tap_now)
+	_d=$((_now - TAP_T))
+	TAP_T=$_now
+	printf '# took %d.%02d s %s\n' $((_d / 100)) $((_d % 100)) "$2"
 }
 t() { # t NAME CMD...: run CMD, report; its output is shown on failure
 	name=$1
