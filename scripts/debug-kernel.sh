@@ -108,12 +108,16 @@ mk olddefconfig
 check_config || die "the fragments do not hold after olddefconfig (see above)"
 mk -j"$JOBS" all > "$OUT/build.log" 2>&1 ||
 	{ tail -n 40 "$OUT/build.log"; die "kernel build failed (log: $OUT/build.log)"; }
+# its modules (consumers.config: NVMe/TCP, and net/tls, never loaded)
+# where stage-modules.sh finds Debian's; ktls.ko is built apart
+mk INSTALL_MOD_PATH="$OUT/image" modules_install > "$OUT/modules-install.log" 2>&1 ||
+	{ tail -n 20 "$OUT/modules-install.log"; die "modules_install failed"; }
 t1=$(date +%s)
 echo "$((t1 - t0))" > "$OUT/build-seconds"
 touch "$OUT/.complete"
 write_env
 log "built $(cat "$OUT/include/config/kernel.release") in $((t1 - t0)) s"
-# Older builds of other fragment versions are dropped (each is ~1 GB).
-for d in "$CACHE"/debug-$SERIES-*; do
-	[ "$d" = "$OUT" ] || [ ! -d "$d" ] || rm -rf "$d"
-done
+# Builds of other fragment versions are dropped (each is ~0.5-1 GB) but
+# the newest of them: a work tree of the commit before still finds its own.
+ls -dt "$CACHE"/debug-$SERIES-*/ 2>/dev/null | grep -vxF "$OUT/" | tail -n +2 |
+	while read -r d; do rm -rf "$d"; done
