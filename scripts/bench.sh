@@ -3,12 +3,17 @@
 # bench.sh - `make bench`: one VM per series with Debian's tls.ko ("tls"
 # ULP) and ktls.ko (ulp_name=ktls) loaded side by side, the in-guest suite
 # tests/bench/bench-suite.sh alternating them, then medians, ratios and a
-# chart (scripts/bench-report.sh) in build/bench/.
+# chart (scripts/bench-report.sh) in build/bench/. The suite runs the
+# harness tests/bench/harness.c (ktls-bench-static, built by
+# tests/bench/Makefile) staged into the guest.
 #
 # Env: BENCH_SERIES (default "6.1 6.12"), BENCH_ROUNDS (3), BENCH_TIME
 # (seconds per module in a compared run, 2; other runs take half),
 # BENCH_FULL=1 (every cipher, TLS 1.2 and 1.3, every mode: about 40
-# minutes a series), BENCH_CIPHERS, BENCH_TLS.  The default run takes
+# minutes a series), BENCH_CIPHERS, BENCH_TLS, BENCH_QUICK=1 (a check
+# that the method works, about 3 minutes: series 6.1, one round of 0.4 s,
+# AES-128-GCM TLS 1.3, send:16K, parts "tcp crypto compare openssl"; any
+# of those variables given still wins).  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
 # when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
 # the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
@@ -20,6 +25,11 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/bench
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_SERIES:=6.1}" "${BENCH_ROUNDS:=1}" "${BENCH_TIME:=0.4}"
+	: "${BENCH_CIPHERS:=AES-128-GCM}" "${BENCH_TLS:=1.3}" "${BENCH_KMODES:=send:16K}"
+	: "${BENCH_PARTS:=tcp crypto compare openssl}"
+fi
 SERIES_LIST=${BENCH_SERIES:-"6.1 6.12"}
 FULL=${BENCH_FULL:-0}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -34,7 +44,8 @@ if ! command -v gnuplot >/dev/null; then
 	$SUDO apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null ||
 		log "gnuplot-nox not installed: the table comes without a chart"
 fi
-make -s -C "$TOP/tools" static >/dev/null
+# the harness, static: what the guest runs
+make -s -C "$TOP/tests/bench" OUT="$OUT" harness >/dev/null
 # The insns part: a qemu plugin counting instructions per kernel address
 # (tests/bench/insncount.c) and the guest's marker (insnmark.c); under
 # -icount only, where the guest cannot see the plugin's own cost.
@@ -43,7 +54,7 @@ case " ${BENCH_PARTS:-} " in *" insns "*) INSNS=1 ;; esac
 if [ $INSNS = 1 ]; then
 	[ -n "${KTLS_QEMU_ICOUNT:-}" ] ||
 		{ log "the insns part needs KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)"; exit 1; }
-	make -s -C "$TOP/tests/bench" OUT="$OUT"
+	make -s -C "$TOP/tests/bench" OUT="$OUT" insns
 fi
 
 ARGS=()
@@ -63,11 +74,15 @@ for s in $SERIES_LIST; do
 			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES; do
 			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
 		done
+		echo "KTLS_BENCH='$OUT/ktls-bench-static'; export KTLS_BENCH"
 		[ $INSNS = 0 ] || echo "BENCH_INSNMARK='$OUT/insnmark'; export BENCH_INSNMARK"
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
 	} > "$d/bench.sh"
 	# files the suite needs in the guest (tests/vm/stage-files.sh)
-	[ $INSNS = 0 ] || echo "$OUT/insnmark" > "$d/bench.files"
+	{
+		echo "$OUT/ktls-bench-static"
+		[ $INSNS = 0 ] || echo "$OUT/insnmark"
+	} > "$d/bench.files"
 	# a private build of ktls.ko: build/<series>/module is shared with
 	# whoever else runs make module at the same time
 	# (through scripts/kmake.sh: 7.x headers need their own suite's

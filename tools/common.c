@@ -118,6 +118,23 @@ int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
+int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end || !v || v > (1ULL << 30))
+		return -1;
+	*out = v;
+	return 0;
+}
+
 double now_sec(void)
 {
 	struct timespec ts;

@@ -4,6 +4,7 @@
 #define KTLS_TOOLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <openssl/ssl.h>
 
@@ -32,6 +33,9 @@ int apply_tls_opts(SSL_CTX *ctx, const struct tls_opts *o, const char *cmd);
 int use_selfsigned_cert(SSL_CTX *ctx);
 /* Parse a port number; returns 0 or -1. */
 int parse_port(const char *s, uint16_t *port);
+/* Parse a byte count with an optional K or M suffix, 1 B to 1 GiB;
+ * returns 0 or -1. */
+int parse_size(const char *s, size_t *out);
 /* Monotonic seconds. */
 double now_sec(void);
 /* The kTLS counters file: /proc/net/<KTLS_ULP>_stat, tls_stat or ktls_stat. */

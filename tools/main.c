@@ -16,7 +16,7 @@ static const struct {
 	{ "get", get_main, "Fetch an https:// URL with kernel TLS RX" },
 	{ "check", check_main, "Report what kernel TLS this machine supports" },
 	{ "stat", stat_main, "Show kTLS counters and per-socket TLS state" },
-	{ "bench", bench_main, "Measure kTLS, OpenSSL, TCP and AF_ALG throughput on loopback" },
+	{ "bench", bench_main, "Measure TLS throughput on loopback, kernel or userspace path" },
 };
 
 static void show_usage(FILE *f)

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # In-guest benchmark suite (make bench): Debian's tls.ko is the "tls" ULP
 # and ktls.ko runs beside it with ulp_name=ktls, so both record layers are
-# measured in one VM, interleaved: `ktls bench --compare` alternates them
+# measured in one VM, interleaved: `ktls-bench --compare` (the harness,
+# tests/bench/harness.c) alternates them
 # in 0.2 s slices (A B B A ...) inside one run, and the order of the pair
 # flips every round.
-# Every `ktls bench --json` result is printed as a TAP comment
+# Every `ktls-bench --json` result is printed as a TAP comment
 # "# BENCH {...}" for scripts/bench.sh; a run that fails is "not ok".
 #
 # Env (scripts/bench.sh bakes it into the staged copy): BENCH_ROUNDS,
@@ -24,11 +25,12 @@
 # of the cost part (inclusive guest time per function; under qemu -icount
 # guest nanoseconds are instructions: docs/performance.md, Method) and of
 # the insns part (instructions per kernel function, counted by qemu;
-# BENCH_INSNMARK: the marker program, scripts/bench.sh sets it).
+# BENCH_INSNMARK: the marker program, scripts/bench.sh sets it), KTLS_BENCH
+# (the harness; scripts/bench.sh sets it to its staged static build).
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
-KTLS=${KTLS:-/bin/ktls}
+BENCH=${KTLS_BENCH:-/bin/ktls-bench}
 ROUNDS=${BENCH_ROUNDS:-3}
 TIME=${BENCH_TIME:-2}
 SLICES=$(awk -v t="$TIME" 'BEGIN { n = int(t / 0.2 + 0.5); print n < 2 ? 2 : n }')
@@ -88,7 +90,7 @@ run() {		# run NAME ARGS...
 	name=$1
 	shift
 	N=$((N + 1))
-	if "$KTLS" bench --json --time "$OTIME" "$@" > "$W/out" 2> "$W/err"; then
+	if "$BENCH" --json --time "$OTIME" "$@" > "$W/out" 2> "$W/err"; then
 		sed "s/^/# $TAG /" "$W/out"
 		echo "ok $N - $name"
 	else
@@ -119,7 +121,7 @@ oneargs() {
 		--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" $(margs "$2")
 }
 
-# bytes_of FILE: the payload bytes of a `ktls bench --json` result
+# bytes_of FILE: the payload bytes of a `ktls-bench --json` result
 bytes_of() { sed 's/.*"bytes":\([0-9]*\).*/\1/' "$1"; }
 
 r=0
@@ -197,7 +199,7 @@ tcp_sendpage_locked tcp_sendmsg_locked tcp_push __queue_work
 sk_page_frag_refill skb_page_frag_refill skb_to_sgvec tcp_read_done
 __alloc_skb kfree_skb_reason consume_skb iov_iter_get_pages2
 iov_iter_extract_pages tcp_cleanup_rbuf sk_wait_data"
-# traced NAME OK ARGS...: one `ktls bench` run with the tracer
+# traced NAME OK ARGS...: one `ktls-bench` run with the tracer
 # set up (OK = 1) switched on. On success the payload bytes are in $bytes
 # and the calls in $T/trace; else the TAP line is printed and it returns 1.
 traced() {
@@ -212,7 +214,7 @@ traced() {
 	fi
 	echo > $T/trace
 	echo 1 > $T/tracing_on
-	"$KTLS" bench --json "$@" > "$W/out" 2> "$W/err"
+	"$BENCH" --json "$@" > "$W/out" 2> "$W/err"
 	rc=$?
 	echo 0 > $T/tracing_on
 	if [ $rc != 0 ]; then
@@ -292,7 +294,7 @@ for m in $CMODES; do
 		# "# TCPSTAT ulp mode bytes counter delta".
 		tcpmib > "$W/mib0"
 		# shellcheck disable=SC2046
-		if "$KTLS" bench --json $(oneargs "$u" "$m") > "$W/out" 2> /dev/null; then
+		if "$BENCH" --json $(oneargs "$u" "$m") > "$W/out" 2> /dev/null; then
 			tcpmib > "$W/mib1"
 			b=$(bytes_of "$W/out")
 			awk -v u="$u" -v m="$m" -v b="$b" '
@@ -340,7 +342,7 @@ if [ -n "$IMODES" ]; then
 			"$INSNMARK"
 			mk=$((mk + 1))
 			# shellcheck disable=SC2046
-			if "$KTLS" bench --json $(oneargs "$u" "$m") > "$W/out" 2> "$W/err"; then
+			if "$BENCH" --json $(oneargs "$u" "$m") > "$W/out" 2> "$W/err"; then
 				"$INSNMARK"
 				mk=$((mk + 1))
 				b=$(bytes_of "$W/out")
