@@ -127,6 +127,9 @@ if command -v python3 >/dev/null; then
 	check "ktls stat --json is JSON" sh -c "'$KTLS' stat --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"sockets\" in d'"
 fi
 check "ktls stat --watch --count 2" sh -c "[ \$('$KTLS' stat --watch --count 2 --interval 1 | grep -c 'TLS socket') = 2 ]"
+check "ktls bench --userspace names the path" sh -c "'$KTLS' bench --time 0.2 --userspace | grep -q '^path: *userspace'"
+check "ktls bench TLS 1.2 ChaCha20 1K writes" sh -c "'$KTLS' bench --time 0.2 --tls 1.2 --cipher ECDHE-ECDSA-CHACHA20-POLY1305 --size 1K | grep -qE '^path: *(kernel|userspace|mixed)'"
+check "ktls bench bad size exits 2" sh -c "'$KTLS' bench --size 0 2>/dev/null; [ \$? = 2 ]"
 check "server still alive" kill -0 "${pids[0]}"
 
 # The request's Host is the URL's authority: an IPv6 literal in brackets

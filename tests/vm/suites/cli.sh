@@ -3,7 +3,7 @@
 # In-guest suite for the `ktls` CLI and libktls: serve/get over kernel TLS,
 # every TLS version x cipher OpenSSL 3.0 negotiates, SHA-256 verified;
 # concurrency; interop with openssl s_server/s_client (Options = KTLS);
-# KeyUpdate both ways; ktls check/stat.  kselftest-style TAP on stdout.
+# KeyUpdate both ways; ktls check/stat/bench.  kselftest-style TAP on stdout.
 #
 # Sizes: 0, 1, 16383, 16384, 16385 B and 8 MiB for every version x cipher;
 # the 100 MiB once (TLS 1.3 AES-128-GCM, sendfile over kTLS): under
@@ -45,10 +45,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 4 bad input
-# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 1 hang + 1 huge = 70,
+# + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 1 hang + 1 huge
+# + 2 bench = 72,
 # + stat: 6 with kTLS (counters, per-socket view), 2 without
 if [ "$EXPECT" = kernel ]; then NSTAT=6; else NSTAT=2; fi
-echo "1..$((70 + NSTAT))"
+echo "1..$((72 + NSTAT))"
 
 # tap, t, sha ("cli:NAME" in tests/vm/known/*.txt)
 TAP_TAIL=15
@@ -104,6 +105,18 @@ else
 	t "ktls check verdict names the fallback" grep -q "userspace record layer" "$W/check.out"
 	t "ktls check probes every cipher" grep -qE "^SM4-CCM +no +no +-" "$W/check.out"
 fi
+# --- ktls bench: a short transfer on the path the machine offers ---------------
+bench_path() { # bench_path WANT ARGS...: `ktls bench ARGS` names path WANT
+	want=$1
+	shift
+	"$KTLS" bench "$@" > "$W/bench.out" 2>&1 && brc=0 || brc=$?
+	cat "$W/bench.out"
+	[ "$brc" = 0 ] && grep -q "^path: *$want " "$W/bench.out"
+}
+tv "ktls bench: TLS 1.3 AES-128-GCM, path $EXPECT" \
+	bench_path "$EXPECT" --time 0.3 --tls 1.3 --cipher TLS_AES_128_GCM_SHA256
+tv "ktls bench --userspace: the fallback, path userspace" \
+	bench_path userspace --time 0.3 --size 4K --userspace
 REKEY=no
 grep -q "TX rekey yes, RX rekey yes" "$W/check.out" && REKEY=yes
 
