@@ -111,7 +111,7 @@ for s in $SERIES_LIST; do
 	# the method, named in the report: wall clock or qemu -icount
 	if [ -f "$run/icount.txt" ]; then
 		echo "TCG, qemu -icount $(cat "$run/icount.txt")" > "$d/method.txt"
-	elif grep -q kvm "$run/accel.txt" 2>/dev/null; then
+	elif grep -q "^kvm\b" "$run/accel.txt" 2>/dev/null; then
 		echo "KVM, wall clock" > "$d/method.txt"
 	else
 		echo "TCG, wall clock" > "$d/method.txt"
