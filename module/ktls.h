@@ -197,11 +197,21 @@ size_t ktls_get_info_size(const struct sock *sk, bool net_admin);
 size_t ktls_get_info_size(const struct sock *sk);
 #endif
 
-/* scratch.c - per-call scratch space, kept per CPU between calls */
-enum ktls_scratch_kind { KTLS_SCRATCH_TX, KTLS_SCRATCH_RX, KTLS_SCRATCH_KINDS };
+/*
+ * scratch.c - the one per-CPU cache: a block per CPU and kind, kept
+ * between calls. Any context (this_cpu_xchg()); no lock.
+ */
+enum ktls_scratch_kind {
+	KTLS_SCRATCH_TX,	/* a send call's scratch (tx.c) */
+	KTLS_SCRATCH_RX,	/* a receive call's scratch (rx.c) */
+	KTLS_SCRATCH_REC,	/* a full-size RX record buffer (recbuf.c) */
+	KTLS_SCRATCH_KINDS,
+};
 void *ktls_scratch_get(enum ktls_scratch_kind kind, size_t size, gfp_t gfp);
 void ktls_scratch_put(enum ktls_scratch_kind kind, void *p);
+void ktls_scratch_free(void *p);
 void ktls_scratch_exit(void);
+
 
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
@@ -225,8 +235,8 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 /*
  * recbuf.c - RX record buffers. A buffer belongs to one socket and is
  * used under its lock (lock_sock, or the bh lock in data_ready); only the
- * per-CPU slot that ktls_recbuf_release() fills and ktls_recbuf_alloc()
- * empties is shared, and this_cpu_xchg() makes it safe from any context.
+ * per-CPU KTLS_SCRATCH_REC slot that ktls_recbuf_release() fills and
+ * ktls_recbuf_alloc() empties is shared (scratch.c: any context).
  */
 
 /* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
@@ -270,7 +280,6 @@ struct ktls_rx_rec {
 struct ktls_rx_rec *ktls_recbuf_alloc(u32 size, gfp_t gfp);
 void ktls_recbuf_free(struct ktls_rx_rec *rec);
 void ktls_recbuf_release(struct ktls_rx_rec *rec);
-void ktls_recbuf_cache_exit(void);
 u8 *ktls_recbuf_at(const struct ktls_rx_rec *rec, u32 off, u32 *n);
 void ktls_recbuf_read(const struct ktls_rx_rec *rec, u32 off, void *to,
 		      u32 len);

@@ -9,10 +9,17 @@
  * kernel socket's atomic sk_allocation) the record goes into order-0
  * pages instead, as upstream's parser falls back to. Readers never see
  * the difference: they go through the accessors below.
+ *
+ * Blocks are cached at two levels: a socket keeps the block of a record
+ * it read as its spare, for the next record (rx.c); a socket that goes idle or closes leaves its spare
+ * in its CPU's KTLS_SCRATCH_REC slot (scratch.c), for the next socket on
+ * that CPU that needs one: a reader that drains TCP on every call would
+ * otherwise allocate and free one per record. That bounds the memory idle
+ * sockets hold by the number of CPUs, not of sockets. Only blocks are
+ * kept: pages are wiped and freed at once.
  */
 
 #include <linux/highmem.h>
-#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -21,17 +28,6 @@
 
 /* Records this long or shorter get a buffer of their own size. */
 #define KTLS_REC_SMALL_MAX	2048
-
-/*
- * One full-size block per CPU, left by a socket that went idle or closed,
- * for the next socket on that CPU that needs one: a reader that drains
- * TCP on every call would otherwise allocate and free one per record.
- * Bounds the memory idle sockets hold by the number of CPUs, not of
- * sockets. this_cpu_xchg() is safe from process context and from the
- * data_ready softirq; the slots are freed at module exit, after the last
- * socket. Only blocks go there: pages are freed at once.
- */
-static DEFINE_PER_CPU(struct ktls_rx_rec *, ktls_recbuf_cache);
 
 static struct ktls_rx_rec *ktls_recbuf_alloc_pages(u32 size, gfp_t gfp)
 {
@@ -75,11 +71,9 @@ struct ktls_rx_rec *ktls_recbuf_alloc(u32 size, gfp_t gfp)
 		}
 		return rec;
 	}
-	rec = this_cpu_xchg(ktls_recbuf_cache, NULL);
-	if (rec)
-		return rec;
-	rec = kmalloc(struct_size(rec, data, KTLS_RX_MAX_REC),
-		      gfp | __GFP_NORETRY | __GFP_NOWARN);
+	rec = ktls_scratch_get(KTLS_SCRATCH_REC,
+			       struct_size(rec, data, KTLS_RX_MAX_REC),
+			       gfp | __GFP_NORETRY | __GFP_NOWARN);
 	if (rec) {
 		rec->layout = KTLS_REC_BLOCK;
 		rec->size = KTLS_RX_MAX_REC;
@@ -100,6 +94,10 @@ void ktls_recbuf_free(struct ktls_rx_rec *rec)
 
 	if (!rec)
 		return;
+	if (rec->layout == KTLS_REC_BLOCK) {
+		ktls_scratch_free(rec);
+		return;
+	}
 	if (rec->layout == KTLS_REC_PAGED) {
 		for (i = 0; i < ARRAY_SIZE(rec->pages) && rec->pages[i]; i++) {
 			memzero_explicit(page_address(rec->pages[i]),
@@ -120,21 +118,10 @@ void ktls_recbuf_free(struct ktls_rx_rec *rec)
 void ktls_recbuf_release(struct ktls_rx_rec *rec)
 {
 	if (rec && rec->layout == KTLS_REC_BLOCK)
-		rec = this_cpu_xchg(ktls_recbuf_cache, rec);
-	ktls_recbuf_free(rec);
+		ktls_scratch_put(KTLS_SCRATCH_REC, rec);
+	else
+		ktls_recbuf_free(rec);
 }
-
-/** ktls_recbuf_cache_exit() - free the per-CPU blocks; no socket is left */
-void ktls_recbuf_cache_exit(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		ktls_recbuf_free(per_cpu(ktls_recbuf_cache, cpu));
-		per_cpu(ktls_recbuf_cache, cpu) = NULL;
-	}
-}
-
 /**
  * ktls_recbuf_at() - the address of one byte of a record buffer
  * @rec: buffer
