@@ -212,6 +212,21 @@ void ktls_scratch_put(enum ktls_scratch_kind kind, void *p);
 void ktls_scratch_free(void *p);
 void ktls_scratch_exit(void);
 
+/*
+ * cipher.c - one AEAD call, either direction, and its scratch: the
+ * caller's lock (TX: tx_lock and lock_sock; RX: lock_sock) covers the
+ * scratch; ktls_crypto_aead() sleeps (process context).
+ */
+void *ktls_crypto_scratch_get(const struct ktls_crypto *c,
+			      enum ktls_scratch_kind kind, size_t size,
+			      gfp_t gfp);
+void ktls_crypto_scratch_put(const struct ktls_crypto *c,
+			     enum ktls_scratch_kind kind, void *scr, u8 *iv,
+			     struct aead_request *req);
+int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
+		     struct scatterlist *src, struct scatterlist *dst, u32 len,
+		     u8 *iv, bool encrypt);
+
 
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);

@@ -47,6 +47,8 @@ struct ktls_rx_scratch {
 	struct page *pages[KTLS_RX_ZC_PAGES];	/* the reader's, held */
 	struct aead_request req;
 };
+/* ktls_crypto_scratch_put() wipes KTLS_MAX_NONCE bytes of the nonce */
+static_assert(sizeof_field(struct ktls_rx_scratch, iv) == KTLS_MAX_NONCE);
 
 /*
  * Records stay in the TCP receive queue until a whole one is there; only
@@ -429,17 +431,9 @@ static int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx,
 			struct scatterlist *src, struct scatterlist *dst,
 			u32 clen)
 {
-	struct aead_request *req = &rx->scr->req;
-	DECLARE_CRYPTO_WAIT(wait);
-	int err;
+	int err = ktls_crypto_aead(&rx->c, &rx->scr->req, src, dst, clen,
+				   rx->scr->iv, false);
 
-	aead_request_set_tfm(req, rx->c.aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, rx->c.prot.aad_len);
-	aead_request_set_crypt(req, src, dst, clen, rx->scr->iv);
-	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
 	if (err == -EBADMSG)
 		ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
 	return err;
@@ -516,9 +510,8 @@ static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 /* Take rx->scr for the transform of rx->c. Return: 0 or -ENOMEM. */
 static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 {
-	rx->scr = ktls_scratch_get(KTLS_SCRATCH_RX, sizeof(*rx->scr) +
-				   crypto_aead_reqsize(rx->c.aead),
-				   sk->sk_allocation);
+	rx->scr = ktls_crypto_scratch_get(&rx->c, KTLS_SCRATCH_RX,
+					  sizeof(*rx->scr), sk->sk_allocation);
 	if (!rx->scr)
 		return -ENOMEM;
 	/*
@@ -531,11 +524,9 @@ static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 }
 
 /*
- * Give back rx->scr (scratch.c). The nonce derives from the key schedule
- * and a request context can hold per-record keys (ChaCha20-Poly1305's
- * one-time Poly1305 key): wipe those; the AAD and scatterlists are no
- * secret. Before rx->c changes: the request context is sized for its
- * transform.
+ * Give back rx->scr, nonce and request context wiped (cipher.c); the AAD,
+ * header, tail and scatterlists are no secret. Before rx->c changes: the
+ * request context is sized for its transform.
  */
 static void ktls_rx_scratch_put(struct ktls_rx *rx)
 {
@@ -543,10 +534,8 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
 
 	if (!scr)
 		return;
-	memzero_explicit(scr->iv, sizeof(scr->iv));
-	memzero_explicit(&scr->req, sizeof(scr->req) +
-			 crypto_aead_reqsize(rx->c.aead));
-	ktls_scratch_put(KTLS_SCRATCH_RX, scr);
+	ktls_crypto_scratch_put(&rx->c, KTLS_SCRATCH_RX, scr, scr->iv,
+				&scr->req);
 	rx->scr = NULL;
 }
 
