@@ -11,7 +11,8 @@
  * the difference: they go through the accessors below.
  *
  * Blocks are cached at two levels: a socket keeps the block of a record
- * it read as its spare, for the next record (rx.c); a socket that goes idle or closes leaves its spare
+ * it read as its spare, for the next record (ktls_rx_rec_get() and
+ * ktls_rx_rec_put()); a socket that goes idle or closes leaves its spare
  * in its CPU's KTLS_SCRATCH_REC slot (scratch.c), for the next socket on
  * that CPU that needs one: a reader that drains TCP on every call would
  * otherwise allocate and free one per record. That bounds the memory idle
@@ -122,6 +123,46 @@ void ktls_recbuf_release(struct ktls_rx_rec *rec)
 	else
 		ktls_recbuf_free(rec);
 }
+/**
+ * ktls_rx_rec_put() - a socket's record buffer is done with
+ * @rx: the socket's RX state, locked (lock_sock, or the bh lock)
+ * @rec: the buffer
+ *
+ * A block is kept as the spare, or goes to the per-CPU slot; other
+ * layouts are freed. Plaintext stays in a block until it is reused (by
+ * this socket or, through the per-CPU slot, another) or freed: the
+ * application had it all along, unlike keys. Pages are wiped as they are
+ * freed.
+ */
+void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
+{
+	if (rec->layout != KTLS_REC_BLOCK)
+		ktls_recbuf_free(rec);
+	else if (!rx->spare)
+		rx->spare = rec;
+	else
+		ktls_recbuf_release(rec);
+}
+
+/**
+ * ktls_rx_rec_get() - a buffer for a socket's record, the spare first
+ * @rx: the socket's RX state, locked (lock_sock, or the bh lock)
+ * @len: the record's length (or KTLS_RX_MAX_REC for a record's start)
+ * @gfp: allocation flags when there is no spare
+ *
+ * Return: the buffer, or NULL.
+ */
+struct ktls_rx_rec *ktls_rx_rec_get(struct ktls_rx *rx, u32 len, gfp_t gfp)
+{
+	struct ktls_rx_rec *rec = rx->spare;
+
+	if (rec) {
+		rx->spare = NULL;
+		return rec;
+	}
+	return ktls_recbuf_alloc(len, gfp);
+}
+
 /**
  * ktls_recbuf_at() - the address of one byte of a record buffer
  * @rec: buffer
