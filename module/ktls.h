@@ -306,8 +306,10 @@ int ktls_recbuf_sg(const struct ktls_rx_rec *rec, u32 off, u32 len,
 int ktls_recbuf_inner_parse(const struct ktls_rx_rec *rec, u32 off,
 			    u32 len, u8 *type, u32 *data_len);
 
-/* RX state, shared by strp.c, rx.c, rxzc.c, splice.c and recbuf.c */
 /*
+ * RX state, shared by strp.c (framing), rx.c (decrypt, read loop),
+ * rxzc.c (zero-copy), splice.c (splice_read, read_sock) and recbuf.c.
+ *
  * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
  * then the record's bytes in skbs (head and page frags). Records spread
  * over more entries are copied out first.
@@ -397,8 +399,10 @@ bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
 		    size_t room, u8 *type, size_t *copied);
 
-/* rx.c - called with lock_sock held unless said otherwise */
-struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
+/*
+ * rx.c - decrypt and the read loop, for rxzc.c and splice.c: called with
+ * lock_sock held unless said otherwise
+ */
 void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head);
 int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx, struct scatterlist *src,
 		 struct scatterlist *dst, u32 clen);
@@ -407,13 +411,17 @@ int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx);
 void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx);
 int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo, bool wait,
 		 bool have_data);
-/* lock_sock not held; held on success */
+/* lock_sock not held; held on success only */
 int ktls_rx_reader_lock(struct sock *sk, struct ktls_rx *rx, long *timeo);
 void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx);
+/* lock_sock held; released */
 void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx);
 struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx, struct ktls_rx_rec *prev);
 void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n);
 int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type);
+
+/* rx.c - the socket's RX: called with lock_sock held unless said otherwise */
+struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
 int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 			struct ktls_crypto *c);
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
