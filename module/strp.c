@@ -26,7 +26,7 @@
  * @to: destination
  * @len: bytes to copy
  *
- * Return: 0, or -EAGAIN when fewer bytes are queued.
+ * Return: 0, -EAGAIN when fewer bytes are queued, or -EFAULT.
  */
 int ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len)
 {
@@ -61,7 +61,7 @@ int ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len)
  * @off: offset in @rec
  * @len: bytes to copy
  *
- * Return: 0, or -EAGAIN when fewer bytes are queued.
+ * Return: 0, -EAGAIN when fewer bytes are queued, or -EFAULT.
  */
 int ktls_rx_copy_to_rec(struct sock *sk, struct ktls_rx_rec *rec, u32 off,
 			u32 len)
@@ -100,7 +100,7 @@ void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
  * @rx: its RX state, with rx->part
  * @n: bytes to move
  *
- * Return: 0, or -EAGAIN when fewer bytes are queued (nothing moved).
+ * Return: 0, or ktls_rx_copy_to_rec()'s error: nothing is consumed then.
  */
 int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
 {
