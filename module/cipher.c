@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cipher.c - the one cipher descriptor table and keyed per-direction state. */
+/*
+ * cipher.c - the one cipher descriptor table, keyed per-direction state,
+ * and the one AEAD call both directions make with it.
+ */
 
 #include <linux/kernel.h>
 #include <linux/build_bug.h>
+#include <linux/scatterlist.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include <crypto/aead.h>
 
 #include "ktls.h"
 
@@ -147,4 +152,78 @@ void ktls_crypto_free(struct ktls_crypto *c)
 	if (c->aead)
 		crypto_free_aead(c->aead);
 	memzero_explicit(c, sizeof(*c));
+}
+
+/**
+ * ktls_crypto_scratch_get() - a call's scratch space, with room for a request
+ * @c: keyed state whose transform the request is for
+ * @kind: KTLS_SCRATCH_TX or KTLS_SCRATCH_RX
+ * @size: bytes of the caller's scratch struct, which ends with its
+ *	struct aead_request (the transform's request context follows it)
+ * @gfp: allocation flags
+ *
+ * Any context. Give it back with ktls_crypto_scratch_put() before @c
+ * changes: the request context is sized for its transform.
+ *
+ * Return: the scratch space, uninitialised, or NULL.
+ */
+void *ktls_crypto_scratch_get(const struct ktls_crypto *c,
+			      enum ktls_scratch_kind kind, size_t size,
+			      gfp_t gfp)
+{
+	return ktls_scratch_get(kind, size + crypto_aead_reqsize(c->aead), gfp);
+}
+
+/**
+ * ktls_crypto_scratch_put() - wipe a call's secrets, give its scratch back
+ * @c: keyed state the scratch was taken for
+ * @kind: the kind it was taken as
+ * @scr: what ktls_crypto_scratch_get() returned
+ * @iv: its nonce, KTLS_MAX_NONCE bytes
+ * @req: its request, last in @scr
+ *
+ * Any context. The nonce derives from the key schedule and a request
+ * context can hold per-record keys (ChaCha20-Poly1305's one-time Poly1305
+ * key): both are wiped with memzero_explicit(); the rest of a scratch
+ * (AAD, scatterlists) is no secret.
+ */
+void ktls_crypto_scratch_put(const struct ktls_crypto *c,
+			     enum ktls_scratch_kind kind, void *scr, u8 *iv,
+			     struct aead_request *req)
+{
+	memzero_explicit(iv, KTLS_MAX_NONCE);
+	memzero_explicit(req, sizeof(*req) + crypto_aead_reqsize(c->aead));
+	ktls_scratch_put(kind, scr);
+}
+
+/**
+ * ktls_crypto_aead() - seal or open one record with @c's transform
+ * @c: keyed state
+ * @req: request in the call's scratch (ktls_crypto_scratch_get())
+ * @src: input, led by the AAD
+ * @dst: output, led by the AAD; may be @src
+ * @len: bytes to process after the AAD: plaintext to seal, or
+ *	ciphertext and tag to open
+ * @iv: the record's nonce
+ * @encrypt: seal (true) or open
+ *
+ * Process context: waits for an asynchronous transform (cryptd), so the
+ * buffers stay held until it is done.
+ *
+ * Return: 0, -EBADMSG for a bad tag, or another error from the crypto API.
+ */
+int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
+		     struct scatterlist *src, struct scatterlist *dst, u32 len,
+		     u8 *iv, bool encrypt)
+{
+	DECLARE_CRYPTO_WAIT(wait);
+
+	aead_request_set_tfm(req, c->aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, c->prot.aad_len);
+	aead_request_set_crypt(req, src, dst, len, iv);
+	return crypto_wait_req(encrypt ? crypto_aead_encrypt(req) :
+			       crypto_aead_decrypt(req), &wait);
 }

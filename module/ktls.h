@@ -7,6 +7,8 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/list.h>
+#include <linux/scatterlist.h>
+#include <linux/wait.h>
 #include <linux/skmsg.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -197,11 +199,35 @@ size_t ktls_get_info_size(const struct sock *sk, bool net_admin);
 size_t ktls_get_info_size(const struct sock *sk);
 #endif
 
-/* scratch.c - per-call scratch space, kept per CPU between calls */
-enum ktls_scratch_kind { KTLS_SCRATCH_TX, KTLS_SCRATCH_RX, KTLS_SCRATCH_KINDS };
+/*
+ * scratch.c - the one per-CPU cache: a block per CPU and kind, kept
+ * between calls. Any context (this_cpu_xchg()); no lock.
+ */
+enum ktls_scratch_kind {
+	KTLS_SCRATCH_TX,	/* a send call's scratch (tx.c) */
+	KTLS_SCRATCH_RX,	/* a receive call's scratch (rx.c) */
+	KTLS_SCRATCH_REC,	/* a full-size RX record buffer (recbuf.c) */
+	KTLS_SCRATCH_KINDS,
+};
 void *ktls_scratch_get(enum ktls_scratch_kind kind, size_t size, gfp_t gfp);
 void ktls_scratch_put(enum ktls_scratch_kind kind, void *p);
+void ktls_scratch_free(void *p);
 void ktls_scratch_exit(void);
+
+/*
+ * cipher.c - one AEAD call, either direction, and its scratch: the
+ * caller's lock (TX: tx_lock and lock_sock; RX: lock_sock) covers the
+ * scratch; ktls_crypto_aead() sleeps (process context).
+ */
+void *ktls_crypto_scratch_get(const struct ktls_crypto *c,
+			      enum ktls_scratch_kind kind, size_t size,
+			      gfp_t gfp);
+void ktls_crypto_scratch_put(const struct ktls_crypto *c,
+			     enum ktls_scratch_kind kind, void *scr, u8 *iv,
+			     struct aead_request *req);
+int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
+		     struct scatterlist *src, struct scatterlist *dst, u32 len,
+		     u8 *iv, bool encrypt);
 
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
@@ -225,8 +251,8 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 /*
  * recbuf.c - RX record buffers. A buffer belongs to one socket and is
  * used under its lock (lock_sock, or the bh lock in data_ready); only the
- * per-CPU slot that ktls_recbuf_release() fills and ktls_recbuf_alloc()
- * empties is shared, and this_cpu_xchg() makes it safe from any context.
+ * per-CPU KTLS_SCRATCH_REC slot that ktls_recbuf_release() fills and
+ * ktls_recbuf_alloc() empties is shared (scratch.c: any context).
  */
 
 /* the longest record ktls_hdr_parse() accepts: header, nonce, tag, type */
@@ -270,7 +296,6 @@ struct ktls_rx_rec {
 struct ktls_rx_rec *ktls_recbuf_alloc(u32 size, gfp_t gfp);
 void ktls_recbuf_free(struct ktls_rx_rec *rec);
 void ktls_recbuf_release(struct ktls_rx_rec *rec);
-void ktls_recbuf_cache_exit(void);
 u8 *ktls_recbuf_at(const struct ktls_rx_rec *rec, u32 off, u32 *n);
 void ktls_recbuf_read(const struct ktls_rx_rec *rec, u32 off, void *to,
 		      u32 len);
@@ -281,7 +306,121 @@ int ktls_recbuf_sg(const struct ktls_rx_rec *rec, u32 off, u32 len,
 int ktls_recbuf_inner_parse(const struct ktls_rx_rec *rec, u32 off,
 			    u32 len, u8 *type, u32 *data_len);
 
-/* rx.c - called with lock_sock held unless said otherwise */
+/*
+ * RX state, shared by strp.c (framing), rx.c (decrypt, read loop),
+ * rxzc.c (zero-copy), splice.c (splice_read, read_sock) and recbuf.c.
+ *
+ * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
+ * then the record's bytes in skbs (head and page frags). Records spread
+ * over more entries are copied out first.
+ */
+#define KTLS_RX_SG		48
+
+/*
+ * Pages of the reader's buffer one record can be decrypted into: a 16 KiB
+ * buffer takes five; a record spread over more segments goes the usual way.
+ */
+#define KTLS_RX_ZC_PAGES	16
+
+/* TLS 1.2 explicit nonce, the longest (GCM, CCM) */
+#define KTLS_RX_MAX_EXPLICIT	8
+
+/*
+ * What decrypting a record needs besides the record: taken when a record
+ * is fetched and freed when the reader leaves with nothing queued, so an
+ * idle socket holds none of it. @req is last: the transform's request
+ * context follows it.
+ */
+struct ktls_rx_scratch {
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	u8 hdr[KTLS_REC_HDR_LEN + KTLS_RX_MAX_EXPLICIT]; /* zero-copy: */
+	u8 tail[1 + 16];		/* TLS 1.3 inner type, tag */
+	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
+	struct scatterlist zc_sg[KTLS_RX_ZC_PAGES + 2];	/* AAD, pages, tail */
+	struct page *pages[KTLS_RX_ZC_PAGES];	/* the reader's, held */
+	struct aead_request req;
+};
+/* ktls_crypto_scratch_put() wipes KTLS_MAX_NONCE bytes of the nonce */
+static_assert(sizeof_field(struct ktls_rx_scratch, iv) == KTLS_MAX_NONCE);
+
+/*
+ * Records stay in the TCP receive queue until a whole one is there; only
+ * then are they copied out and decrypted. Everything below is protected by
+ * the socket lock: lock_sock in process context, or the bh lock in the
+ * data_ready hook. @ready is also read locklessly by poll.
+ *
+ * One reader at a time (recvmsg, splice_read) owns the record stream, so a
+ * record is never split between readers and a peek cursor stays valid
+ * while its reader sleeps: @reader, taken under lock_sock, kept across the
+ * waits that release it.
+ */
+struct ktls_rx {
+	struct ktls_crypto c;
+	struct ktls_rx_scratch *scr;	/* NULL while idle */
+	struct list_head recs;		/* decrypted, not fully read */
+	u32 rec_len;			/* length of the record at copied_seq */
+	struct ktls_rx_rec *part;	/* its start, taken out of TCP early */
+	struct ktls_rx_rec *spare;	/* a read record's buffer, for reuse */
+	u32 part_got;			/* bytes of it in @part */
+	int err;			/* sticky: -EBADMSG after a bad record */
+	bool ready;			/* a whole record waits in TCP */
+	bool stopped;			/* framing or crypto error: parse no more */
+	bool reader;			/* a reader owns the record stream */
+	bool key_pending;		/* KeyUpdate read: wait for the next key */
+	bool closing;			/* close: schedule no more work */
+	wait_queue_head_t readers;	/* waiting for @reader */
+	struct delayed_work alloc_work;	/* @part again, may sleep */
+	struct sock *sk;
+};
+
+/* recbuf.c - a socket's buffers, its spare first; under the socket's lock */
+struct ktls_rx_rec *ktls_rx_rec_get(struct ktls_rx *rx, u32 len, gfp_t gfp);
+void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec);
+
+/*
+ * strp.c - framing over the TCP queue. Called with the socket locked:
+ * lock_sock in process context, or the bh lock in data_ready;
+ * ktls_rx_parse() and ktls_rx_map_queue() with lock_sock,
+ * ktls_rx_alloc_work() with neither (it takes lock_sock).
+ */
+int ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len);
+int ktls_rx_copy_to_rec(struct sock *sk, struct ktls_rx_rec *rec, u32 off,
+			u32 len);
+void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err);
+int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n);
+bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx);
+void ktls_rx_data_ready(struct sock *sk);
+void ktls_rx_alloc_work(struct work_struct *work);
+bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
+		       u32 len);
+
+/* rxzc.c - called as the reader with lock_sock held */
+int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
+		    size_t room, u8 *type, size_t *copied);
+
+/*
+ * rx.c - decrypt and the read loop, for rxzc.c and splice.c: called with
+ * lock_sock held unless said otherwise
+ */
+void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head);
+int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx, struct scatterlist *src,
+		 struct scatterlist *dst, u32 clen);
+void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx);
+int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx);
+void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx);
+int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo, bool wait,
+		 bool have_data);
+/* lock_sock not held; held on success only */
+int ktls_rx_reader_lock(struct sock *sk, struct ktls_rx *rx, long *timeo);
+void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx);
+/* lock_sock held; released */
+void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx);
+struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx, struct ktls_rx_rec *prev);
+void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n);
+int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type);
+
+/* rx.c - the socket's RX: called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
 int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
 			struct ktls_crypto *c);
@@ -298,6 +437,8 @@ int ktls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags);
 bool ktls_sock_is_readable(struct sock *sk);
 __poll_t ktls_poll(struct file *file, struct socket *sock,
 		   struct poll_table_struct *wait);
+
+/* splice.c - lock_sock not held, but ktls_read_sock()'s caller holds it */
 int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
 		   sk_read_actor_t actor);
 ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,

@@ -268,7 +268,6 @@ static void __exit ktls_module_exit(void)
 {
 	tcp_unregister_ulp(&ktls_ulp_ops);
 	rcu_barrier();	/* contexts freed with call_rcu */
-	ktls_recbuf_cache_exit();
 	ktls_scratch_exit();
 	ktls_stats_exit();
 	ktls_blockciphers_exit();

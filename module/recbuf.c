@@ -9,10 +9,18 @@
  * kernel socket's atomic sk_allocation) the record goes into order-0
  * pages instead, as upstream's parser falls back to. Readers never see
  * the difference: they go through the accessors below.
+ *
+ * Blocks are cached at two levels: a socket keeps the block of a record
+ * it read as its spare, for the next record (ktls_rx_rec_get() and
+ * ktls_rx_rec_put()); a socket that goes idle or closes leaves its spare
+ * in its CPU's KTLS_SCRATCH_REC slot (scratch.c), for the next socket on
+ * that CPU that needs one: a reader that drains TCP on every call would
+ * otherwise allocate and free one per record. That bounds the memory idle
+ * sockets hold by the number of CPUs, not of sockets. Only blocks are
+ * kept: pages are wiped and freed at once.
  */
 
 #include <linux/highmem.h>
-#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -21,17 +29,6 @@
 
 /* Records this long or shorter get a buffer of their own size. */
 #define KTLS_REC_SMALL_MAX	2048
-
-/*
- * One full-size block per CPU, left by a socket that went idle or closed,
- * for the next socket on that CPU that needs one: a reader that drains
- * TCP on every call would otherwise allocate and free one per record.
- * Bounds the memory idle sockets hold by the number of CPUs, not of
- * sockets. this_cpu_xchg() is safe from process context and from the
- * data_ready softirq; the slots are freed at module exit, after the last
- * socket. Only blocks go there: pages are freed at once.
- */
-static DEFINE_PER_CPU(struct ktls_rx_rec *, ktls_recbuf_cache);
 
 static struct ktls_rx_rec *ktls_recbuf_alloc_pages(u32 size, gfp_t gfp)
 {
@@ -75,11 +72,9 @@ struct ktls_rx_rec *ktls_recbuf_alloc(u32 size, gfp_t gfp)
 		}
 		return rec;
 	}
-	rec = this_cpu_xchg(ktls_recbuf_cache, NULL);
-	if (rec)
-		return rec;
-	rec = kmalloc(struct_size(rec, data, KTLS_RX_MAX_REC),
-		      gfp | __GFP_NORETRY | __GFP_NOWARN);
+	rec = ktls_scratch_get(KTLS_SCRATCH_REC,
+			       struct_size(rec, data, KTLS_RX_MAX_REC),
+			       gfp | __GFP_NORETRY | __GFP_NOWARN);
 	if (rec) {
 		rec->layout = KTLS_REC_BLOCK;
 		rec->size = KTLS_RX_MAX_REC;
@@ -100,6 +95,10 @@ void ktls_recbuf_free(struct ktls_rx_rec *rec)
 
 	if (!rec)
 		return;
+	if (rec->layout == KTLS_REC_BLOCK) {
+		ktls_scratch_free(rec);
+		return;
+	}
 	if (rec->layout == KTLS_REC_PAGED) {
 		for (i = 0; i < ARRAY_SIZE(rec->pages) && rec->pages[i]; i++) {
 			memzero_explicit(page_address(rec->pages[i]),
@@ -120,19 +119,48 @@ void ktls_recbuf_free(struct ktls_rx_rec *rec)
 void ktls_recbuf_release(struct ktls_rx_rec *rec)
 {
 	if (rec && rec->layout == KTLS_REC_BLOCK)
-		rec = this_cpu_xchg(ktls_recbuf_cache, rec);
-	ktls_recbuf_free(rec);
+		ktls_scratch_put(KTLS_SCRATCH_REC, rec);
+	else
+		ktls_recbuf_free(rec);
+}
+/**
+ * ktls_rx_rec_put() - a socket's record buffer is done with
+ * @rx: the socket's RX state, locked (lock_sock, or the bh lock)
+ * @rec: the buffer
+ *
+ * A block is kept as the spare, or goes to the per-CPU slot; other
+ * layouts are freed. Plaintext stays in a block until it is reused (by
+ * this socket or, through the per-CPU slot, another) or freed: the
+ * application had it all along, unlike keys. Pages are wiped as they are
+ * freed.
+ */
+void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
+{
+	if (rec->layout != KTLS_REC_BLOCK)
+		ktls_recbuf_free(rec);
+	else if (!rx->spare)
+		rx->spare = rec;
+	else
+		ktls_recbuf_release(rec);
 }
 
-/** ktls_recbuf_cache_exit() - free the per-CPU blocks; no socket is left */
-void ktls_recbuf_cache_exit(void)
+/**
+ * ktls_rx_rec_get() - a buffer for a socket's record, the spare first
+ * @rx: the socket's RX state, locked (lock_sock, or the bh lock)
+ * @len: the record's length (or KTLS_RX_MAX_REC for a record's start)
+ * @gfp: allocation flags when there is no spare
+ *
+ * Return: the buffer, or NULL.
+ */
+struct ktls_rx_rec *ktls_rx_rec_get(struct ktls_rx *rx, u32 len, gfp_t gfp)
 {
-	int cpu;
+	struct ktls_rx_rec *rec = rx->spare;
 
-	for_each_possible_cpu(cpu) {
-		ktls_recbuf_free(per_cpu(ktls_recbuf_cache, cpu));
-		per_cpu(ktls_recbuf_cache, cpu) = NULL;
+	if (rec) {
+		rx->spare = NULL;
+		return rec;
 	}
+	return ktls_recbuf_alloc(len, gfp);
 }
 
 /**

@@ -1,82 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rx.c - RX record layer: frame records in the TCP queue, decrypt, recvmsg. */
+/*
+ * rx.c - RX record layer: decrypt the records strp.c frames, and the read
+ * loop (recvmsg, poll) with its reader role, which splice.c and rxzc.c
+ * share.
+ */
 
-#include <linux/highmem.h>
 #include <linux/in.h>
-#include <linux/pipe_fs_i.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/splice.h>
 #include <linux/wait.h>
 #include <crypto/aead.h>
 
 #include "ktls.h"
-
-/*
- * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
- * then the record's bytes in skbs (head and page frags). Records spread
- * over more entries are copied out first.
- */
-#define KTLS_RX_SG		48
-
-/*
- * Pages of the reader's buffer one record can be decrypted into: a 16 KiB
- * buffer takes five; a record spread over more segments goes the usual way.
- */
-#define KTLS_RX_ZC_PAGES	16
-
-/* TLS 1.2 explicit nonce, the longest (GCM, CCM) */
-#define KTLS_RX_MAX_EXPLICIT	8
-
-/* pages one record's content can need when spliced */
-#define KTLS_RX_SPLICE_PAGES	DIV_ROUND_UP(KTLS_MAX_PLAIN, PAGE_SIZE)
-
-/*
- * What decrypting a record needs besides the record: taken when a record
- * is fetched and freed when the reader leaves with nothing queued, so an
- * idle socket holds none of it. @req is last: the transform's request
- * context follows it.
- */
-struct ktls_rx_scratch {
-	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
-	u8 iv[KTLS_MAX_NONCE];
-	u8 hdr[KTLS_REC_HDR_LEN + KTLS_RX_MAX_EXPLICIT]; /* zero-copy: */
-	u8 tail[1 + 16];		/* TLS 1.3 inner type, tag */
-	struct scatterlist sg[KTLS_RX_SG];	/* source, in the TCP queue */
-	struct scatterlist zc_sg[KTLS_RX_ZC_PAGES + 2];	/* AAD, pages, tail */
-	struct page *pages[KTLS_RX_ZC_PAGES];	/* the reader's, held */
-	struct aead_request req;
-};
-
-/*
- * Records stay in the TCP receive queue until a whole one is there; only
- * then are they copied out and decrypted. Everything below is protected by
- * the socket lock: lock_sock in process context, or the bh lock in the
- * data_ready hook. @ready is also read locklessly by poll.
- *
- * One reader at a time (recvmsg, splice_read) owns the record stream, so a
- * record is never split between readers and a peek cursor stays valid
- * while its reader sleeps: @reader, taken under lock_sock, kept across the
- * waits that release it.
- */
-struct ktls_rx {
-	struct ktls_crypto c;
-	struct ktls_rx_scratch *scr;	/* NULL while idle */
-	struct list_head recs;		/* decrypted, not fully read */
-	u32 rec_len;			/* length of the record at copied_seq */
-	struct ktls_rx_rec *part;	/* its start, taken out of TCP early */
-	struct ktls_rx_rec *spare;	/* a read record's buffer, for reuse */
-	u32 part_got;			/* bytes of it in @part */
-	int err;			/* sticky: -EBADMSG after a bad record */
-	bool ready;			/* a whole record waits in TCP */
-	bool stopped;			/* framing or crypto error: parse no more */
-	bool reader;			/* a reader owns the record stream */
-	bool key_pending;		/* KeyUpdate read: wait for the next key */
-	bool closing;			/* close: schedule no more work */
-	wait_queue_head_t readers;	/* waiting for @reader */
-	struct delayed_work alloc_work;	/* @part again, may sleep */
-	struct sock *sk;
-};
 
 /**
  * ktls_rx_crypto() - RX keyed state, for getsockopt
@@ -92,278 +27,18 @@ struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx)
 	return &ctx->rx->c;
 }
 
-/*
- * A record buffer is done with: a block is kept as the spare, or goes to
- * the per-CPU slot (recbuf.c); other layouts are freed. Plaintext stays
- * in a block until it is reused (by this socket or, through the per-CPU
- * slot, another) or freed: the application had it all along, unlike
- * keys. Pages are wiped as they are freed.
+/**
+ * ktls_rx_prepare() - nonce and AAD of a record into rx->scr
+ * @rx: RX state, with rx->scr
+ * @head: the record's header and explicit nonce
+ *
+ * The AAD takes the record header as received, TLS 1.3 too (RFC 8446
+ * 5.2): a record whose outer type was changed on the way fails
+ * authentication (EBADMSG, TlsDecryptError). Upstream authenticates type
+ * 23 whatever arrived and accepts such a record: a deliberate difference,
+ * docs/design.md.
  */
-static void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec)
-{
-	if (rec->layout != KTLS_REC_BLOCK)
-		ktls_recbuf_free(rec);
-	else if (!rx->spare)
-		rx->spare = rec;
-	else
-		ktls_recbuf_release(rec);
-}
-
-/* A buffer for a @len byte record (or a record's start): the spare first. */
-static struct ktls_rx_rec *ktls_rx_rec_get(struct ktls_rx *rx, u32 len,
-					   gfp_t gfp)
-{
-	struct ktls_rx_rec *rec = rx->spare;
-
-	if (rec) {
-		rx->spare = NULL;
-		return rec;
-	}
-	return ktls_recbuf_alloc(len, gfp);
-}
-
-/*
- * Copy @len bytes starting @skip bytes after the first unread byte of the
- * TCP receive queue, without consuming them. Called with the socket locked.
- * Return: 0, or -EAGAIN when fewer bytes are queued.
- */
-static int __ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len)
-{
-	u32 seq = tcp_sk(sk)->copied_seq + skip;
-	struct sk_buff *skb;
-
-	sock_owned_by_me(sk);
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 off = seq - TCP_SKB_CB(skb)->seq;
-		u32 n;
-
-		if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
-			off--;
-		if (off >= skb->len)
-			continue;
-		n = min(len, skb->len - off);
-		if (skb_copy_bits(skb, off, to, n))
-			return -EFAULT;
-		to += n;
-		seq += n;
-		len -= n;
-		if (!len)
-			return 0;
-	}
-	return -EAGAIN;
-}
-
-static int ktls_rx_copy_bits(struct sock *sk, u8 *to, u32 len)
-{
-	return __ktls_rx_copy_bits(sk, 0, to, len);
-}
-
-/* The same into @rec at @off, whatever its layout. */
-static int ktls_rx_copy_to_rec(struct sock *sk, struct ktls_rx_rec *rec,
-			       u32 off, u32 len)
-{
-	u32 done, n;
-	int err;
-
-	for (done = 0; done < len; done += n) {
-		u8 *p = ktls_recbuf_at(rec, off + done, &n);
-
-		n = min(n, len - done);
-		err = __ktls_rx_copy_bits(sk, done, p, n);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* The stream is unusable from here on: report @err once through sk_err. */
-static void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err)
-{
-	rx->stopped = true;
-	WRITE_ONCE(rx->ready, false);
-	WRITE_ONCE(sk->sk_err, -err);
-	sk_error_report(sk);
-}
-
-/* Move @n bytes from the TCP queue to the end of rx->part. */
-static int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n)
-{
-	int err;
-
-	if (!n)
-		return 0;	/* the TCP queue may be empty */
-	err = ktls_rx_copy_to_rec(sk, rx->part, rx->part_got, n);
-	if (err)
-		return err;
-	tcp_read_done(sk, n);
-	rx->part_got += n;
-	return 0;
-}
-
-/* How long the work waits before it tries again after a failure of its own. */
-#define KTLS_RX_ALLOC_RETRY	(HZ / 20)
-
-/*
- * The record buffer could not be had: with the window closed no segment
- * and no data_ready may ever come to try again, and a reader would sleep
- * for good. So the work tries from process context with the socket's own
- * allocation flags, as upstream's parser does: at once after a failure in
- * softirq, @delay jiffies from now after one in process context (a
- * kernel socket's sk_allocation may be atomic there too: no busy loop).
- * Called with the socket locked.
- */
-static void ktls_rx_retry_alloc(struct sock *sk, struct ktls_rx *rx,
-				unsigned long delay)
-{
-	sock_owned_by_me(sk);
-	if (rx->closing)
-		return;
-	sock_hold(sk);
-	if (!schedule_delayed_work(&rx->alloc_work, delay))
-		sock_put(sk);	/* already pending; it holds its own */
-}
-
-/*
- * A record is incomplete but TCP's receive window has collapsed or its
- * buffer is under pressure (with loopback's 64 KiB MSS that happens early):
- * waiting for the rest would stall the connection, so take what is there
- * out of TCP, which reopens the window. As upstream's parser does.
- * Called with the socket locked, possibly from softirq (@gfp atomic).
- */
-static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
-				 int inq, gfp_t gfp)
-{
-	u32 want = rx->rec_len ? rx->rec_len : KTLS_REC_HDR_LEN;
-
-	sock_owned_by_me(sk);
-	if (inq <= 0 || !tcp_epollin_ready(sk, INT_MAX))
-		return;
-	if (!rx->part) {
-		rx->part = ktls_rx_rec_get(rx, KTLS_RX_MAX_REC,
-					   gfp | __GFP_NOWARN);
-		if (!rx->part) {
-			ktls_rx_retry_alloc(sk, rx, in_task() ?
-					    KTLS_RX_ALLOC_RETRY : 0);
-			return;
-		}
-		rx->part_got = 0;
-	}
-	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
-}
-
-/* The record header: from rx->part when it holds one, else from TCP. */
-static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
-			    int inq)
-{
-	if (rx->part && rx->part_got < KTLS_REC_HDR_LEN &&
-	    ktls_rx_pull(sk, rx, min_t(u32, inq, KTLS_REC_HDR_LEN -
-					      rx->part_got)))
-		return -EAGAIN;
-	if (rx->part) {
-		if (rx->part_got < KTLS_REC_HDR_LEN)
-			return -EAGAIN;
-		ktls_recbuf_read(rx->part, 0, hdr, KTLS_REC_HDR_LEN);
-		return 0;
-	}
-	if (inq < KTLS_REC_HDR_LEN)
-		return -EAGAIN;
-	return ktls_rx_copy_bits(sk, hdr, KTLS_REC_HDR_LEN);
-}
-
-/*
- * Look at the header at copied_seq, once per record: its length stays in
- * rx->rec_len until ktls_rx_fetch() takes the record. A bad header stops
- * the parser for good and sets sk_err (EMSGSIZE, EBADMSG or EINVAL).
- * Called with the socket locked; @gfp is atomic from softirq, else
- * sk->sk_allocation (ktls_rx_parse()). Return: true when a whole record
- * is queued.
- */
-static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
-{
-	u8 hdr[KTLS_REC_HDR_LEN];
-	int inq = tcp_inq(sk);
-	bool ready = false;
-	u32 len;
-	u8 type;
-	int err;
-
-	sock_owned_by_me(sk);
-	if (rx->stopped || rx->key_pending) {
-		WRITE_ONCE(rx->ready, false);
-		return false;
-	}
-	if (!rx->rec_len && !ktls_rx_peek_hdr(sk, rx, hdr, inq)) {
-		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
-		if (err) {
-			ktls_rx_abort(sk, rx, err);
-			return false;
-		}
-		rx->rec_len = len;
-	}
-	if (rx->rec_len)
-		ready = (rx->part ? rx->part_got : 0) + tcp_inq(sk) >=
-			rx->rec_len;
-	if (!ready) {
-		ktls_rx_pull_partial(sk, rx, tcp_inq(sk), gfp);
-		ready = rx->rec_len && rx->part && rx->part_got == rx->rec_len;
-	}
-	WRITE_ONCE(rx->ready, ready);
-	return ready;
-}
-
-/* __ktls_rx_parse() in process context, lock_sock held */
-static bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx)
-{
-	sock_owned_by_me(sk);
-	return __ktls_rx_parse(sk, rx, sk->sk_allocation);
-}
-
-/* Whether readers and poll are to be woken after a parse. */
-static bool ktls_rx_wake(struct sock *sk, struct ktls_rx *rx, bool ready)
-{
-	return ready || READ_ONCE(sk->sk_err) ||
-	       (sk->sk_shutdown & RCV_SHUTDOWN) || sock_flag(sk, SOCK_DONE);
-}
-
-/* sk_data_ready while RX is on: wake readers only for whole records. */
-static void ktls_rx_data_ready(struct sock *sk)
-{
-	struct ktls_ctx *ctx = ktls_get_ctx(sk);
-	struct ktls_rx *rx = ctx->rx;
-
-	if (ktls_rx_wake(sk, rx, __ktls_rx_parse(sk, rx,
-						 GFP_ATOMIC | __GFP_NOWARN)))
-		ctx->saved_data_ready(sk);
-}
-
-/*
- * ktls_rx_retry_alloc()'s work: parse again in process context, and tell
- * whoever reads through the socket's current sk_data_ready (ours, or an
- * in-kernel reader's that replaced it, such as the NVMe/TCP host's).
- */
-static void ktls_rx_alloc_work(struct work_struct *work)
-{
-	struct ktls_rx *rx = container_of(to_delayed_work(work),
-					  struct ktls_rx, alloc_work);
-	struct sock *sk = rx->sk;
-
-	lock_sock(sk);
-	/* live: ktls_rx_stop() cancels this work before the context goes */
-	if (!rx->closing && ktls_rx_wake(sk, rx, ktls_rx_parse(sk, rx)))
-		sk->sk_data_ready(sk);
-	release_sock(sk);
-	sock_put(sk);
-}
-
-/*
- * Build the nonce and AAD for the record starting with @head (its header
- * and explicit nonce). The AAD takes the record header as
- * received, TLS 1.3 too (RFC 8446 5.2): a record whose outer type was
- * changed on the way fails authentication (EBADMSG, TlsDecryptError).
- * Upstream authenticates type 23 whatever arrived and accepts such a
- * record: a deliberate difference, docs/design.md.
- */
-static void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head)
+void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head)
 {
 	const struct ktls_prot *p = &rx->c.prot;
 
@@ -372,74 +47,26 @@ static void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head)
 	ktls_aad_build_rx(p, rx->scr->aad, rx->c.seq, head);
 }
 
-/*
- * Map the @len record bytes after the header and nonce (@start bytes) of
- * the record at copied_seq into rx->scr->sg[1...], straight from the skbs of
- * the TCP queue. Called with lock_sock held (the queue can't change).
- * Return: true, or false when the bytes need more entries than there are.
+/**
+ * ktls_rx_aead() - decrypt with the nonce and AAD of ktls_rx_prepare()
+ * @sk: socket, lock_sock held
+ * @rx: its RX state, with rx->scr
+ * @src: ciphertext and tag, led by the AAD
+ * @dst: where the plaintext goes, led by the AAD
+ * @clen: bytes of ciphertext and tag
+ *
+ * Waits for an asynchronous transform (cryptd): buffers stay held until
+ * it is done.
+ *
+ * Return: 0, -EBADMSG for a bad tag (counted), or another error from the
+ * crypto API.
  */
-static bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
-			      u32 len)
+int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx, struct scatterlist *src,
+		 struct scatterlist *dst, u32 clen)
 {
-	u32 seq = tcp_sk(sk)->copied_seq + start;
-	struct scatterlist *sg = rx->scr->sg + 1;
-	int left = KTLS_RX_SG - 1;
-	struct sk_buff *skb;
+	int err = ktls_crypto_aead(&rx->c, &rx->scr->req, src, dst, clen,
+				   rx->scr->iv, false);
 
-	sock_owned_by_me(sk);
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 off = seq - TCP_SKB_CB(skb)->seq;
-		u32 n;
-		int nsg;
-
-		if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
-			off--;
-		if (off >= skb->len)
-			continue;
-		/* worst case of this skb: head and every frag, no frag list */
-		if (skb_has_frag_list(skb) ||
-		    skb_shinfo(skb)->nr_frags + 1 > left)
-			return false;
-		n = min(len, skb->len - off);
-		/* only the entries this skb can take: its worst case */
-		sg_init_table(sg, skb_shinfo(skb)->nr_frags + 1);
-		nsg = skb_to_sgvec(skb, sg, off, n);
-		if (nsg <= 0)
-			return false;
-		sg_unmark_end(&sg[nsg - 1]);
-		sg += nsg;
-		left -= nsg;
-		seq += n;
-		len -= n;
-		if (!len) {
-			sg_mark_end(sg - 1);
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Decrypt @clen bytes (ciphertext and tag) from @src to @dst, both led by
- * the AAD, with the nonce and AAD of ktls_rx_prepare(). Waits for an
- * asynchronous transform (cryptd): buffers stay held until it is done.
- * Return: 0, -EBADMSG for a bad tag, or another error from the crypto API.
- */
-static int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx,
-			struct scatterlist *src, struct scatterlist *dst,
-			u32 clen)
-{
-	struct aead_request *req = &rx->scr->req;
-	DECLARE_CRYPTO_WAIT(wait);
-	int err;
-
-	aead_request_set_tfm(req, rx->c.aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, rx->c.prot.aad_len);
-	aead_request_set_crypt(req, src, dst, clen, rx->scr->iv);
-	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
 	if (err == -EBADMSG)
 		ktls_stat_inc(sk, KTLS_STAT_DECRYPT_ERROR);
 	return err;
@@ -487,8 +114,14 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
 	return 0;
 }
 
-/* A record failed: every later read returns -EBADMSG, as upstream. */
-static void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx)
+/**
+ * ktls_rx_fail() - a record failed: every later read returns -EBADMSG
+ * @sk: socket, lock_sock held
+ * @rx: its RX state
+ *
+ * As upstream; the parser stops and sk_err reports it once.
+ */
+void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx)
 {
 	rx->err = -EBADMSG;
 	ktls_rx_abort(sk, rx, -EBADMSG);
@@ -513,12 +146,17 @@ static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
 	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
 }
 
-/* Take rx->scr for the transform of rx->c. Return: 0 or -ENOMEM. */
-static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
+/**
+ * ktls_rx_scratch_get() - take rx->scr for the transform of rx->c
+ * @sk: socket, lock_sock held
+ * @rx: its RX state, without rx->scr
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 {
-	rx->scr = ktls_scratch_get(KTLS_SCRATCH_RX, sizeof(*rx->scr) +
-				   crypto_aead_reqsize(rx->c.aead),
-				   sk->sk_allocation);
+	rx->scr = ktls_crypto_scratch_get(&rx->c, KTLS_SCRATCH_RX,
+					  sizeof(*rx->scr), sk->sk_allocation);
 	if (!rx->scr)
 		return -ENOMEM;
 	/*
@@ -531,11 +169,9 @@ static int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx)
 }
 
 /*
- * Give back rx->scr (scratch.c). The nonce derives from the key schedule
- * and a request context can hold per-record keys (ChaCha20-Poly1305's
- * one-time Poly1305 key): wipe those; the AAD and scatterlists are no
- * secret. Before rx->c changes: the request context is sized for its
- * transform.
+ * Give back rx->scr, nonce and request context wiped (cipher.c); the AAD,
+ * header, tail and scatterlists are no secret. Before rx->c changes: the
+ * request context is sized for its transform.
  */
 static void ktls_rx_scratch_put(struct ktls_rx *rx)
 {
@@ -543,18 +179,19 @@ static void ktls_rx_scratch_put(struct ktls_rx *rx)
 
 	if (!scr)
 		return;
-	memzero_explicit(scr->iv, sizeof(scr->iv));
-	memzero_explicit(&scr->req, sizeof(scr->req) +
-			 crypto_aead_reqsize(rx->c.aead));
-	ktls_scratch_put(KTLS_SCRATCH_RX, scr);
+	ktls_crypto_scratch_put(&rx->c, KTLS_SCRATCH_RX, scr, scr->iv,
+				&scr->req);
 	rx->scr = NULL;
 }
 
-/*
- * A record was taken out of TCP and decrypted: count it, and find the next
- * one. Called with lock_sock held.
+/**
+ * ktls_rx_record_done() - a record was taken out of TCP and decrypted
+ * @sk: socket, lock_sock held
+ * @rx: its RX state
+ *
+ * Counts it, and frames the next one.
  */
-static void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx)
+void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx)
 {
 	sock_owned_by_me(sk);
 	if (ktls_seq_inc(rx->c.seq))
@@ -693,12 +330,19 @@ static int ktls_rx_await(struct sock *sk, struct ktls_rx *rx, long *timeo,
 	return ktls_rx_parse(sk, rx);
 }
 
-/*
- * Decrypt one more record onto rx->recs, as ktls_rx_await() finds one.
+/**
+ * ktls_rx_more() - decrypt one more record onto rx->recs
+ * @sk: socket, lock_sock held (released while waiting)
+ * @rx: its RX state, as the reader
+ * @timeo: how long to wait, decreased by the time waited
+ * @wait: wait for a record; else take one only if it is whole already
+ * @have_data: the caller has bytes to return: leave a socket error for
+ *	the next call
+ *
  * Return: 1 when a record was added, 0 when none, or a negative errno.
  */
-static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
-			bool wait, bool have_data)
+int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo, bool wait,
+		 bool have_data)
 {
 	int ret = ktls_rx_await(sk, rx, timeo, wait, have_data);
 
@@ -707,9 +351,16 @@ static int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo,
 	return ktls_rx_fetch(sk, rx) ?: 1;
 }
 
-/* Take the reader role; lock_sock is held on success only. */
-static int ktls_rx_reader_lock(struct sock *sk, struct ktls_rx *rx,
-			       long *timeo)
+/**
+ * ktls_rx_reader_lock() - take lock_sock and the reader role
+ * @sk: socket, lock_sock not held
+ * @rx: its RX state
+ * @timeo: how long to wait for another reader, decreased as waited
+ *
+ * Return: 0 with lock_sock held, or -EAGAIN, -EINTR, -ERESTARTSYS
+ * without.
+ */
+int ktls_rx_reader_lock(struct sock *sk, struct ktls_rx *rx, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	int err;
@@ -734,8 +385,12 @@ err_unlock:
 	return err;
 }
 
-/* Give the reader role back, lock_sock still held (read_sock's caller's). */
-static void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
+/**
+ * ktls_rx_reader_done() - give the reader role back, keep lock_sock
+ * @sk: socket, lock_sock held (and kept: read_sock's caller's)
+ * @rx: its RX state
+ */
+void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
 {
 	sock_owned_by_me(sk);
 	ktls_rx_idle(sk, rx);
@@ -743,15 +398,26 @@ static void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx)
 	wake_up(&rx->readers);
 }
 
-static void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
+/**
+ * ktls_rx_reader_unlock() - give the reader role and lock_sock back
+ * @sk: socket, lock_sock held
+ * @rx: its RX state
+ */
+void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx)
 {
 	ktls_rx_reader_done(sk, rx);
 	release_sock(sk);
 }
 
-/* The record after @prev on rx->recs, or the first one when @prev is NULL. */
-static struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx,
-					struct ktls_rx_rec *prev)
+/**
+ * ktls_rx_next() - a decrypted record
+ * @rx: RX state, lock_sock held
+ * @prev: a record on rx->recs, or NULL
+ *
+ * Return: the record after @prev on rx->recs, the first one when @prev is
+ * NULL, or NULL when there is none.
+ */
+struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx, struct ktls_rx_rec *prev)
 {
 	if (!prev)
 		return list_first_entry_or_null(&rx->recs, struct ktls_rx_rec,
@@ -761,8 +427,13 @@ static struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx,
 	return list_next_entry(prev, list);
 }
 
-static void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec,
-			    u32 n)
+/**
+ * ktls_rx_consume() - @n bytes of a decrypted record were read
+ * @rx: RX state, lock_sock held
+ * @rec: the record, on rx->recs
+ * @n: bytes read from its front; a record read whole is put away
+ */
+void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n)
 {
 	rec->start += n;
 	rec->len -= n;
@@ -772,13 +443,19 @@ static void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec,
 	}
 }
 
-/*
+/**
+ * ktls_rx_type() - whether this recvmsg reads a record of @rec_type
+ * @msg: destination, for the TLS_GET_RECORD_TYPE cmsg
+ * @rec_type: the record's type
+ * @type: the type this call returns, 0 until one was read
+ *
  * One recvmsg returns records of one type only, the first one's, reported
  * in a TLS_GET_RECORD_TYPE cmsg. A non-data record that cannot report its
  * type is an error (-EIO) and stays queued.
+ *
  * Return: 1 to read @rec, 0 to stop before it, or a negative errno.
  */
-static int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type)
+int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type)
 {
 	int err;
 
@@ -810,189 +487,6 @@ static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
 	return got == n ? 0 : -EFAULT;
 }
 
-/*
- * Whether the record at copied_seq (rx->rec_len bytes, whole in TCP or in
- * rx->part and TCP) may be decrypted straight into @msg, @room bytes of
- * which are left: nothing is queued before it, it is known to be data
- * before it is decrypted (TLS 1.3: only the peer's promise of no padding,
- * TLS_RX_EXPECT_NO_PAD, tells that the last byte is the type), and its
- * content fits.
- */
-static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
-			  struct msghdr *msg, size_t room, u8 type)
-{
-	const struct ktls_prot *p = &rx->c.prot;
-	u32 over = KTLS_REC_HDR_LEN + p->explicit_len + p->tag_len +
-		   p->tail_len;
-
-	if (!list_empty(&rx->recs) || !rx->ready ||
-	    !user_backed_iter(&msg->msg_iter) ||
-	    (type && type != KTLS_CT_APPLICATION_DATA) ||
-	    (p->tail_len && !ktls_get_ctx(sk)->rx_no_pad))
-		return false;
-	room = min(room, iov_iter_count(&msg->msg_iter));
-	return rx->rec_len >= over && rx->rec_len - over <= room;
-}
-
-/*
- * Take pages of @iter for the next @len bytes into scr->zc_sg[1...].
- * @npages counts the pages taken, even on error.
- * Return: 0, or -EFAULT, -E2BIG (too many pages) to use a record buffer.
- */
-static int ktls_rx_map_user(struct ktls_rx_scratch *scr,
-			    struct iov_iter *iter, u32 len,
-			    unsigned int *npages)
-{
-	struct scatterlist *sg = scr->zc_sg + 1;
-	unsigned int n = 0;
-
-	*npages = 0;
-	while (len) {
-		size_t off;
-		ssize_t got = ktls_compat_pages_get(iter, scr->pages + n, len,
-						    KTLS_RX_ZC_PAGES - n,
-						    &off);
-		unsigned int end;
-
-		if (got <= 0)
-			return -EFAULT;
-		len -= got;
-		end = n + DIV_ROUND_UP(off + got, PAGE_SIZE);
-		for (; n < end; n++) {
-			u32 seg = min_t(size_t, got, PAGE_SIZE - off);
-
-			sg_set_page(sg++, scr->pages[n], seg, off);
-			got -= seg;
-			off = 0;
-		}
-		*npages = n;
-		if (len && n == KTLS_RX_ZC_PAGES)
-			return -E2BIG;
-	}
-	return 0;
-}
-
-/*
- * Decrypt the record at copied_seq from the skbs, or from rx->part when
- * ktls_rx_pull_partial() took it out of TCP, into the reader's pages (its
- * content) and scr->tail (TLS 1.3 type byte, tag). Every page taken
- * is released before returning, whatever happened.
- * Return: 0, -EBADMSG (bad tag: the pages may hold garbage, as upstream),
- * or another errno: nothing was decided, @msg's iterator is as it was.
- */
-static int ktls_rx_decrypt_zc(struct sock *sk, struct ktls_rx *rx,
-			      struct msghdr *msg, u32 plain)
-{
-	const struct ktls_prot *p = &rx->c.prot;
-	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
-	struct ktls_rx_scratch *scr = rx->scr;
-	size_t before = iov_iter_count(&msg->msg_iter);
-	unsigned int npages;
-	int err;
-
-	if (rx->part) {
-		sg_init_table(scr->sg + 1, KTLS_REC_SG);
-		sg_mark_end(&scr->sg[ktls_recbuf_sg(rx->part, start,
-						    rx->rec_len - start,
-						    scr->sg + 1)]);
-	} else if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start)) {
-		return -E2BIG;
-	}
-	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
-	err = ktls_rx_map_user(scr, &msg->msg_iter, plain, &npages);
-	if (!err) {
-		sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
-		sg_set_buf(&scr->zc_sg[npages + 1], scr->tail,
-			   p->tail_len + p->tag_len);
-		sg_mark_end(&scr->zc_sg[npages + 1]);
-		sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
-		ktls_rx_prepare(rx, scr->hdr);
-		err = ktls_rx_aead(sk, rx, scr->sg, scr->zc_sg,
-				   rx->rec_len - start);
-	}
-	ktls_compat_pages_put(&msg->msg_iter, scr->pages, npages);
-	if (err && err != -EBADMSG)
-		iov_iter_revert(&msg->msg_iter,
-				before - iov_iter_count(&msg->msg_iter));
-	return err;
-}
-
-/*
- * TLS 1.3 with TLS_RX_EXPECT_NO_PAD: the record was not plain data after
- * all (another type, or padding: a broken promise). Its bytes in the
- * reader's buffer don't count; it stays in TCP for a record buffer.
- */
-static void ktls_rx_zc_retry(struct sock *sk, struct msghdr *msg, u32 plain,
-			     u8 tail)
-{
-	iov_iter_revert(&msg->msg_iter, plain);
-	if (!tail)
-		ktls_stat_inc(sk, KTLS_STAT_RX_NO_PAD_VIOLATION);
-	ktls_stat_inc(sk, KTLS_STAT_DECRYPT_RETRY);
-}
-
-/*
- * Read the record at copied_seq in one pass when ktls_rx_zc_ok(): decrypt
- * it from the skbs straight into the reader's pages. Called as the reader
- * with lock_sock held.
- * Return: 1 when it was read, 0 when it must go through a record buffer
- * (ktls_rx_fetch()), or a negative errno (-EBADMSG after a bad tag).
- */
-static int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx,
-			   struct msghdr *msg, size_t room, u8 *type,
-			   size_t *copied)
-{
-	const struct ktls_prot *p = &rx->c.prot;
-	u32 len = rx->rec_len;
-	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
-	u32 plain = len - start - p->tag_len - p->tail_len;
-	int err;
-
-	sock_owned_by_me(sk);
-	if (!ktls_rx_zc_ok(sk, rx, msg, room, *type))
-		return 0;
-	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
-		return 0;
-	if (rx->part) {
-		/*
-		 * Its start was taken out of TCP early (a collapsed window):
-		 * take the rest too and decrypt from there, still one pass
-		 * into the reader's pages. ktls_rx_fetch() finds it whole.
-		 */
-		if (ktls_rx_pull(sk, rx, len - rx->part_got))
-			return 0;
-		ktls_recbuf_read(rx->part, 0, rx->scr->hdr, start);
-	} else if (ktls_rx_copy_bits(sk, rx->scr->hdr, start)) {
-		return 0;
-	}
-	if (!p->tail_len && rx->scr->hdr[0] != KTLS_CT_APPLICATION_DATA)
-		return 0;
-	err = ktls_rx_decrypt_zc(sk, rx, msg, plain);
-	if (err && err != -EBADMSG)
-		return 0;
-	if (!err && p->tail_len &&
-	    rx->scr->tail[0] != KTLS_CT_APPLICATION_DATA) {
-		ktls_rx_zc_retry(sk, msg, plain, rx->scr->tail[0]);
-		return 0;
-	}
-	if (rx->part) {
-		ktls_rx_rec_put(rx, rx->part);
-		rx->part = NULL;
-		rx->part_got = 0;
-	} else {
-		tcp_read_done(sk, len);
-	}
-	rx->rec_len = 0;
-	if (err) {
-		ktls_rx_fail(sk, rx);
-		return rx->err;
-	}
-	ktls_rx_type(msg, KTLS_CT_APPLICATION_DATA, type);
-	*copied += plain;
-	msg->msg_flags |= MSG_EOR;
-	ktls_rx_record_done(sk, rx);
-	return 1;
-}
 
 /*
  * A new record for the reader: decrypted straight into @msg when it can
@@ -1132,202 +626,6 @@ __poll_t ktls_poll(struct file *file, struct socket *sock,
 	if (!ktls_rx_readable(ctx->rx))
 		mask &= ~(EPOLLIN | EPOLLRDNORM);
 	return mask;
-}
-
-static void ktls_rx_spd_release(struct splice_pipe_desc *spd, unsigned int i)
-{
-	put_page(spd->pages[i]);
-}
-
-/* Copy @len bytes of @rec's content into fresh pages for @pipe. */
-static ssize_t ktls_rx_splice_copy(struct pipe_inode_info *pipe,
-				   const struct ktls_rx_rec *rec, size_t len)
-{
-	struct page *pages[KTLS_RX_SPLICE_PAGES];
-	struct partial_page partial[KTLS_RX_SPLICE_PAGES];
-	struct splice_pipe_desc spd = {
-		.pages = pages,
-		.partial = partial,
-		.nr_pages_max = KTLS_RX_SPLICE_PAGES,
-		.ops = &nosteal_pipe_buf_ops,
-		.spd_release = ktls_rx_spd_release,
-	};
-	size_t off;
-
-	for (off = 0; off < len; off += PAGE_SIZE) {
-		size_t n = min_t(size_t, len - off, PAGE_SIZE);
-		struct page *page = alloc_page(GFP_KERNEL);
-
-		if (!page)
-			break;
-		ktls_recbuf_read(rec, rec->start + off, page_address(page), n);
-		pages[spd.nr_pages] = page;
-		partial[spd.nr_pages].offset = 0;
-		partial[spd.nr_pages].len = n;
-		partial[spd.nr_pages].private = 0;
-		spd.nr_pages++;
-	}
-	if (!spd.nr_pages)
-		return -ENOMEM;
-	return splice_to_pipe(pipe, &spd);
-}
-
-/*
- * The first record with something to read, decrypting one if none is
- * queued; empty data records are dropped on the way.
- */
-static int ktls_rx_splice_head(struct sock *sk, struct ktls_rx *rx,
-			       long *timeo, struct ktls_rx_rec **recp)
-{
-	struct ktls_rx_rec *rec;
-	int ret;
-
-	for (;;) {
-		rec = ktls_rx_next(rx, NULL);
-		if (!rec) {
-			ret = ktls_rx_more(sk, rx, timeo, true, false);
-			if (ret <= 0)
-				return ret;
-			continue;
-		}
-		if (rec->len || rec->type != KTLS_CT_APPLICATION_DATA)
-			break;
-		ktls_rx_consume(rx, rec, 0);
-	}
-	*recp = rec;
-	return 1;
-}
-
-/*
- * Hand @rec's content to @actor as skbs of at most a page each (no
- * high-order allocation, also with an atomic sk_allocation such as the
- * NVMe host's); the actor may keep them. Bytes it leaves are offered again
- * while desc->count lasts. Return: bytes used, or a negative errno when
- * none.
- */
-static int ktls_rx_actor(struct sock *sk, read_descriptor_t *desc,
-			 sk_read_actor_t actor, const struct ktls_rx_rec *rec)
-{
-	u32 done = 0, len = rec->len;
-
-	while (done < len && desc->count) {
-		u32 n = min_t(u32, len - done, SKB_MAX_HEAD(0));
-		struct sk_buff *skb = alloc_skb(n, sk->sk_allocation);
-		int used;
-
-		if (!skb)
-			return done ?: -ENOMEM;
-		ktls_recbuf_read(rec, rec->start + done, skb_put(skb, n), n);
-		used = actor(desc, skb, 0, n);
-		consume_skb(skb);
-		if (used <= 0)
-			return done ?: used;
-		done += min_t(u32, used, n);
-	}
-	return done;
-}
-
-/**
- * ktls_read_sock() - proto_ops->read_sock with RX configured
- * @sk: socket, lock_sock held by the caller (as for tcp_read_sock())
- * @desc: the caller's descriptor: reading stops when its count is 0
- * @actor: called with the content of each data record, in order
- *
- * The kernel's own readers (the NVMe/TCP host, docs/design.md) read a kTLS
- * socket this way. Never waits: what is decrypted or whole in TCP is read.
- * A record the actor took part of is resumed there on the next call; an
- * empty data record is skipped; a non-data record stops the read and
- * stays queued, for recvmsg with its record-type cmsg.
- *
- * Return: bytes the actor used, or when none: 0 at EOF, -EAGAIN (no whole
- * record, or a reader such as a recvmsg sleeping owns the stream),
- * -EINVAL (a non-data record first, or the socket has a psock), the
- * sticky -EBADMSG, -EKEYEXPIRED after a KeyUpdate until the new key, or
- * the actor's error.
- */
-int ktls_read_sock(struct sock *sk, read_descriptor_t *desc,
-		   sk_read_actor_t actor)
-{
-	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
-	struct ktls_rx_rec *rec;
-	int copied = 0, err = 0, used;
-	long timeo = 0;
-
-	sock_owned_by_me(sk);
-	if (ktls_has_psock(sk))
-		return -EINVAL;
-	if (rx->reader)
-		return -EAGAIN;
-	rx->reader = true;
-	while (desc->count) {
-		rec = ktls_rx_next(rx, NULL);
-		if (!rec) {
-			err = ktls_rx_more(sk, rx, &timeo, true, copied);
-			if (err <= 0)
-				break;
-			continue;
-		}
-		if (rec->type != KTLS_CT_APPLICATION_DATA) {
-			err = -EINVAL;
-			break;
-		}
-		if (!rec->len) {	/* TLS 1.3 allows empty data records */
-			ktls_rx_consume(rx, rec, 0);
-			continue;
-		}
-		used = ktls_rx_actor(sk, desc, actor, rec);
-		if (used <= 0) {
-			err = used;
-			break;
-		}
-		copied += used;
-		ktls_rx_consume(rx, rec, used);
-	}
-	ktls_rx_reader_done(sk, rx);
-	return copied ?: err;
-}
-
-/**
- * ktls_splice_read() - proto_ops->splice_read with RX configured
- * @sock: socket
- * @ppos: unused
- * @pipe: destination
- * @len: bytes wanted
- * @flags: SPLICE_F_NONBLOCK, ...
- *
- * Moves data of at most one record per call; a control record can't be
- * spliced (-EINVAL) and stays queued for recvmsg.
- *
- * Return: bytes spliced, 0 at EOF, or a negative errno.
- */
-ssize_t ktls_splice_read(struct socket *sock, loff_t *ppos,
-			 struct pipe_inode_info *pipe, size_t len,
-			 unsigned int flags)
-{
-	struct sock *sk = sock->sk;
-	struct ktls_rx *rx = ktls_get_ctx(sk)->rx;
-	long timeo = sock_rcvtimeo(sk, flags & SPLICE_F_NONBLOCK);
-	struct ktls_rx_rec *rec;
-	ssize_t ret;
-
-	if (!len)
-		return 0;
-	ret = ktls_rx_reader_lock(sk, rx, &timeo);
-	if (ret)
-		return ret;
-	ret = ktls_rx_splice_head(sk, rx, &timeo, &rec);
-	if (ret <= 0)
-		goto out;
-	if (rec->type != KTLS_CT_APPLICATION_DATA) {
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = ktls_rx_splice_copy(pipe, rec, min_t(size_t, len, rec->len));
-	if (ret > 0)
-		ktls_rx_consume(rx, rec, ret);
-out:
-	ktls_rx_reader_unlock(sk, rx);
-	return ret;
 }
 
 /**

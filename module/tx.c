@@ -79,6 +79,8 @@ struct ktls_tx_scratch {
 	struct scatterlist sg_dst[KTLS_TX_SG];
 	struct aead_request req;
 };
+/* ktls_crypto_scratch_put() wipes KTLS_MAX_NONCE bytes of the nonce */
+static_assert(sizeof_field(struct ktls_tx_scratch, iv) == KTLS_MAX_NONCE);
 
 /*
  * Lock order: ctx->tx_lock, then lock_sock. tx_lock keeps senders, rekey
@@ -399,16 +401,18 @@ static struct ktls_tx_scratch *ktls_tx_scratch_get(struct sock *sk,
 						   struct ktls_tx *tx)
 {
 	if (!tx->scr)
-		tx->scr = ktls_scratch_get(KTLS_SCRATCH_TX, sizeof(*tx->scr) +
-					   crypto_aead_reqsize(tx->c.aead),
-					   sk->sk_allocation);
+		tx->scr = ktls_crypto_scratch_get(&tx->c, KTLS_SCRATCH_TX,
+						  sizeof(*tx->scr),
+						  sk->sk_allocation);
 	return tx->scr;
 }
 
 /*
- * A send call ends: give back the scratch space of its seals (scratch.c).
- * Called by the send paths and the key swap, which hold ctx->tx_lock and
- * lock_sock (asserted there), and by ktls_tx_free() once no one else can.
+ * A send call ends: give back the scratch space of its seals, nonce and
+ * request context wiped (cipher.c); AAD, tail type and scatterlists are
+ * no secret. Called by the send paths and the key swap, which hold
+ * ctx->tx_lock and lock_sock (asserted there), and by ktls_tx_free() once
+ * no one else can.
  */
 static void ktls_tx_idle(struct ktls_tx *tx)
 {
@@ -416,15 +420,8 @@ static void ktls_tx_idle(struct ktls_tx *tx)
 
 	if (!scr)
 		return;
-	/*
-	 * The nonce derives from the key schedule and a request context can
-	 * hold per-record keys (ChaCha20-Poly1305's one-time Poly1305 key):
-	 * wipe those; AAD, tail type and scatterlists are no secret.
-	 */
-	memzero_explicit(scr->iv, sizeof(scr->iv));
-	memzero_explicit(&scr->req, sizeof(scr->req) +
-			 crypto_aead_reqsize(tx->c.aead));
-	ktls_scratch_put(KTLS_SCRATCH_TX, scr);
+	ktls_crypto_scratch_put(&tx->c, KTLS_SCRATCH_TX, scr, scr->iv,
+				&scr->req);
 	tx->scr = NULL;
 }
 
@@ -442,9 +439,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	u8 type = rec->type;
 	struct ktls_tx_scratch *scr;
 	struct scatterlist *sg, *src;
-	struct aead_request *req;
 	u8 hdr[KTLS_REC_HDR_LEN];
-	DECLARE_CRYPTO_WAIT(wait);
 	int n, err;
 
 	sock_owned_by_me(sk);
@@ -465,7 +460,6 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	if (!scr)
 		return -ENOMEM;
 	sg = scr->sg_dst;
-	req = &scr->req;
 
 	ktls_hdr_build(p, hdr, rec->type, plain);
 	ktls_rec_write(rec, 0, hdr, sizeof(hdr));
@@ -496,13 +490,8 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 		}
 	}
 
-	aead_request_set_tfm(req, tx->c.aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, p->aad_len);
-	aead_request_set_crypt(req, src, sg, plain + p->tail_len, scr->iv);
-	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
+	err = ktls_crypto_aead(&tx->c, &scr->req, src, sg, plain + p->tail_len,
+			       scr->iv, true);
 	if (err) {
 		/* plaintext read from spliced pages is intact: try again */
 		if (err == -ENOMEM && rec->next)
