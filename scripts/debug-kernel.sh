@@ -99,6 +99,17 @@ SRC=$(full_source)
 log "building into $OUT (nice -n 19, -j$JOBS)"
 t0=$(date +%s)
 rm -rf "$OUT"
+# Kbuild rebuilds what a changed option touches (fixdep records each
+# object's CONFIG_ dependencies), so a new fragment set starts from the
+# newest complete build: minutes, not the whole kernel again.
+prev=$(ls -dt "$CACHE"/debug-$SERIES-*/.complete 2>/dev/null | head -n 1)
+if [ -n "$prev" ]; then
+	prev=${prev%/.complete}
+	log "starting from $prev"
+	cp -a "$prev" "$OUT.tmp"
+	rm -rf "$OUT.tmp/image" "$OUT.tmp/.complete" "$OUT.tmp/build-seconds"
+	mv "$OUT.tmp" "$OUT"
+fi
 mkdir -p "$OUT"
 mk() { nice -n 19 make -s -C "$SRC" O="$OUT" ARCH=x86_64 "$@"; }
 mk allnoconfig
