@@ -23,7 +23,10 @@
 # also loads tests/bench/insncount.c into qemu: instructions per kernel
 # function, both modules, no tracer in the guest (insns.txt, the report).
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# [bench] lines on stdout
+LOG_FD=1
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 OUT=$TOP/build/bench
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_SERIES:=6.1}" "${BENCH_ROUNDS:=1}" "${BENCH_TIME:=0.4}"
@@ -34,7 +37,6 @@ SERIES_LIST=${BENCH_SERIES:-"6.1 6.12"}
 FULL=${BENCH_FULL:-0}
 ROUNDS=${BENCH_ROUNDS:-3}
 TIME=${BENCH_TIME:-2}
-log() { printf '[bench] %s\n' "$*"; }
 
 mkdir -p "$OUT"
 if ! command -v gnuplot >/dev/null; then
@@ -59,8 +61,7 @@ fi
 
 ARGS=()
 for s in $SERIES_LIST; do
-	[ -f "${KTLS_CACHE:-$HOME/.cache/ktls}/series-$s.env" ] ||
-		bash "$TOP/scripts/deps.sh" --no-install "$s"
+	need_series "$s"
 	d=$OUT/$s
 	rm -rf "$d"
 	mkdir -p "$d"
