@@ -15,7 +15,7 @@
 # AES-128-GCM TLS 1.3, send:16K, parts "tcp crypto compare openssl"; any
 # of those variables given still wins).  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
-# when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
+# when a probe shows it works: tests/vm/runner/accel.sh, KTLS_ACCEL) is named in
 # the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
@@ -79,7 +79,7 @@ for s in $SERIES_LIST; do
 		[ $INSNS = 0 ] || echo "BENCH_INSNMARK='$OUT/insnmark'; export BENCH_INSNMARK"
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
 	} > "$d/bench.sh"
-	# files the suite needs in the guest (tests/vm/stage-files.sh)
+	# files the suite needs in the guest (tests/vm/runner/stage-files.sh)
 	{
 		echo "$OUT/ktls-bench-static"
 		[ $INSNS = 0 ] || echo "$OUT/insnmark"

@@ -85,10 +85,10 @@ stage() {
 	load_series "$KTLS_SERIES"
 	mkdir -p "$st/lib/modules" "$st/etc"
 	# shellcheck disable=SC2086
-	bash "$TOP/tests/vm/stage-modules.sh" --suite consumers "$KIMG" "$KREL" "$st" \
+	bash "$TOP/tests/vm/runner/stage-modules.sh" --suite consumers "$KIMG" "$KREL" "$st" \
 		$MODULES >/dev/null
 	# shellcheck disable=SC2086
-	bash "$TOP/tests/vm/stage-modules.sh" --suite consumers-nfs "$KIMG" "$KREL" "$st" \
+	bash "$TOP/tests/vm/runner/stage-modules.sh" --suite consumers-nfs "$KIMG" "$KREL" "$st" \
 		$NFS_MODULES >/dev/null
 }
 
