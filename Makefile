@@ -13,7 +13,8 @@ endif
 MODULE ?= ktls
 T ?=
 SUITES ?=
-KTLS_CACHE ?= $(HOME)/.cache/ktls
+# the cache, as scripts/lib.sh has it; exported, so every script agrees
+KTLS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ktls
 export KTLS_CACHE
 
 all: modules tools

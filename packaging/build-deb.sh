@@ -5,7 +5,10 @@
 # new, not ignored, files) with dpkg-buildpackage, run lintian, and put the
 # .debs, the .changes and lintian.txt into build/deb/.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# [deb] lines on stdout
+LOG_PREFIX=deb LOG_FD=1
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 OUT=$TOP/build/deb
 MODE=ref REF=HEAD
 case "${1:-}" in
@@ -14,8 +17,6 @@ case "${1:-}" in
 *) REF=$1 ;;
 esac
 BUILD_DEPS="build-essential debhelper dh-dkms dkms lintian libssl-dev pkgconf fakeroot"
-
-log() { echo "[deb] $*"; }
 
 # Installs only what is missing, so a second run asks apt nothing.
 install_deps() {
@@ -49,10 +50,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktls-deb.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 SRC=$WORK/ktls-$VERSION
 export_tree "$SRC"
-[ -f "$SRC/debian/control" ] || { echo "build-deb: no debian/ in $MODE export${REF:+ of $REF}" >&2; exit 1; }
+[ -f "$SRC/debian/control" ] || die "no debian/ in $MODE export${REF:+ of $REF}"
 log "building ktls $VERSION from $([ $MODE = ref ] && git -C "$TOP" rev-parse --short "$REF" || echo 'the working tree') in $SRC"
 (cd "$SRC" && nice dpkg-buildpackage -us -uc -b -j"$(nproc)") > "$WORK/build.log" 2>&1 ||
-	{ tail -n 40 "$WORK/build.log"; echo "build-deb: dpkg-buildpackage failed" >&2; exit 1; }
+	{ tail -n 40 "$WORK/build.log"; die "dpkg-buildpackage failed"; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cp "$WORK/build.log" "$OUT/"

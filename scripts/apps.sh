@@ -19,12 +19,10 @@
 #        scripts/apps.sh stage STAGE   fetch, then copy into an initramfs tree
 set -euo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 APPS=$CACHE/apps
 TRIXIE_PKGS="openssl libssl3t64 libc6 zlib1g libzstd1"
-log() { printf '[apps] %s\n' "$*" >&2; }
-die() { printf '[apps] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/debs.sh
 . "$TOP/scripts/debs.sh"
 # shellcheck source=scripts/trixie.sh

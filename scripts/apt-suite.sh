@@ -29,9 +29,8 @@
 #   sources                     this suite's sources.list
 set -euo pipefail
 
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
-log() { printf '[apt-suite] %s\n' "$*" >&2; }
-die() { printf '[apt-suite] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -ge 2 ] || die "usage: apt-suite.sh NAME[:ARCH] COMMAND [ARGS...]"
 NAME=${1%%:*} ARCH=amd64 CMD=$2

@@ -11,7 +11,8 @@
 set -euo pipefail
 RAW=$1
 RES=$2
-die() { printf 'bench-insns: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ -s "$RAW" ] || die "no counts in \`$RAW' (did qemu load the plugin?)"
 grep -q '^# KSYM ' "$RES" || die "no kernel symbols in \`$RES'"
 {

@@ -15,7 +15,7 @@
 # AES-128-GCM TLS 1.3, send:16K, parts "tcp crypto compare openssl"; any
 # of those variables given still wins).  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
-# when a probe shows it works: tests/vm/accel.sh, KTLS_ACCEL) is named in
+# when a probe shows it works: tests/vm/runner/accel.sh, KTLS_ACCEL) is named in
 # the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
@@ -23,7 +23,10 @@
 # also loads tests/bench/insncount.c into qemu: instructions per kernel
 # function, both modules, no tracer in the guest (insns.txt, the report).
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# [bench] lines on stdout
+LOG_FD=1
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 OUT=$TOP/build/bench
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_SERIES:=6.1}" "${BENCH_ROUNDS:=1}" "${BENCH_TIME:=0.4}"
@@ -34,7 +37,6 @@ SERIES_LIST=${BENCH_SERIES:-"6.1 6.12"}
 FULL=${BENCH_FULL:-0}
 ROUNDS=${BENCH_ROUNDS:-3}
 TIME=${BENCH_TIME:-2}
-log() { printf '[bench] %s\n' "$*"; }
 
 mkdir -p "$OUT"
 if ! command -v gnuplot >/dev/null; then
@@ -59,8 +61,7 @@ fi
 
 ARGS=()
 for s in $SERIES_LIST; do
-	[ -f "${KTLS_CACHE:-$HOME/.cache/ktls}/series-$s.env" ] ||
-		bash "$TOP/scripts/deps.sh" --no-install "$s"
+	need_series "$s"
 	d=$OUT/$s
 	rm -rf "$d"
 	mkdir -p "$d"
@@ -78,7 +79,7 @@ for s in $SERIES_LIST; do
 		[ $INSNS = 0 ] || echo "BENCH_INSNMARK='$OUT/insnmark'; export BENCH_INSNMARK"
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
 	} > "$d/bench.sh"
-	# files the suite needs in the guest (tests/vm/stage-files.sh)
+	# files the suite needs in the guest (tests/vm/runner/stage-files.sh)
 	{
 		echo "$OUT/ktls-bench-static"
 		[ $INSNS = 0 ] || echo "$OUT/insnmark"

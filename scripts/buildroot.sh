@@ -17,10 +17,8 @@
 # Prints the root directory.
 set -euo pipefail
 
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-log() { printf '[buildroot] %s\n' "$*" >&2; }
-die() { printf '[buildroot] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || die "usage: buildroot.sh SUITE [PKG...]"
 SUITE=$1

@@ -17,8 +17,8 @@
 #                                           tree (series: $KTLS_SERIES)
 set -euo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 DIR=$CACHE/apps/consumers
 # The programs, then every library package they load (trixie_needed
 # names a missing one).
@@ -34,8 +34,6 @@ MODULES="nvme-tcp nvmet-tcp"
 # the NFS server (NFSv4 only: no lockd use, no rpcbind) and the NFSv4
 # client; mount -t nfs finds nfsv4 loaded (the guest has no modprobe)
 NFS_MODULES="nfsd nfsv4"
-log() { printf '[consumers] %s\n' "$*" >&2; }
-die() { printf '[consumers] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/trixie.sh
 . "$TOP/scripts/trixie.sh"
 
@@ -75,7 +73,7 @@ certs() {
 }
 
 stage() {
-	local st=$1 env=$CACHE/series-${KTLS_SERIES:-}.env
+	local st=$1
 	fetch
 	trixie_stage "$st" "$DIR" /opt/consumers usr/sbin/tlshd:tlshd \
 		usr/sbin/nvme:nvme usr/bin/keyctl:keyctl \
@@ -83,15 +81,14 @@ stage() {
 		usr/sbin/exportfs:exportfs usr/sbin/nfsdcld:nfsdcld \
 		usr/sbin/mount.nfs:mount.nfs
 	certs "$st/etc/ktls-consumers"
-	[ -f "$env" ] || die "no $env (KTLS_SERIES=${KTLS_SERIES:-unset})"
-	# shellcheck disable=SC1090
-	. "$env"
+	[ -n "${KTLS_SERIES:-}" ] || die "KTLS_SERIES is not set (run.sh sets it)"
+	load_series "$KTLS_SERIES"
 	mkdir -p "$st/lib/modules" "$st/etc"
 	# shellcheck disable=SC2086
-	bash "$TOP/tests/vm/stage-modules.sh" --suite consumers "$KIMG" "$KREL" "$st" \
+	bash "$TOP/tests/vm/runner/stage-modules.sh" --suite consumers "$KIMG" "$KREL" "$st" \
 		$MODULES >/dev/null
 	# shellcheck disable=SC2086
-	bash "$TOP/tests/vm/stage-modules.sh" --suite consumers-nfs "$KIMG" "$KREL" "$st" \
+	bash "$TOP/tests/vm/runner/stage-modules.sh" --suite consumers-nfs "$KIMG" "$KREL" "$st" \
 		$NFS_MODULES >/dev/null
 }
 

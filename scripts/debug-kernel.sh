@@ -13,20 +13,16 @@
 # --print: print the build directory and exit (nothing is built).
 set -euo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 SERIES=6.12
 FRAGS=("$TOP"/tests/vm/debug/*.config)
 JOBS=${KTLS_JOBS:-$(nproc)}
 
-log() { printf '[debug-kernel] %s\n' "$*" >&2; }
-die() { printf '[debug-kernel] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/debs.sh
 . "$(dirname "$0")/debs.sh"
 
-[ -f "$CACHE/series-$SERIES.env" ] || bash "$TOP/scripts/deps.sh" --no-install "$SERIES"
-# shellcheck disable=SC1090
-. "$CACHE/series-$SERIES.env"
+load_series "$SERIES"
 
 key=$( { cat "${FRAGS[@]}"; echo "$KSRCVER"; gcc --version | head -n1; } |
 	sha256sum | cut -c1-12)

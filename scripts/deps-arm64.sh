@@ -19,10 +19,8 @@
 # Writes $CACHE/series-SERIES-arm64.env (scripts/deps.sh lists the keys).
 set -euo pipefail
 
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-log() { printf '[deps-arm64] %s\n' "$*" >&2; }
-die() { printf '[deps-arm64] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 # shellcheck source=scripts/debs.sh
 . "$TOP/scripts/debs.sh"
 
@@ -37,11 +35,8 @@ case "$S" in
 *) die "no arm64 kernel known for series \`$S'" ;;
 esac
 HDRMETA=${IMGMETA/image/headers}
-AMD64_ENV=$CACHE/series-$S.env
-[ -f "$AMD64_ENV" ] || die "no $AMD64_ENV: scripts/deps.sh $S first"
-KROOT="" KSRC="" KSRCVER=""
-# shellcheck disable=SC1090
-. "$AMD64_ENV"
+# the amd64 series: its source, and for other suites its build root
+load_series "$S"
 as() { bash "$TOP/scripts/apt-suite.sh" "$SUITE:arm64" "$@"; }
 
 img=$(as depends "$IMGMETA")

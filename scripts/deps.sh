@@ -46,8 +46,8 @@
 # Usage: scripts/deps.sh [--no-install] [--arch amd64|arm64] [SERIES...]
 set -euo pipefail
 
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 SERIES_ALL="6.1 6.12"
 SERIES_ARGS=""
 INSTALL=1
@@ -57,8 +57,6 @@ busybox-static cpio xz-utils zstd file kmod bc flex bison libelf-dev
 clang llvm zlib1g-dev openssl curl perl python3 iproute2 gnutls-bin liburing-dev
 qemu-system-arm gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 
-log() { printf '[deps] %s\n' "$*" >&2; }
-die() { printf '[deps] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/debs.sh
 . "$(dirname "$0")/debs.sh"
 

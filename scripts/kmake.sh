@@ -11,14 +11,13 @@
 # series' CROSS_COMPILE prefix (KCROSS); their headers name the compiler.
 set -euo pipefail
 
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ $# -ge 2 ] || { echo "usage: kmake.sh SERIES DIR [MAKE-ARGS...]" >&2; exit 2; }
 SERIES=$1 DIR=$(cd "$2" && pwd)
 shift 2
 [ $# -gt 0 ] || set -- modules
-KROOT="" KCROSS=""
-# shellcheck disable=SC1090
-. "$CACHE/series-$SERIES.env"
+load_series "$SERIES"
 [ -z "$KCROSS" ] || set -- CROSS_COMPILE="$KCROSS" "$@"
 if [ -z "$KROOT" ]; then
 	exec make -C "$KBUILD" M="$DIR" "$@"

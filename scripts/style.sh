@@ -4,7 +4,8 @@
 # the kernel-side sources: module/ and core/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CACHE=${KTLS_CACHE:-$HOME/.cache/ktls}
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 CP=$CACHE/src/linux-source-6.12/scripts/checkpatch.pl
 [ -f "$CP" ] || bash scripts/deps.sh --no-install 6.12
 files=$(ls module/*.c module/*.h module/compat/*.h core/*.c core/*.h | grep -v -e keysched -e "\.mod\.c$")

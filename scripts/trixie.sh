@@ -9,7 +9,7 @@
 # log and die.
 #
 # The same for programs of another architecture (the arm64 test VMs run
-# Debian's arm64 openssl and curl, scripts/stage-files.sh): FOREIGN_SUITE
+# Debian's arm64 openssl and curl, tests/vm/runner/stage-files.sh): FOREIGN_SUITE
 # names the apt-suite.sh NAME[:ARCH] to fetch from (default trixie) and
 # FOREIGN_TRIPLE the library directory (default x86_64-linux-gnu).
 

@@ -125,7 +125,7 @@ step ciphers native make -s -C tests/ciphers check
 if [ -f tools/Makefile ]; then
 	step tools native make -s -C tools check
 fi
-step runner native bash tests/vm/selftest-runner.sh
+step runner native bash tests/vm/runner/selftest-runner.sh
 if [ $NATIVE_ONLY = 0 ]; then
 	step pkg native bash tests/pkg/check.sh
 	# 7.2 (sid) and 7.3 (trixie-backports): fetched and their build
@@ -184,7 +184,7 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--skip-tests "$(mp_only 12_aes_gcm 13_aes_ccm)" --env CLI_HUGE_MB=32
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# each its own upstream selftest (in 2 shards, as every selftest
-	# here: tests/vm/shard.sh), 7.3 also a short lifecycle, readsock
+	# here: tests/vm/runner/shard.sh), 7.3 also a short lifecycle, readsock
 	# (the kernel's own readers' read_sock) and consumers (NVMe/TCP with
 	# TLS and NFS over TLS, through tlshd), which 6.12 runs too.
 	# `cli` and the rest: make vm-check SERIES=7.x

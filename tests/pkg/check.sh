@@ -16,8 +16,8 @@
 # Last line: `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-TOP=$PWD
-KTLS_CACHE=${KTLS_CACHE:-$HOME/.cache/ktls}
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 OUT=$TOP/build/pkg
 DEB=$TOP/build/deb
 PKGS="ktls-dkms ktls-tools libktls0 libktls-dev"
@@ -79,13 +79,11 @@ t "source tree in /usr/src/ktls-$VERSION with real core/" \
 ko_of() { ls "${2:-}"/var/lib/dkms/ktls/"$VERSION"/"$1"/*/module/ktls.ko* 2>/dev/null | head -n1; }
 vermagic_is() { modinfo -F vermagic "$(ko_of "$1" "${2:-}")" | grep -q "^$1 "; }	# KREL [ROOT]
 for s in 6.1 6.12; do
-	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
-	# shellcheck disable=SC1090
-	KREL=$(. "$KTLS_CACHE/series-$s.env" && echo "$KREL")
+	KREL=$(load_series "$s" && echo "$KREL")
 	t "dkms build -k $KREL" nice $SUDO dkms build -m ktls -v "$VERSION" -k "$KREL"
 	t "DKMS ktls.ko for $s has vermagic $KREL" vermagic_is "$KREL"
 done
-KREL612=$(. "$KTLS_CACHE/series-6.12.env" && echo "$KREL")
+KREL612=$(load_series 6.12 && echo "$KREL")
 
 # 7.2, 7.3 and 6.12-trixie: dkms of sid / trixie in the series' build root,
 # on the source tree and dkms.conf of the ktls-dkms .deb (unpacked there,
@@ -117,10 +115,7 @@ dkms_in_root() {	# dkms_in_root ROOT KREL [DKMS-BUILD-ARGS...]
 }
 ROOTS=()
 for s in 7.2 7.3 6.12-trixie; do
-	[ -f "$KTLS_CACHE/series-$s.env" ] || bash scripts/deps.sh --no-install "$s" > /dev/null
-	# shellcheck disable=SC1090
-	# shellcheck disable=SC1090
-	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
+	eval "$(load_series "$s" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
 	ROOTS+=("$KROOT")
 	t "dkms in the $(basename "$KROOT") build root ($s)" \
 		bash scripts/buildroot.sh "$(basename "$KROOT")" make gcc "$(basename "$KBUILD")" dkms
@@ -134,10 +129,7 @@ done
 # the arm64 headers scripts/deps-arm64.sh unpacked: bookworm's 6.1 on the
 # host, trixie's 6.12 in trixie's build root (booted in the VM below).
 for s in 6.1 6.12-trixie; do
-	[ -f "$KTLS_CACHE/series-$s-arm64.env" ] ||
-		bash scripts/deps.sh --no-install --arch arm64 "$s" > /dev/null
-	# shellcheck disable=SC1090
-	eval "$(. "$KTLS_CACHE/series-$s-arm64.env" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
+	eval "$(load_series "$s-arm64" && echo "KREL=$KREL KROOT=$KROOT KBUILD=$KBUILD")"
 	if [ -z "$KROOT" ]; then
 		t "dkms build -k $KREL -a arm64 (cross)" nice $SUDO env CROSS_COMPILE=aarch64-linux-gnu- \
 			dkms build -m ktls -v "$VERSION" -k "$KREL" -a arm64 --kernelsourcedir "$KBUILD"
@@ -204,13 +196,11 @@ vm_smoke() {	# vm_smoke SERIES KO
 t "DKMS-built ktls.ko boots in the 6.12 VM: ULP attach, one transfer per cipher family" \
 	vm_smoke 6.12 "$(ko_of "$KREL612")"
 for s in 7.2 7.3; do
-	# shellcheck disable=SC1090
-	eval "$(. "$KTLS_CACHE/series-$s.env" && echo "KREL=$KREL KROOT=$KROOT")"
+	eval "$(load_series "$s" && echo "KREL=$KREL KROOT=$KROOT")"
 	t "DKMS-built ktls.ko boots in the $s VM: ULP attach, one transfer per cipher family" \
 		vm_smoke "$s" "$(ko_of "$KREL" "$KROOT")"
 done
-# shellcheck disable=SC1090
-eval "$(. "$KTLS_CACHE/series-6.12-trixie-arm64.env" && echo "KREL=$KREL KROOT=$KROOT")"
+eval "$(load_series 6.12-trixie-arm64 && echo "KREL=$KREL KROOT=$KROOT")"
 t "DKMS-built ktls.ko boots in the 6.12-trixie arm64 VM: ULP attach, one transfer per cipher family" \
 	vm_smoke 6.12-trixie-arm64 "$(ko_of "$KREL" "$KROOT")"
 roots_clean() {	# the 7.x roots as before: no ktls in their DKMS tree or /usr/src

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* test_progs.h - the few test_progs checks prog_tests/sockmap_ktls.c uses,
- * so the upstream file builds on its own (tests/vm/build-bpf.sh); written
+ * so the upstream file builds on its own (tests/vm/bpf/build-bpf.sh); written
  * for ktls, not taken from the kernel's test_progs framework. A failed
  * check marks the current subtest failed; test_progs_shim.c reports each
  * subtest as one TAP line.

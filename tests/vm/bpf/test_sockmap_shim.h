@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* test_sockmap_shim.h - included ahead of the upstream test_sockmap.c in its
- * standalone build (tests/vm/build-bpf.sh): min()/max(), which it takes
+ * standalone build (tests/vm/bpf/build-bpf.sh): min()/max(), which it takes
  * from the kernel's tools/include.
  */
 #ifndef KTLS_TEST_SOCKMAP_SHIM_H

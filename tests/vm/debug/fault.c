@@ -39,7 +39,7 @@
  * without a connection-ending error, every byte it was told was sent must
  * arrive. Faults injected are read from the "times" counters; the kernel
  * log between "ktls-fault: injection on/off" holds the allocation-failure
- * reports (tests/vm/init.sh ignores those, nothing else).
+ * reports (tests/vm/runner/init.sh ignores those, nothing else).
  *
  * Env: KTLS_FAULT_SECONDS per test (default 3), KTLS_FAULT_PROBABILITY
  * (percent, default 5), KTLS_FAULT_SEED (default fixed).

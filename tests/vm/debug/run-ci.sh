@@ -24,5 +24,5 @@ ENV="KTLS_FUZZ_SEED=0x660ec6e21861a KTLS_FUZZ_CASES=60 KTLS_SOAK_SECONDS=10"
 ENV="$ENV KTLS_LIFECYCLE_CYCLES=5 KTLS_FAULT_SECONDS=3 KTLS_STRESS_SECONDS=10"
 ENV="$ENV KTLS_RACE_SECONDS=4"
 
-exec bash "$VM/run.sh" --series 6.12-debug --module ktls --timeout 2700 \
+exec bash "$VM/runner/run.sh" --series 6.12-debug --module ktls --timeout 2700 \
 	--filter "$FILTER" --suites "$SUITES" --env "$ENV" "$@"

@@ -2,7 +2,7 @@
 /* bpf_util.h - raw bpf() calls of the guest programs: maps, sk_msg programs. */
 /*
  * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
- * its own program. No clang, no libbpf: programs are hand-assembled.
+ * its own program (ksft_filter.c, the harness wrapper, aside). No clang, no libbpf: programs are hand-assembled.
  *
  *   sockmap/sockhash create, update, delete; an sk_msg program returning a
  *   fixed verdict; attach and detach as the map's BPF_SK_MSG_VERDICT.

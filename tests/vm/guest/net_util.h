@@ -2,7 +2,8 @@
 /* net_util.h - sockets and kTLS set-up shared by the guest test programs. */
 /*
  * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
- * its own program. Include after peer_ref.h.
+ * its own program (ksft_filter.c, the harness wrapper, aside). Include after
+ * peer_ref.h.
  *
  *   the reference cipher table, loopback TCP pairs (IPv4 or IPv6), socket
  *   timeouts, TCP sockets allocated (sockstat), record types as cmsgs, the

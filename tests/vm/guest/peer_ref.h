@@ -19,7 +19,7 @@
  *                      AES-GCM/AES-CCM and against the RFC 8998 vectors.
  *
  * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
- * its own program.
+ * its own program (ksft_filter.c, the harness wrapper, aside).
  */
 #ifndef KTLS_PEER_REF_H
 #define KTLS_PEER_REF_H

@@ -2,8 +2,8 @@
 /* stress_util.h - shared helpers of the fuzz, soak and lifecycle suites. */
 /*
  * Header-only on purpose: tests/vm/Makefile turns every .c in this folder into
- * its own program. Include after kselftest_harness.h and peer_ref.h; the
- * socket helpers are net_util.h's.
+ * its own program (ksft_filter.c, the harness wrapper, aside). Include after
+ * kselftest_harness.h and peer_ref.h; the socket helpers are net_util.h's.
  *
  *   seeded PRNG (splitmix64), env knobs, kTLS setup of one direction with
  *   seeded keys, the module's TlsCurr* gauges, and a harness time limit set

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # In-guest suite: the kernel's own BPF sockmap tests of the series over the
-# `tls` ULP under test, built by tests/vm/build-bpf.sh into /opt/bpf:
+# `tls` ULP under test, built by tests/vm/bpf/build-bpf.sh into /opt/bpf:
 #   test_sockmap   every sk_msg/sk_skb case for sockmap, sockhash and the
 #                  "ktls" round (sockhash with TLS_TX/TLS_RX on both ends);
 #                  its "txmsg test skb" case runs over kTLS in every round

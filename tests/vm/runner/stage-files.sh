@@ -12,12 +12,10 @@
 # through arm64's ld.so by a wrapper at the program's path (/usr/bin only).
 set -euo pipefail
 STAGE=$1
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../../scripts/lib.sh"
 ARCH=${KTLS_ARCH:-amd64}
 FOREIGN=()
-log() { printf '[stage-files] %s\n' "$*" >&2; }
-die() { printf 'stage-files: %s\n' "$*" >&2; exit 1; }
 
 copy() {
 	[ -e "$STAGE$1" ] && return 0

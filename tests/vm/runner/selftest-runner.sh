@@ -16,9 +16,11 @@
 # suite that powers the guest off before the verdict (both red).
 # Last line: `N passed, N failed` over all cases.
 set -uo pipefail
-VM=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../../scripts/lib.sh"
+VM=$TOP/tests/vm
+RUNNER=$VM/runner
 TMP=$(mktemp -d)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
 trap 'rm -rf "$TMP"' EXIT
 PASS=0 FAIL=0
 
@@ -51,7 +53,7 @@ parse_case() {	# parse_case WANT NAME QRC [KNOWN [SCOPE]] < results.log
 	mkdir -p "$d"
 	cat > "$d/results.log"
 	echo "boot" > "$d/console.log"
-	bash "$VM/parse.sh" "$d" "${4:-$TMP/known}" "$3" ${5:-} > "$d/out" 2>&1
+	bash "$RUNNER/parse.sh" "$d" "${4:-$TMP/known}" "$3" ${5:-} > "$d/out" 2>&1
 	expect "$1" "parse: $2" $?
 }
 parse_case green clean 0 < <({ good_tap; echo "KTLS-VERDICT PASS"; })
@@ -135,13 +137,13 @@ shard_case() {	# shard_case WANT NAME N FAKE_MODE
 	{
 		echo "KTLS-BOOTED 6.1"
 		echo "KTLS-SUITE-BEGIN selftest"
-		FAKE_MODE=$4 KTLS_SHARD_TMP=$d sh "$VM/shard.sh" "$3" "$TMP/fake-harness"
+		FAKE_MODE=$4 KTLS_SHARD_TMP=$d sh "$RUNNER/shard.sh" "$3" "$TMP/fake-harness"
 		echo "KTLS-SUITE-END selftest rc=$?"
 		echo "KTLS-VERDICT PASS"
 	} > "$d/results.log" 2>&1
 	echo "boot" > "$d/console.log"
 	printf '# none\n' > "$d/known"
-	bash "$VM/parse.sh" "$d" "$d/known" 0 > "$d/out" 2>&1
+	bash "$RUNNER/parse.sh" "$d" "$d/known" 0 > "$d/out" 2>&1
 	expect "$1" "shards: $2" $?
 	[ "$1" = red ] || [ "$(grep -c '^PASS tls\.a\.t' "$d/tests.txt")" = 5 ] || {
 		FAIL=$((FAIL + 1)); echo "not ok - shards: $2: not every test passed once"; }
@@ -160,7 +162,7 @@ shard_case red plans-short-of-count 2 badcount
 # shards. Since 6.9 the harness runs them in a grandchild that reports a
 # failure only through the test's metadata in shared memory; a filter that
 # copies that metadata into private memory reports every such failure as
-# "ok" (it did from 2026-11-23 to 2026-12-05: tests/vm/ksft_filter.c).
+# "ok" (it did from 2026-11-23 to 2026-12-05: tests/vm/guest/ksft_filter.c).
 # Before 6.9 it is the other way round: the harness's `t->pid = fork()`
 # in shared memory lets the child's 0 win the race now and then.
 cat > "$TMP/harness-probe.c" <<'EOS'
@@ -253,7 +255,7 @@ if [ $nprobe = 0 ]; then
 	FAIL=$((FAIL + 1)); echo "not ok - ksft_filter: no linux-source selftests in $CACHE/src (run scripts/deps.sh)"
 fi
 
-# ---- part 1b: the accelerator decision (tests/vm/accel.sh), no VM: a
+# ---- part 1b: the accelerator decision (runner/accel.sh), no VM: a
 # fake /dev/kvm, /proc/cpuinfo and qemu
 accel_case() {	# accel_case WANT(kvm|tcg|error) NAME DEV FLAGS QEMU_MODE [KTLS_ACCEL]
 	local want=$1 name=$2 dev=$3 flags=$4 mode=$5 req=${6:-auto} out rc got
@@ -261,7 +263,7 @@ accel_case() {	# accel_case WANT(kvm|tcg|error) NAME DEV FLAGS QEMU_MODE [KTLS_A
 	rm -f "$TMP/qemu-called"
 	out=$(KTLS_ACCEL=$req KTLS_CPUINFO=$TMP/cpuinfo KTLS_KVM_DEV=$dev \
 		KTLS_QEMU=$TMP/fake-qemu FAKE_QEMU_MODE=$mode KTLS_ACCEL_PROBE_TIMEOUT=3 \
-		bash "$VM/accel.sh" --kernel "$TMP/vmlinuz" --busybox "$TMP/vmlinuz" 2>"$TMP/accel.err")
+		bash "$RUNNER/accel.sh" --kernel "$TMP/vmlinuz" --busybox "$TMP/vmlinuz" 2>"$TMP/accel.err")
 	rc=$?
 	got=${out%%$'\t'*}
 	[ $rc = 0 ] || got=error
@@ -302,7 +304,7 @@ accel_case error bad-value "$TMP/kvm" vmx ok fast
 # ---- part 2: real VMs
 if [ "${KTLS_RUNNER_VM:-1}" = 1 ]; then
 	KNOWN=$TMP/known
-	# run as 2 shards (tests/vm/shard.sh): a test each
+	# run as 2 shards (runner/shard.sh): a test each
 	cat > "$TMP/fake-pass" <<'EOS'
 #!/bin/sh
 [ -n "$KTLS_COUNT" ] && { echo 2; exit 0; }
@@ -322,7 +324,7 @@ echo "TAP version 13"; echo "1..1"; echo "ok 1 tls.fake.one$KTLS_SHARD"
 poweroff -f
 EOS
 	chmod +x "$TMP"/fake-*
-	. "${KTLS_CACHE:-$HOME/.cache/ktls}/series-6.1.env"
+	load_series 6.1
 	make -s -C "$KBUILD" M="$VM/fixtures" modules > "$TMP/warn-build.log" 2>&1 ||
 		{ cat "$TMP/warn-build.log"; }
 	vm_case() {	# vm_case WANT NAME ARGS...

@@ -12,13 +12,12 @@
 # committed), with the series' own libbpf (tools/lib/bpf, built static
 # here as the upstream selftests' Makefile does), clang/llvm, libelf-dev
 # and zlib1g-dev.
-# build-bpf.sh stage STAGE (from suites/bpf.files; series in KTLS_SERIES)
+# build-bpf.sh stage STAGE (from ../suites/bpf.files; series in KTLS_SERIES)
 # builds and copies them to STAGE/opt/bpf.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${KTLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktls}
-log() { printf '[bpf] %s\n' "$*" >&2; }
-die() { printf '[bpf] error: %s\n' "$*" >&2; exit 1; }
+LOG_PREFIX=bpf
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../../scripts/lib.sh"
 
 if [ "$1" = stage ]; then
 	STAGE=$2
@@ -31,8 +30,7 @@ if [ "$1" = stage ]; then
 fi
 SERIES=$1
 OUT=$2
-# shellcheck disable=SC1090
-. "$CACHE/series-$SERIES.env"
+load_series "$SERIES"
 # shellcheck source=scripts/debs.sh
 . "$TOP/scripts/debs.sh"
 

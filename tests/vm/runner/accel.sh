@@ -4,7 +4,7 @@
 # works here, else TCG. The one place this is decided (tests/vm/run.sh
 # calls it for every VM of the project: tests, demo, bench, pkg, debug).
 #
-# Usage: tests/vm/accel.sh --kernel VMLINUZ [--busybox PATH] [--arch ARCH]
+# Usage: tests/vm/runner/accel.sh --kernel VMLINUZ [--busybox PATH] [--arch ARCH]
 # Prints one line: `kvm<TAB>reason` or `tcg<TAB>reason`. Exits 1 with one
 # sentence on stderr when KTLS_ACCEL=kvm is asked for and KVM does not
 # work, or KTLS_ACCEL is not one of auto, kvm, tcg.

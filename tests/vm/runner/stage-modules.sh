@@ -9,6 +9,8 @@
 # modules (and what they depend on), which the suite loads itself in the
 # order of STAGE/etc/ktls-modules-NAME: init does not load them.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../../scripts/lib.sh"
 SUITE=""
 if [ "$1" = --suite ]; then
 	SUITE=$2
@@ -60,7 +62,7 @@ add() {		# add NAME REQUIRED
 	SEEN[$n]=1
 	if [ -z "${IDX[$n]:-}" ]; then
 		builtin "$1" && return 0
-		[ "$req" = 1 ] && { echo "module $1 not found in $MODROOT" >&2; exit 1; }
+		[ "$req" = 1 ] && die "module $1 not found in $MODROOT"
 		return 0
 	fi
 	stage "${IDX[$n]}" "$n"
@@ -107,7 +109,7 @@ else
 	for d in $(deps "$STAGE/lib/modules/test/$name.ko"); do add "$d" 1; done
 	vm=$(modinfo -F vermagic "$STAGE/lib/modules/test/$name.ko")
 	[ "${vm%% *}" = "$KREL" ] ||
-		{ echo "$KO is built for ${vm%% *}, not $KREL" >&2; exit 1; }
+		die "$KO is built for ${vm%% *}, not $KREL"
 	echo "test/$name.ko test" >> "$LIST"
 fi
 cat "$LIST"

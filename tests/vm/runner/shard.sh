@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # shard.sh N BINARY - run a kselftest-harness program built with
-# tests/vm/ksft_filter.c as N shards at once (the guest's vCPUs work in
+# tests/vm/guest/ksft_filter.c as N shards at once (the guest's vCPUs work in
 # parallel; the harness alone runs one test at a time) and print one TAP
 # stream: the plan of all selected tests first (KTLS_COUNT=1), then every
 # shard's lines as they come (result lines keep the shard's numbering,

@@ -10,7 +10,7 @@
  * time limits are exact per fixture.variant.test and the harness's TAP
  * plan stays right.
  *
- * Shards (tests/vm/shard.sh): KTLS_SHARD="i/n" keeps the selected tests
+ * Shards (tests/vm/runner/shard.sh): KTLS_SHARD="i/n" keeps the selected tests
  * whose position in the selected list, modulo n, is i; KTLS_COUNT=1 prints
  * the number of selected tests (all shards together) and exits.
  */
