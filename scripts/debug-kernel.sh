@@ -24,7 +24,8 @@ JOBS=${KTLS_JOBS:-$(nproc)}
 
 load_series "$SERIES"
 
-key=$( { cat "${FRAGS[@]}"; echo "$KSRCVER"; gcc --version | head -n1; } |
+# (the fragments' options, not their comments)
+key=$( { grep -hvE '^[[:space:]]*(#|$)' "${FRAGS[@]}"; echo "$KSRCVER"; gcc --version | head -n1; } |
 	sha256sum | cut -c1-12)
 OUT=$CACHE/debug-$SERIES-$key
 if [ "${1:-}" = --print ]; then
@@ -95,17 +96,6 @@ SRC=$(full_source)
 log "building into $OUT (nice -n 19, -j$JOBS)"
 t0=$(date +%s)
 rm -rf "$OUT"
-# Kbuild rebuilds what a changed option touches (fixdep records each
-# object's CONFIG_ dependencies), so a new fragment set starts from the
-# newest complete build: minutes, not the whole kernel again.
-prev=$(ls -dt "$CACHE"/debug-$SERIES-*/.complete 2>/dev/null | head -n 1)
-if [ -n "$prev" ]; then
-	prev=${prev%/.complete}
-	log "starting from $prev"
-	cp -a "$prev" "$OUT.tmp"
-	rm -rf "$OUT.tmp/image" "$OUT.tmp/.complete" "$OUT.tmp/build-seconds"
-	mv "$OUT.tmp" "$OUT"
-fi
 mkdir -p "$OUT"
 mk() { nice -n 19 make -s -C "$SRC" O="$OUT" ARCH=x86_64 "$@"; }
 mk allnoconfig
