@@ -316,14 +316,24 @@ tv "server TX KeyUpdate every 64 records (rekey=$REKEY)" our_keyupdate
 # The per-socket view (sock_diag, INET_DIAG_ULP_INFO) of the server's end of
 # a live connection: stage-modules.sh stages inet_diag + tcp_diag. The
 # client is a plain s_client that keeps the connection open for a while.
+# The request's writer holds s_client's stdin open until release_conn (at
+# most 20 s): `wait` on a pipeline waits for all of it, so a plain sleep
+# there made every test last the whole 20 s.
 hold_conn() { # port s_client-args...: background connection, pid in HOLD
 	p=$1
 	shift
-	(printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 20) |
+	rm -f "$W/release"
+	(printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\n'; i=0
+	 while [ ! -e "$W/release" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done) |
 		timeout 25 "$OPENSSL" s_client -quiet -connect "127.0.0.1:$p" "$@" \
 		>/dev/null 2>&1 &
 	HOLD=$!
 	PIDS="$PIDS $HOLD"
+}
+release_conn() { # end hold_conn's connection and wait for it
+	touch "$W/release"
+	kill "$HOLD" 2>/dev/null || true
+	wait "$HOLD" 2>/dev/null || true
 }
 stat_line() { # port regex [--json]: poll `ktls stat' until the socket's line
 	# (entry) matches regex: the server sets its tunables after the hand-off
@@ -350,15 +360,13 @@ stat_expect() { # port want-regex s_client-args...
 	hold_conn "$p" "$@"
 	rc=0
 	stat_line "$p" "$re" || rc=1
-	kill "$HOLD" 2>/dev/null || true
-	wait "$HOLD" 2>/dev/null || true
+	release_conn
 	return $rc
 }
 stat_gone() { # port: a closed connection leaves the view
 	hold_conn "$1" -tls1_3
 	stat_line "$1" "ulp k?tls version 1\.3 " >/dev/null || return 1
-	kill "$HOLD" 2>/dev/null || true
-	wait "$HOLD" 2>/dev/null || true
+	release_conn
 	i=0
 	while [ $i -lt 50 ]; do
 		"$KTLS" stat | grep -q "^127.0.0.1:$1 " || return 0
@@ -388,8 +396,7 @@ stat_json() { # port
 	stat_line "$1" \
 		"\"ulp\":\"k?tls\",\"version\":\"1\.3\",\"cipher\":\"AES-128-GCM\",\"tx\":\"sw\",\"rx\":\"sw\",\"zc_ro_tx\":$zc,\"rx_no_pad\":true" \
 		--json || rc=1
-	kill "$HOLD" 2>/dev/null || true
-	wait "$HOLD" 2>/dev/null || true
+	release_conn
 	return $rc
 }
 if [ "$EXPECT" = kernel ]; then
