@@ -205,7 +205,7 @@ size_t ktls_get_info_size(const struct sock *sk);
  */
 enum ktls_scratch_kind {
 	KTLS_SCRATCH_TX,	/* a send call's scratch (tx.c) */
-	KTLS_SCRATCH_RX,	/* a receive call's scratch (rx.c) */
+	KTLS_SCRATCH_RX,	/* a receive call's scratch (rxdec.c) */
 	KTLS_SCRATCH_REC,	/* a full-size RX record buffer (recbuf.c) */
 	KTLS_SCRATCH_KINDS,
 };
@@ -307,8 +307,9 @@ int ktls_recbuf_inner_parse(const struct ktls_rx_rec *rec, u32 off,
 			    u32 len, u8 *type, u32 *data_len);
 
 /*
- * RX state, shared by strp.c (framing), rx.c (decrypt, read loop),
- * rxzc.c (zero-copy), splice.c (splice_read, read_sock) and recbuf.c.
+ * RX state, shared by strp.c (framing), rxdec.c (decrypting a record),
+ * rx.c (record buffers, read loop), rxzc.c (zero-copy), splice.c
+ * (splice_read, read_sock) and recbuf.c.
  *
  * Scatterlist entries for decrypting straight from the TCP queue: the AAD,
  * then the record's bytes in skbs (head and page frags). Records spread
@@ -395,20 +396,27 @@ void ktls_rx_alloc_work(struct work_struct *work);
 bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
 		       u32 len);
 
-/* rxzc.c - called as the reader with lock_sock held */
-int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
-		    size_t room, u8 *type, size_t *copied);
-
 /*
- * rx.c - decrypt and the read loop, for rxzc.c and splice.c: called with
- * lock_sock held unless said otherwise
+ * rxdec.c - decrypting one record, for rx.c and rxzc.c: called with
+ * lock_sock held; ktls_rx_scratch_put() also at free, the socket detached
  */
 void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head);
 int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx, struct scatterlist *src,
 		 struct scatterlist *dst, u32 clen);
 void ktls_rx_fail(struct sock *sk, struct ktls_rx *rx);
 int ktls_rx_scratch_get(struct sock *sk, struct ktls_rx *rx);
+void ktls_rx_scratch_put(struct ktls_rx *rx);
 void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx);
+int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type);
+
+/* rxzc.c - for rx.c: called as the reader with lock_sock held */
+int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
+		    size_t room, u8 *type, size_t *copied);
+
+/*
+ * rx.c - the read loop, for splice.c: called with lock_sock held unless
+ * said otherwise
+ */
 int ktls_rx_more(struct sock *sk, struct ktls_rx *rx, long *timeo, bool wait,
 		 bool have_data);
 /* lock_sock not held; held on success only */
@@ -418,7 +426,6 @@ void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx);
 void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx);
 struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx, struct ktls_rx_rec *prev);
 void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n);
-int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type);
 
 /* rx.c - the socket's RX: called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
