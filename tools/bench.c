@@ -124,33 +124,15 @@ fail:
 	return NULL;
 }
 
-/* A connected loopback pair: *cl the client's end, *sv the server's. */
+/* A connected loopback pair, Nagle off on the client's end *cl. */
 static int tcp_pair(int *cl, int *sv)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t al = sizeof(a);
-	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	int one = 1;
 
-	*cl = *sv = -1;
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &al))
-		goto fail;
-	*cl = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*cl < 0 || connect(*cl, (struct sockaddr *)&a, sizeof(a)))
-		goto fail;
-	*sv = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	if (*sv < 0)
-		goto fail;
+	if (loopback_pair(cl, sv))
+		return -1;
 	setsockopt(*cl, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	close(l);
 	return 0;
-fail:
-	if (l >= 0)
-		close(l);
-	if (*cl >= 0)
-		close(*cl);
-	return -1;
 }
 
 /* The server process: handshake, hand-off, read until close_notify. */

@@ -15,6 +15,7 @@
 #include <linux/tls.h>
 #include <openssl/rand.h>
 
+#include "fdio.h"
 #include "ktls-tool.h"
 #include "ktls/ktls.h"
 
@@ -22,33 +23,9 @@ struct pair {
 	int a, b;
 };
 
-static int loopback_pair(struct pair *p)
+static int pair_open(struct pair *p)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof(sa);
-	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	p->a = p->b = -1;
-	if (l < 0)
-		return -errno;
-	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1) ||
-	    getsockname(l, (struct sockaddr *)&sa, &sl))
-		goto fail;
-	p->a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (p->a < 0 || connect(p->a, (struct sockaddr *)&sa, sizeof(sa)))
-		goto fail;
-	p->b = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	if (p->b < 0)
-		goto fail;
-	close(l);
-	return 0;
-fail:
-	close(l);
-	if (p->a >= 0)
-		close(p->a);
-	p->a = -1;
-	return -errno;
+	return loopback_pair(&p->a, &p->b);
 }
 
 static void pair_close(struct pair *p)
@@ -172,7 +149,7 @@ static void probe_cell(const struct ktls_cipher_desc *d, uint16_t version,
 	int res[2] = { -EIO, -EIO }, fds[2];
 	pid_t pid;
 
-	*tx = *rx = *rt = loopback_pair(&p);
+	*tx = *rx = *rt = pair_open(&p);
 	if (*tx)
 		return;
 	RAND_bytes((unsigned char *)&k, sizeof(k));
@@ -253,7 +230,7 @@ static int probe_ulp(void)
 {
 	const char *name = getenv("KTLS_ULP") ? getenv("KTLS_ULP") : "tls";
 	struct pair p;
-	int err = loopback_pair(&p);
+	int err = pair_open(&p);
 
 	if (!err && setsockopt(p.a, IPPROTO_TCP, TCP_ULP, name, strlen(name) + 1))
 		err = -errno;
@@ -298,7 +275,7 @@ static void probe_extras(void)
 	int one = 1, tx, rx, np;
 
 	RAND_bytes((unsigned char *)&k, sizeof(k));
-	if (loopback_pair(&p))
+	if (pair_open(&p))
 		return;
 	tx = probe_one(p.a, KTLS_TX, TLS_1_3_VERSION, d, &k);
 	rx = probe_one(p.a, KTLS_RX, TLS_1_3_VERSION, d, &k);

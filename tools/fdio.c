@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Whole-buffer read/write on a file descriptor: the CLI and the tests. */
+/* Whole-buffer read/write on a file descriptor and a loopback TCP pair:
+ * the CLI and the tests. */
 #include <errno.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "fdio.h"
 
@@ -37,4 +41,34 @@ int fd_read_all(int fd, void *p, size_t n)
 		n -= (size_t)r;
 	}
 	return 1;
+}
+
+int loopback_pair(int *a, int *b)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	*a = *b = -1;
+	if (l < 0)
+		return -errno;
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&sa, &sl))
+		goto fail;
+	*a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*a < 0 || connect(*a, (struct sockaddr *)&sa, sizeof(sa)))
+		goto fail;
+	*b = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (*b < 0)
+		goto fail;
+	close(l);
+	return 0;
+fail:
+	err = errno;
+	close(l);
+	if (*a >= 0)
+		close(*a);
+	*a = -1;
+	return -err;
 }

@@ -596,33 +596,15 @@ out:
 
 /* ----------------------------------------------------------- plumbing */
 
+/* A connected loopback pair, Nagle off on the sender's end *s. */
 static int tcp_pair(int *s, int *r)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t al = sizeof(a);
-	int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	int one = 1;
 
-	*s = *r = -1;
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(l, 1) < 0 || getsockname(l, (struct sockaddr *)&a, &al) < 0)
-		goto bad;
-	*s = socket(AF_INET, SOCK_STREAM, 0);
-	if (*s < 0 || connect(*s, (struct sockaddr *)&a, sizeof(a)) < 0)
-		goto bad;
-	*r = accept(l, NULL, NULL);
-	if (*r < 0)
-		goto bad;
+	if (loopback_pair(s, r))
+		return -1;
 	setsockopt(*s, SOL_TCP, TCP_NODELAY, &one, sizeof(one));
-	close(l);
 	return 0;
-bad:
-	if (l >= 0)
-		close(l);
-	if (*s >= 0)
-		close(*s);
-	*s = -1;
-	return -1;
 }
 
 /* Fix the sender's send buffer and the receiver's receive buffer at @n. */
