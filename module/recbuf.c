@@ -123,6 +123,7 @@ void ktls_recbuf_release(struct ktls_rx_rec *rec)
 	else
 		ktls_recbuf_free(rec);
 }
+
 /**
  * ktls_rx_rec_put() - a socket's record buffer is done with
  * @rx: the socket's RX state, locked (lock_sock, or the bh lock)
