@@ -31,7 +31,8 @@
 #                     named in the run's log: CI time, docs/testing.md)
 #   --known FILE      known-failures list (default per series and module:
 #                     tests/vm/known/SERIES.txt for ktls, SERIES-intree.txt
-#                     for the in-tree module; format: tests/vm/known/README)
+#                     for the in-tree module, with --async their -async.txt
+#                     where there is one; format: tests/vm/known/README)
 #   --timeout SECS    guest test time limit (default 1500; arm64 5400)
 #   --known-timeout S harness time limit of tests with a listed known
 #                     failure (default 5, $KTLS_KNOWN_TIMEOUT; upstream's 30
@@ -191,6 +192,9 @@ if [ -z "$KNOWN" ]; then
 	intree) KNOWN=$VMDIR/known/$SERIES-intree.txt ;;
 	*) KNOWN=$VMDIR/known/$SERIES.txt ;;
 	esac
+	# --async: its own list where a module fails more (it includes the
+	# list above)
+	[ -z "$ASYNC" ] || [ ! -e "${KNOWN%.txt}-async.txt" ] || KNOWN=${KNOWN%.txt}-async.txt
 fi
 [ -e "$KNOWN" ] || die "known-failures list \`$KNOWN' not found"
 awk -f "$RUNNER/known.awk" "$KNOWN" > "$RUN/known.txt"
