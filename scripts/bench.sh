@@ -22,6 +22,8 @@
 # (docs/performance.md, Method). BENCH_PARTS with "insns" (icount only)
 # also loads tests/bench/insncount.c into qemu: instructions per kernel
 # function, both modules, no tracer in the guest (insns.txt, the report).
+# BENCH_ASYNC=pcrypt|cryptd: every AEAD asynchronous for both modules
+# (tests/vm/run.sh --async; named in the report's method line).
 set -euo pipefail
 # [bench] lines on stdout
 LOG_FD=1
@@ -99,7 +101,8 @@ for s in $SERIES_LIST; do
 	[ $INSNS = 0 ] || export KTLS_QEMU_PLUGIN="$OUT/insncount.so,out=$d/insns.raw"
 	bash "$TOP/tests/vm/run.sh" --series "$s" --module "$d/module/ktls.ko" \
 		--module-args ulp_name=ktls --extra-ko intree --suites bench \
-		--extra-suite "$d/bench.sh" --timeout 3000 > "$d/vm.log" 2>&1 || rc=$?
+		--extra-suite "$d/bench.sh" --timeout 3000 ${BENCH_ASYNC:+--async "$BENCH_ASYNC"} \
+		> "$d/vm.log" 2>&1 || rc=$?
 	run=$(sed -n 's/^\[vm\] run dir: //p' "$d/vm.log" | head -n1)
 	tail -n 4 "$d/vm.log" | sed 's/^/    /'
 	if [ -z "$run" ] || [ ! -f "$run/results.log" ]; then
@@ -117,6 +120,7 @@ for s in $SERIES_LIST; do
 	else
 		echo "TCG, wall clock" > "$d/method.txt"
 	fi
+	[ -z "${BENCH_ASYNC:-}" ] || sed -i "s/\$/, every AEAD through $BENCH_ASYNC/" "$d/method.txt"
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	sed -n 's/^# COST //p' "$run/results.log" > "$d/cost.txt"
 	sed -n 's/^# TCPSTAT //p' "$run/results.log" > "$d/tcpstat.txt"
