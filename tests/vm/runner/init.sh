@@ -89,6 +89,21 @@ step_modules() {	# /etc/ktls-modules: "file required(0|1|test)" lines
 	say "KTLS-ULP $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
 }
 
+# --async MODE (run.sh): the wrapper's modules, then every AEAD wrapped
+# (guest/tools/force-async.c), before any suite installs a key
+step_async() {
+	[ -n "${ASYNC:-}" ] || return 0
+	while read -r f _; do
+		out=$(insmod "/lib/modules/$f" 2>&1)
+		case "$?:$out" in
+		0:*|*"File exists"*) ;;
+		*) fail "insmod $f failed: $out"; return ;;
+		esac
+	done < /etc/ktls-modules-async
+	/bin/tool-force-async "$ASYNC" > "$OUT" 2>&1 ||
+		fail "--async $ASYNC: not every AEAD is asynchronous (force-async)"
+}
+
 # The --filter globs for suite $1: "SUITE:GLOB" ones for that suite (our
 # harness programs: peer:peer.*.tx_max_record), plain ones for the
 # upstream selftest. None: the suite runs all its tests.
@@ -164,6 +179,7 @@ step_warmup
 say "KTLS-BOOTED $(uname -r)"
 step_kmemleak_start
 step_modules
+[ -z "$FAILS" ] && step_async
 if [ -z "$FAILS" ]; then
 	step_suites
 	step_gauges

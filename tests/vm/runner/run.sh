@@ -52,6 +52,11 @@
 #   --extra-suite F   also run shell suite F (e.g. tests/vm/demo/demo.sh)
 #   --env 'K=V ...'   environment of every suite in the guest (e.g.
 #                     KTLS_SOAK_SECONDS=10; words without spaces)
+#   --async MODE      pcrypt or cryptd: before the suites, wrap every AEAD
+#                     a kTLS socket can get in MODE (guest/tools/
+#                     force-async.c), so each record's AEAD completes
+#                     asynchronously; the run fails if one the kernel has
+#                     is not wrapped. cryptd: 6.1 and 6.12 (7.x has none)
 #
 # KTLS_ACCEL=auto|kvm|tcg (default auto): qemu's accelerator, decided by
 # tests/vm/runner/accel.sh (KVM only when a probe boot shows it works),
@@ -88,6 +93,7 @@ EXTRA_KO=""
 EXTRA_SUITE=""
 SUITE_ENV=""
 ARCH_SUFFIX=""
+ASYNC=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -113,6 +119,10 @@ while [ $# -gt 0 ]; do
 	--extra-ko) EXTRA_KO=$2; shift ;;
 	--extra-suite) EXTRA_SUITE=$(readlink -f "$2"); shift ;;
 	--env) SUITE_ENV=$2; shift ;;
+	--async) case "$2" in
+		pcrypt|cryptd) ASYNC=$2 ;;
+		*) die "--async: pcrypt or cryptd, not \`$2'" ;;
+		esac; shift ;;
 	-h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
 	esac
@@ -284,6 +294,28 @@ leave_out() {	# leave_out SUITE WHY
 if want consumers && [ -n "$KCONFIG_FILE" ] && ! grep -qx 'CONFIG_NVME_TCP_TLS=y' "$KCONFIG_FILE"; then
 	leave_out consumers "its kernel has no net/handshake or no NVMe/TCP TLS ($KCONFIG_FILE)"
 fi
+# --async: the kernel must have the wrapper (7.x and arm64 have no
+# cryptd), and cryptd its priority raised (crypto_user). 6.1's cryptd
+# hands the AEAD it wraps the caller's own request and does not restore
+# it: the kernel's self-test of every cryptd AEAD WARNs ("corrupted
+# request struct"); 6.12's cryptd passes it.
+if [ "$ASYNC" = cryptd ] && [[ $SERIES == 6.1 || $SERIES == 6.1-* ]]; then
+	die "--async cryptd: 6.1's cryptd fails the kernel's own self-test of every AEAD it wraps (a WARN); use pcrypt"
+fi
+ASYNC_MODS="" ASYNC_OPTS=""
+case "$ASYNC" in
+pcrypt) ASYNC_MODS="pcrypt algif_aead" ASYNC_OPTS=CONFIG_CRYPTO_PCRYPT ;;
+cryptd) ASYNC_MODS="cryptd algif_aead crypto_user"
+	ASYNC_OPTS="CONFIG_CRYPTO_CRYPTD CONFIG_CRYPTO_USER" ;;
+esac
+if [ -n "$ASYNC" ]; then
+	if [ -n "$KCONFIG_FILE" ]; then
+		for opt in $ASYNC_OPTS; do
+			grep -qE "^$opt=[ym]" "$KCONFIG_FILE" ||
+				die "--async $ASYNC: $SERIES's kernel has no $opt ($KCONFIG_FILE)"
+		done
+	fi
+fi
 # arm64: the bpf suite's programs, and the apps and consumers suites'
 # (trixie's amd64 binaries), are not built for it yet (docs/testing.md).
 if [ -n "$ARCH_SUFFIX" ]; then
@@ -330,6 +362,13 @@ fi
 KTLS_ALL_BUILTIN=$DEBUG \
 bash "$RUNNER/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
 	> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging modules failed"; }
+if [ -n "$ASYNC" ]; then	# the wrapper and AF_ALG's AEAD sockets
+	# shellcheck disable=SC2086
+	bash "$RUNNER/stage-modules.sh" --suite async "$KIMG" "$KREL" "$STAGE" $ASYNC_MODS \
+		>> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging --async modules failed"; }
+	cp "$BUILD/guest/tool-force-async" "$STAGE/bin/"
+	printf '%s\n' "$ASYNC" > "$RUN/async.txt"
+fi
 if [ -n "$BOOT_MODULES" ]; then
 	# shellcheck disable=SC2086
 	bash "$RUNNER/stage-modules.sh" --suite boot "$KIMG" "$KREL" "$STAGE" $BOOT_MODULES \
@@ -342,6 +381,7 @@ fi
 	echo "TEST_TIMEOUT=$TEST_TIMEOUT"
 	echo "DEBUG=$DEBUG"
 	echo "SUITE_ENV='$SUITE_ENV'"
+	echo "ASYNC=$ASYNC"
 	echo "OUT=$RESULTS_DEV"
 } > "$STAGE/etc/ktls-run.conf"
 cp "$RUNNER/init.sh" "$STAGE/init"
@@ -378,7 +418,7 @@ if [ -n "${KTLS_QEMU_PLUGIN:-}" ]; then
 	ACCEL=(-accel tcg -cpu max)
 	PLUGIN=(-plugin "$KTLS_QEMU_PLUGIN")
 fi
-log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}${PLUGIN[*]:+ ${PLUGIN[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
+log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}${PLUGIN[*]:+ ${PLUGIN[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)}${ASYNC:+ async=$ASYNC} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
 CMDLINE="console=$CONSOLE loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
 # Debug kernel: kmemleak reports with real addresses (not hashed).
 [ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"

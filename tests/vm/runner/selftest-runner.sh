@@ -12,8 +12,10 @@
 # red when a shard dies, loses tests, prints no plan or when the plans do
 # not add up to the count. Part 1b: the accelerator decision (accel.sh) with
 # a fake /dev/kvm, /proc/cpuinfo and qemu: KVM only when the probe boots. Part 2 boots real VMs (6.1, in-tree tls.ko):
-# a passing fake selftest in 2 shards (green), a module that WARNs on load, and a
-# suite that powers the guest off before the verdict (both red).
+# a passing fake selftest in 2 shards with every AEAD made asynchronous
+# (--async pcrypt; green), a module that WARNs on load, and a suite that
+# powers the guest off before the verdict (both red); --async cryptd on
+# 6.1 and a suite the kernel can't run are red before any boot.
 # Last line: `N passed, N failed` over all cases.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -342,10 +344,24 @@ EOS
 	rc=$?
 	grep -q "suite consumers was asked for, but it can't run on 6.1" "$TMP/vm-named-suite.log" || rc=0
 	expect red "vm: a named suite the kernel can't run" $rc
-	vm_case green fake-pass --fake-selftest "$TMP/fake-pass" --shards 2
-	grep -q '^PASS tls.fake.ulp_present' "$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$TMP/vm-fake-pass.log")/tests.txt" &&
+	# --async cryptd on 6.1 (its cryptd WARNs in the kernel's self-test)
+	# is refused before any boot
+	bash "$VM/run.sh" --series 6.1 --module intree --async cryptd \
+		> "$TMP/vm-cryptd61.log" 2>&1
+	rc=$?
+	grep -q "6.1's cryptd fails the kernel's own self-test" "$TMP/vm-cryptd61.log" || rc=0
+	expect red "vm: --async cryptd on 6.1" $rc
+	# the passing run also forces pcrypt (--async): every AEAD the kernel
+	# has is wrapped before the suites
+	vm_case green fake-pass --fake-selftest "$TMP/fake-pass" --shards 2 --async pcrypt
+	run=$(sed -n 's/^\[vm\] logs: \([^ ]*\).*/\1/p' "$TMP/vm-fake-pass.log")
+	grep -q '^PASS tls.fake.ulp_present' "$run/tests.txt" &&
 		{ PASS=$((PASS + 1)); echo "ok - vm: fake-pass ran both shards in the guest"; } ||
 		{ FAIL=$((FAIL + 1)); echo "not ok - vm: fake-pass: shard 0's test missing"; }
+	grep -q '^force-async: gcm(aes) -> pcrypt(' "$run/results.log" &&
+		grep -q '^force-async: [1-9] of 6 forced to pcrypt, 0 failed' "$run/results.log" &&
+		{ PASS=$((PASS + 1)); echo "ok - vm: --async pcrypt wrapped gcm(aes) and the rest"; } ||
+		{ FAIL=$((FAIL + 1)); echo "not ok - vm: --async pcrypt: no force-async report"; }
 	vm_case red warn-on-load --fake-selftest "$TMP/fake-pass" \
 		--extra-ko "$VM/fixtures/warn_on_load.ko" --shards 2
 	vm_case red poweroff-before-verdict --fake-selftest "$TMP/fake-poweroff" --shards 2

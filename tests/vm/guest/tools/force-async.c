@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * force-async.c - make every AEAD a kTLS socket can ask for asynchronous.
+ *
+ * Usage: tool-force-async pcrypt|cryptd
+ *
+ * Binding an AF_ALG socket to an AEAD makes the crypto manager build it
+ * and register it; a wrapper registers under the NAME of what it wraps,
+ * so crypto_alloc_aead(NAME) - what ktls.ko and the in-tree tls.ko call
+ * when a key is installed - gets the wrapper once it is the best (highest
+ * priority) NAME there is, and each record's AEAD completes later.
+ *
+ * pcrypt (padata: the work on another CPU, the completion from padata's
+ * serial callback with BHs off): bind NAME, read its best driver D from
+ * /proc/crypto, bind pcrypt(D). pcrypt registers 100 above D.
+ *
+ * cryptd (a kworker, the completion in process context): cryptd wraps
+ * only synchronous drivers, and the best x86 drivers are asynchronous
+ * (the SIMD wrappers) - so D is the best synchronous NAME, built from
+ * generic parts when there is none (SYNC below), and cryptd(D), 50 above
+ * D, is then raised above the best NAME through NETLINK_CRYPTO
+ * (crypto_user: CRYPTO_MSG_UPDATEALG).
+ *
+ * (Bind MODE(NAME) instead and the manager, which waits for an algorithm
+ * of that very name, wraps its own wrapper again and again until the name
+ * is too long.) The check reads /proc/crypto again and fails unless, for
+ * every NAME the kernel has, the best is MODE(D).
+ *
+ * A NAME the kernel can't build (gcm(sm4) with the in-tree module on a
+ * kernel without SM4) is reported and left out: the tests of that cipher
+ * fail on their own. Exit: 0 when every NAME there is was forced, 1 when
+ * one was not, 2 on a usage or system error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/cryptouser.h>
+#include <linux/if_alg.h>
+#include <linux/netlink.h>
+
+#ifndef AF_ALG
+#define AF_ALG 38
+#endif
+
+/*
+ * The AEADs of the TLS_CIPHER_* a kTLS socket can be given, and
+ * synchronous builds of each from generic parts (cryptd's), tried in
+ * turn. Their parts are named by driver: a template instance registers
+ * under its parts' driver names, and a bind by any other name makes the
+ * manager build it twice (EEXIST). sm4-ktls, aria-ktls: ktls.ko's own
+ * block ciphers, on kernels without SM4 or ARIA.
+ */
+static const struct {
+	const char *name;
+	const char *sync[3];
+} names[] = {
+	{ "gcm(aes)", { "gcm_base(ctr(aes-generic),ghash-generic)" } },
+	{ "ccm(aes)", { "ccm_base(ctr(aes-generic),cbcmac(aes-generic))" } },
+	{ "rfc7539(chacha20,poly1305)",
+	  { "rfc7539(chacha20-generic,poly1305-generic)" } },
+	{ "gcm(sm4)", { "gcm_base(ctr(sm4-generic),ghash-generic)",
+			"gcm_base(ctr(sm4-ktls),ghash-generic)" } },
+	{ "ccm(sm4)", { "ccm_base(ctr(sm4-generic),cbcmac(sm4-generic))",
+			"ccm_base(ctr(sm4-ktls),cbcmac(sm4-ktls))" } },
+	{ "gcm(aria)", { "gcm_base(ctr(aria-generic),ghash-generic)",
+			 "gcm_base(ctr(aria-ktls),ghash-generic)" } },
+};
+#define NNAMES (sizeof(names) / sizeof(names[0]))
+
+struct alg {
+	char name[128];
+	char driver[128];
+	char type[32];
+	long prio;
+	int async;
+};
+
+/* bind an AF_ALG AEAD socket to @alg: 0, or the errno */
+static int bind_aead(const char *alg)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	int fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
+	int err = 0;
+
+	if (fd < 0) {
+		fprintf(stderr, "force-async: AF_ALG socket: %s\n", strerror(errno));
+		exit(2);
+	}
+	strcpy((char *)sa.salg_type, "aead");
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", alg);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * The highest-priority AEAD named @name in /proc/crypto (only synchronous
+ * ones when @sync); 0 when there is none.
+ */
+static int best(const char *name, int sync, struct alg *top)
+{
+	FILE *f = fopen("/proc/crypto", "r");
+	struct alg cur = { 0 };
+	char line[256];
+	int found = 0;
+
+	if (!f) {
+		fprintf(stderr, "force-async: /proc/crypto: %s\n", strerror(errno));
+		exit(2);
+	}
+	for (;;) {
+		char *ok = fgets(line, sizeof(line), f);
+		char *colon = ok ? strchr(line, ':') : NULL;
+		char *val;
+
+		if (!ok || line[0] == '\n') {	/* end of one algorithm */
+			if (cur.name[0] && !strcmp(cur.name, name) &&
+			    !strcmp(cur.type, "aead") && !(sync && cur.async) &&
+			    (!found || cur.prio > top->prio)) {
+				*top = cur;
+				found = 1;
+			}
+			memset(&cur, 0, sizeof(cur));
+			if (!ok)
+				break;
+			continue;
+		}
+		if (!colon)
+			continue;
+		val = colon + 1 + strspn(colon + 1, " ");
+		val[strcspn(val, "\n")] = '\0';
+		if (!strncmp(line, "name ", 5))
+			snprintf(cur.name, sizeof(cur.name), "%s", val);
+		else if (!strncmp(line, "driver ", 7))
+			snprintf(cur.driver, sizeof(cur.driver), "%s", val);
+		else if (!strncmp(line, "type ", 5))
+			snprintf(cur.type, sizeof(cur.type), "%s", val);
+		else if (!strncmp(line, "priority ", 9))
+			cur.prio = strtol(val, NULL, 10);
+		else if (!strncmp(line, "async ", 6))
+			cur.async = !strcmp(val, "yes");
+	}
+	fclose(f);
+	return found;
+}
+
+/* set @driver's priority through NETLINK_CRYPTO: 0, or the errno */
+static int set_priority(const char *driver, unsigned int prio)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct crypto_user_alg alg;
+		struct nlattr at;
+		__u32 prio;
+	} req = {
+		.nh.nlmsg_len = sizeof(req),
+		.nh.nlmsg_type = CRYPTO_MSG_UPDATEALG,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		.at.nla_len = NLA_HDRLEN + sizeof(__u32),
+		.at.nla_type = CRYPTOCFGA_PRIORITY_VAL,
+		.prio = prio,
+	};
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	char buf[512];
+	struct nlmsghdr *ack = (struct nlmsghdr *)buf;
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_CRYPTO);
+	int err = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	snprintf(req.alg.cru_driver_name, sizeof(req.alg.cru_driver_name),
+		 "%s", driver);
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
+		   sizeof(nl)) != sizeof(req))
+		err = errno;
+	else if ((n = recv(fd, buf, sizeof(buf), 0)) < (ssize_t)sizeof(*ack))
+		err = n < 0 ? errno : EPROTO;
+	else if (ack->nlmsg_type == NLMSG_ERROR)
+		err = -((struct nlmsgerr *)NLMSG_DATA(ack))->error;
+	close(fd);
+	return err;
+}
+
+/* put MODE(D) above every other @name: its driver name in @want */
+static void wrap(const char *mode, unsigned int i, char *want, size_t size)
+{
+	struct alg d, top;
+	unsigned int j;
+	int err;
+
+	if (!strcmp(mode, "pcrypt")) {
+		if (!best(names[i].name, 0, &d))
+			return;
+		snprintf(want, size, "pcrypt(%s)", d.driver);
+		err = bind_aead(want);
+		if (err)
+			printf("force-async: bind %s: %s\n", want, strerror(err));
+		return;
+	}
+	/* cryptd: the best synchronous one, else one from generic parts */
+	for (j = 0; !best(names[i].name, 1, &d); j++) {
+		const char *s = j < 3 ? names[i].sync[j] : NULL;
+
+		if (!s) {
+			printf("force-async: %s: no synchronous driver\n",
+			       names[i].name);
+			return;
+		}
+		err = bind_aead(s);
+		if (err)
+			printf("force-async: bind %s: %s\n", s, strerror(err));
+	}
+	snprintf(want, size, "cryptd(%s)", d.driver);
+	err = bind_aead(want);
+	if (err)
+		printf("force-async: bind %s: %s\n", want, strerror(err));
+	if (!best(names[i].name, 0, &top) || !strcmp(top.driver, want))
+		return;
+	err = set_priority(want, top.prio + 1);
+	if (err)
+		printf("force-async: raising %s to %ld: %s\n", want,
+		       top.prio + 1, strerror(err));
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc == 2 ? argv[1] : "";
+	unsigned int i, forced = 0, bad = 0;
+
+	if (strcmp(mode, "pcrypt") && strcmp(mode, "cryptd")) {
+		fprintf(stderr, "usage: %s pcrypt|cryptd\n", argv[0]);
+		return 2;
+	}
+	for (i = 0; i < NNAMES; i++) {
+		struct alg top;
+		char want[sizeof(top.driver) + 16] = "";
+
+		bind_aead(names[i].name);
+		if (!best(names[i].name, 0, &top)) {
+			printf("force-async: %s: not in this kernel, left out\n",
+			       names[i].name);
+			continue;
+		}
+		wrap(mode, i, want, sizeof(want));
+		if (!best(names[i].name, 0, &top) || strcmp(top.driver, want) ||
+		    !top.async) {
+			printf("force-async: %s: FAILED: the best is %s (priority %ld, async %s), not %s(...)\n",
+			       names[i].name, top.driver, top.prio,
+			       top.async ? "yes" : "no", mode);
+			bad++;
+			continue;
+		}
+		printf("force-async: %s -> %s (priority %ld, async)\n",
+		       names[i].name, top.driver, top.prio);
+		forced++;
+	}
+	printf("force-async: %u of %zu forced to %s, %u failed\n", forced,
+	       NNAMES, mode, bad);
+	return bad || !forced;
+}
