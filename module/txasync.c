@@ -83,6 +83,7 @@ int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
 {
 	int err;
 
+	sock_owned_by_me(sk);
 	if (!ktls_crypto_is_async(c))
 		return ktls_crypto_aead(c, &scr->req, src, dst, len, scr->iv,
 					true);
@@ -149,6 +150,7 @@ int ktls_tx_async_wait(struct sock *sk, struct ktls_tx_async *a,
 	struct ktls_tx_scratch *scr, *tmp;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	*lost = 0;
 	if (list_empty(&a->flight))
 		return 0;
