@@ -191,9 +191,24 @@ void ktls_crypto_scratch_put(const struct ktls_crypto *c,
 			     enum ktls_scratch_kind kind, void *scr, u8 *iv,
 			     struct aead_request *req)
 {
+	ktls_crypto_scratch_wipe(c, iv, req);
+	ktls_scratch_put(kind, scr);
+}
+
+/**
+ * ktls_crypto_scratch_wipe() - wipe a call's secrets, keep its scratch
+ * @c: keyed state the scratch was taken for
+ * @iv: its nonce, KTLS_MAX_NONCE bytes
+ * @req: its request, done with, last in the scratch
+ *
+ * Any context. What ktls_crypto_scratch_put() wipes, for a scratch that
+ * lives on after its request (a TX record waiting for TCP, txasync.c).
+ */
+void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
+			      struct aead_request *req)
+{
 	memzero_explicit(iv, KTLS_MAX_NONCE);
 	memzero_explicit(req, sizeof(*req) + crypto_aead_reqsize(c->aead));
-	ktls_scratch_put(kind, scr);
 }
 
 /**
@@ -226,4 +241,49 @@ int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
 	aead_request_set_crypt(req, src, dst, len, iv);
 	return crypto_wait_req(encrypt ? crypto_aead_encrypt(req) :
 			       crypto_aead_decrypt(req), &wait);
+}
+
+/**
+ * ktls_crypto_is_async() - whether @c's transform may complete later
+ * @c: keyed state
+ *
+ * Return: true for an asynchronous implementation (cryptd, pcrypt, a
+ * hardware queue, or a SIMD wrapper that falls back to cryptd): its
+ * requests may return -EINPROGRESS.
+ */
+bool ktls_crypto_is_async(const struct ktls_crypto *c)
+{
+	return crypto_aead_tfm(c->aead)->__crt_alg->cra_flags &
+	       CRYPTO_ALG_ASYNC;
+}
+
+/**
+ * ktls_crypto_seal_start() - start sealing one record, without waiting
+ * @c: keyed state
+ * @req: request in the record's own scratch (ktls_crypto_scratch_get())
+ * @src: plaintext, led by the AAD
+ * @dst: output, led by the AAD; may be @src
+ * @len: plaintext bytes after the AAD
+ * @iv: the record's nonce
+ * @done: called with @data and the result when the request completes
+ *	later; also with -EINPROGRESS when a backlogged request starts
+ * @data: for @done
+ *
+ * Process context (the request may sleep or be backlogged). Everything
+ * the request uses (scratch, pages) must stay until @done runs.
+ *
+ * Return: 0 (sealed, @done is not called), -EINPROGRESS or -EBUSY
+ * (queued or backlogged: @done will be called), or another error.
+ */
+int ktls_crypto_seal_start(const struct ktls_crypto *c,
+			   struct aead_request *req, struct scatterlist *src,
+			   struct scatterlist *dst, u32 len, u8 *iv,
+			   crypto_completion_t done, void *data)
+{
+	aead_request_set_tfm(req, c->aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP, done, data);
+	aead_request_set_ad(req, c->prot.aad_len);
+	aead_request_set_crypt(req, src, dst, len, iv);
+	return crypto_aead_encrypt(req);
 }

@@ -4,6 +4,8 @@
 #define KTLS_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/list.h>
@@ -228,6 +230,136 @@ void ktls_crypto_scratch_put(const struct ktls_crypto *c,
 int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
 		     struct scatterlist *src, struct scatterlist *dst, u32 len,
 		     u8 *iv, bool encrypt);
+void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
+			      struct aead_request *req);
+bool ktls_crypto_is_async(const struct ktls_crypto *c);
+int ktls_crypto_seal_start(const struct ktls_crypto *c,
+			   struct aead_request *req, struct scatterlist *src,
+			   struct scatterlist *dst, u32 len, u8 *iv,
+			   crypto_completion_t done, void *data);
+
+/*
+ * TX records, shared by tx.c (build, seal, push) and txasync.c (records
+ * whose AEAD completes later).
+ */
+
+/* the largest record: header, explicit nonce, payload, type, tag */
+#define KTLS_TX_MAX_REC	(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 1 + 16)
+/*
+ * Segments of one record. Records are carved from the page frag TCP uses
+ * for the socket (sk_page_frag(): the task's, or the socket's for sockets
+ * that must not use it; 32 KiB compound pages, order-0 pages when memory
+ * is fragmented): a
+ * record needs one or two segments, at most one per page plus the rest of
+ * the previous frag.
+ */
+#define KTLS_TX_SEGS	(DIV_ROUND_UP(KTLS_TX_MAX_REC, PAGE_SIZE) + 2)
+#define KTLS_TX_SG	(KTLS_TX_SEGS + 2)
+/*
+ * Pieces of spliced pages (sendfile, splice) one record can reference as
+ * its plaintext instead of copying them: a 16 KiB record of whole pages
+ * takes 4 or 5. A record that would need more is copied.
+ */
+#define KTLS_TX_EXT	8
+/*
+ * Records of one send call whose AEAD may run at once (asynchronous
+ * transforms only); also bounded by the socket's send buffer.
+ */
+#define KTLS_TX_FLIGHT_MAX	16
+
+/*
+ * A sealed record not all taken by TCP: the open record's segments, which
+ * now hold the ciphertext. It never references plaintext pages (ext[]),
+ * so it leaves them out and struct ktls_tx stays small.
+ */
+struct ktls_tx_sealed {
+	struct bio_vec seg[KTLS_TX_SEGS];
+	u8 nseg;
+	u32 len;	/* record bytes */
+	u32 sent;	/* bytes TCP has taken */
+};
+
+/*
+ * What sealing a record needs besides the record: taken by the first seal
+ * of a send call and given back when the call returns, so an idle socket
+ * holds none of it. @req is last: the transform's request context
+ * follows it.
+ *
+ * A record whose AEAD completes later (txasync.c) keeps the scratch it
+ * was sealed with, and the scratch keeps the record: its segments, the
+ * plaintext pages it reads, until TCP has taken it.
+ */
+struct ktls_tx_scratch {
+	struct list_head list;		/* in flight, then sealed */
+	struct ktls_tx_async *async;	/* whose count the completion drops */
+	int err;			/* the AEAD's result, from @async's done */
+	u32 mine;			/* plaintext bytes of the send call */
+	struct ktls_tx_sealed rec;	/* the record, once submitted */
+	struct bio_vec ext[KTLS_TX_EXT];	/* plaintext it reads, held */
+	u8 next;			/* entries in @ext */
+	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
+	u8 iv[KTLS_MAX_NONCE];
+	u8 tail;			/* TLS 1.3 inner type, for ext[] seals */
+	struct scatterlist sg_src[KTLS_TX_EXT + 3];
+	struct scatterlist sg_dst[KTLS_TX_SG];
+	struct aead_request req;
+};
+/* ktls_crypto_scratch_put() wipes KTLS_MAX_NONCE bytes of the nonce */
+static_assert(sizeof_field(struct ktls_tx_scratch, iv) == KTLS_MAX_NONCE);
+
+static inline void ktls_bvec_put(const struct bio_vec *bv, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		put_page(bv[i].bv_page);
+}
+
+static inline void ktls_sealed_free(struct ktls_tx_sealed *rec)
+{
+	ktls_bvec_put(rec->seg, rec->nseg);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/*
+ * txasync.c - a send call's records in flight, for an asynchronous AEAD.
+ * Records are submitted in sequence order and join @flight; the call
+ * waits for all of them before it waits for send-buffer room, before it
+ * returns, and when they reach KTLS_TX_FLIGHT_MAX or the send buffer;
+ * so outside a send call @flight is empty. Those that sealed join
+ * @sealed, in order, until TCP takes them (after struct ktls_tx's one
+ * synchronous sealed record, which is never pending at the same time).
+ * Everything but @pending and @done is protected by ctx->tx_lock and
+ * lock_sock; the completion touches only those and its record's err.
+ */
+struct ktls_tx_async {
+	struct list_head flight;	/* struct ktls_tx_scratch, in order */
+	struct list_head sealed;	/* same, done, not all taken by TCP */
+	atomic_t pending;		/* AEADs running, plus one (no waiter) */
+	u8 n;				/* records on @flight */
+	u32 bytes;			/* their record bytes */
+	struct completion done;		/* @pending fell to 0 */
+};
+
+void ktls_tx_async_init(struct ktls_tx_async *a);
+int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
+		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
+		       struct scatterlist *src, struct scatterlist *dst,
+		       u32 len);
+void ktls_tx_async_add(struct ktls_tx_async *a, struct ktls_tx_scratch *scr);
+int ktls_tx_async_wait(struct sock *sk, struct ktls_tx_async *a,
+		       const struct ktls_crypto *c, u32 *lost);
+void ktls_tx_async_pop(struct ktls_tx_async *a);
+void ktls_tx_async_free(struct ktls_tx_async *a);
+
+/* Whether the call must wait for its records in flight before going on. */
+static inline bool ktls_tx_async_full(const struct sock *sk,
+				      const struct ktls_tx_async *a)
+{
+	return a->n && (a->n >= KTLS_TX_FLIGHT_MAX ||
+			READ_ONCE(sk->sk_wmem_queued) + a->bytes >=
+			READ_ONCE(sk->sk_sndbuf));
+}
 
 /* tx.c - called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_tx_crypto(struct ktls_ctx *ctx);
@@ -471,12 +603,15 @@ enum ktls_stat {
 	KTLS_STAT_RX_REKEY_OK,
 	KTLS_STAT_RX_REKEY_ERROR,
 	KTLS_STAT_RX_REKEY_RECEIVED,
+	KTLS_STAT_TX_ASYNC,		/* records whose AEAD completed later */
+	KTLS_STAT_TX_ASYNC_MAX,		/* most records in flight at once */
 	KTLS_STAT_MAX,
 };
 
 int ktls_stats_init(const char *ulp_name);
 void ktls_stats_exit(void);
 void ktls_stat_add(const struct sock *sk, enum ktls_stat stat, long v);
+void ktls_stat_max(const struct sock *sk, enum ktls_stat stat, long v);
 
 static inline void ktls_stat_inc(const struct sock *sk, enum ktls_stat stat)
 {

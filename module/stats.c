@@ -35,7 +35,16 @@ static const char *const ktls_stat_names[KTLS_STAT_MAX] = {
 	[KTLS_STAT_RX_REKEY_OK]		= "TlsRxRekeyOk",
 	[KTLS_STAT_RX_REKEY_ERROR]	= "TlsRxRekeyError",
 	[KTLS_STAT_RX_REKEY_RECEIVED]	= "TlsRxRekeyReceived",
+	/* ours, after upstream's */
+	[KTLS_STAT_TX_ASYNC]		= "TlsTxAsyncRecords",
+	[KTLS_STAT_TX_ASYNC_MAX]	= "TlsTxAsyncMaxInFlight",
 };
+
+/* high-water marks: shown as the largest per-CPU value, not the sum */
+static bool ktls_stat_is_max(int stat)
+{
+	return stat == KTLS_STAT_TX_ASYNC_MAX;
+}
 
 /**
  * ktls_stat_add() - add @v to counter @stat of @sk's network namespace
@@ -52,6 +61,24 @@ void ktls_stat_add(const struct sock *sk, enum ktls_stat stat, long v)
 	this_cpu_add(kn->stats[stat], v);
 }
 
+/**
+ * ktls_stat_max() - raise high-water mark @stat of @sk's namespace to @v
+ * @sk: any socket of the namespace
+ * @stat: a high-water mark counter
+ * @v: value seen
+ *
+ * Process or softirq context, not both for the same counter.
+ */
+void ktls_stat_max(const struct sock *sk, enum ktls_stat stat, long v)
+{
+	struct ktls_net *kn = net_generic(sock_net(sk), ktls_net_id);
+	long *p = get_cpu_ptr(&kn->stats[stat]);
+
+	if (*p < v)
+		*p = v;
+	put_cpu_ptr(&kn->stats[stat]);
+}
+
 static int ktls_stats_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq->private;
@@ -61,8 +88,14 @@ static int ktls_stats_show(struct seq_file *seq, void *v)
 	for (i = 0; i < KTLS_STAT_MAX; i++) {
 		long sum = 0;
 
-		for_each_possible_cpu(cpu)
-			sum += *per_cpu_ptr(&kn->stats[i], cpu);
+		for_each_possible_cpu(cpu) {
+			long v = *per_cpu_ptr(&kn->stats[i], cpu);
+
+			if (!ktls_stat_is_max(i))
+				sum += v;
+			else if (v > sum)
+				sum = v;
+		}
 		seq_printf(seq, "%-32s\t%ld\n", ktls_stat_names[i], sum);
 	}
 	return 0;

@@ -11,25 +11,6 @@
 #include "ktls.h"
 #include "testhook.h"
 
-/* the largest record: header, explicit nonce, payload, type, tag */
-#define KTLS_TX_MAX_REC	(KTLS_REC_HDR_LEN + 8 + KTLS_MAX_PLAIN + 1 + 16)
-/*
- * Segments of one record. Records are carved from the page frag TCP uses
- * for the socket (sk_page_frag(): the task's, or the socket's for sockets
- * that must not use it; 32 KiB compound pages, order-0 pages when memory
- * is fragmented): a
- * record needs one or two segments, at most one per page plus the rest of
- * the previous frag.
- */
-#define KTLS_TX_SEGS	(DIV_ROUND_UP(KTLS_TX_MAX_REC, PAGE_SIZE) + 2)
-#define KTLS_TX_SG	(KTLS_TX_SEGS + 2)
-/*
- * Pieces of spliced pages (sendfile, splice) one record can reference as
- * its plaintext instead of copying them: a 16 KiB record of whole pages
- * takes 4 or 5. A record that would need more is copied.
- */
-#define KTLS_TX_EXT	8
-
 enum {
 	KTLS_TX_SCHEDULED,	/* work queued to push a pending record */
 	KTLS_TX_CLOSING,	/* socket closing: queue no more work */
@@ -55,34 +36,6 @@ struct ktls_tx_rec {
 };
 
 /*
- * A sealed record not all taken by TCP: the open record's segments, which
- * now hold the ciphertext. It never references plaintext pages (ext[]),
- * so it leaves them out and struct ktls_tx fits in 512 bytes.
- */
-struct ktls_tx_sealed {
-	struct bio_vec seg[KTLS_TX_SEGS];
-	u8 nseg;
-	u32 len;	/* record bytes */
-	u32 sent;	/* bytes TCP has taken */
-};
-
-/*
- * What sealing a record needs besides the record: taken by the first seal
- * of a send call and freed when the call returns, so an idle socket holds
- * none of it. @req is last: the transform's request context follows it.
- */
-struct ktls_tx_scratch {
-	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
-	u8 iv[KTLS_MAX_NONCE];
-	u8 tail;			/* TLS 1.3 inner type, for ext[] seals */
-	struct scatterlist sg_src[KTLS_TX_EXT + 3];
-	struct scatterlist sg_dst[KTLS_TX_SG];
-	struct aead_request req;
-};
-/* ktls_crypto_scratch_put() wipes KTLS_MAX_NONCE bytes of the nonce */
-static_assert(sizeof_field(struct ktls_tx_scratch, iv) == KTLS_MAX_NONCE);
-
-/*
  * Lock order: ctx->tx_lock, then lock_sock. tx_lock keeps senders, rekey
  * and the push work from interleaving records; lock_sock protects
  * everything below.
@@ -91,6 +44,7 @@ struct ktls_tx {
 	struct ktls_crypto c;
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
 	struct ktls_tx_sealed closed;	/* encrypted, not all taken by TCP */
+	struct ktls_tx_async async;	/* asynchronous AEAD: txasync.c */
 	struct ktls_tx_scratch *scr;	/* NULL outside a sealing call */
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
@@ -121,24 +75,10 @@ static u32 ktls_tx_payload_off(const struct ktls_tx *tx)
 	return KTLS_REC_HDR_LEN + tx->c.prot.explicit_len;
 }
 
-static void ktls_bvec_put(const struct bio_vec *bv, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		put_page(bv[i].bv_page);
-}
-
 static void ktls_rec_free(struct ktls_tx_rec *rec)
 {
 	ktls_bvec_put(rec->seg, rec->nseg);
 	ktls_bvec_put(rec->ext, rec->next);
-	memset(rec, 0, sizeof(*rec));
-}
-
-static void ktls_sealed_free(struct ktls_tx_sealed *rec)
-{
-	ktls_bvec_put(rec->seg, rec->nseg);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -426,11 +366,59 @@ static void ktls_tx_idle(struct ktls_tx *tx)
 }
 
 /*
- * Seal the open record in place and make it the closed record. On error
- * the open record keeps its plaintext and nothing reaches the wire.
- * Called with lock_sock held and no closed record pending.
+ * The open record is sealed: its segments, now ciphertext, become the
+ * closed record, or go with the scratch when the AEAD is still running
+ * (or others are): the scratch then belongs to the flight (txasync.c),
+ * and so do the plaintext pages the AEAD reads. @mine: plaintext bytes
+ * of the running send call in it, given back if it fails.
  */
-static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
+static void ktls_tx_sealed_take(struct ktls_tx *tx, u32 len, bool flying,
+				u32 mine)
+{
+	struct ktls_tx_rec *rec = &tx->open;
+	struct ktls_tx_sealed *to = &tx->closed;
+	struct ktls_tx_scratch *scr = tx->scr;
+
+	if (flying) {
+		to = &scr->rec;
+		memcpy(scr->ext, rec->ext, sizeof(rec->ext));
+		scr->next = rec->next;
+		scr->mine = mine;
+		rec->next = 0;
+	}
+	ktls_bvec_put(rec->ext, rec->next);
+	memcpy(to->seg, rec->seg, sizeof(rec->seg));
+	to->nseg = rec->nseg;
+	to->len = len;
+	to->sent = 0;
+	if (flying) {
+		ktls_tx_async_add(&tx->async, scr);
+		tx->scr = NULL;		/* the next record takes its own */
+	}
+}
+
+/*
+ * The socket is done: a record could not be sealed. Set once the records
+ * before it have gone to TCP, which refuses data after an error.
+ */
+static void ktls_tx_broken(struct sock *sk)
+{
+	if (READ_ONCE(sk->sk_err) == EBADMSG)
+		return;
+	WRITE_ONCE(sk->sk_err, EBADMSG);
+	sk_error_report(sk);
+}
+
+/*
+ * Seal the open record in place and make it the closed record, or with
+ * an asynchronous AEAD a record in flight (@mine: ktls_tx_sealed_take()).
+ * On error the open record keeps its plaintext and nothing reaches the
+ * wire; -EBADMSG means the socket is done, for the caller to report with
+ * ktls_tx_broken() once the records in flight before it are pushed.
+ * Called with lock_sock held and no sealed record pending but those in
+ * flight.
+ */
+static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx, u32 mine)
 {
 	const struct ktls_prot *p = &tx->c.prot;
 	struct ktls_tx_rec *rec = &tx->open;
@@ -448,11 +436,8 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 	 * number, so that one is not sent either: the socket is done with
 	 * EBADMSG, as upstream since 7.x (its recseq_wrap test).
 	 */
-	if (!memchr_inv(tx->c.seq, 0xff, KTLS_REC_SEQ_LEN)) {
-		WRITE_ONCE(sk->sk_err, EBADMSG);
-		sk_error_report(sk);
+	if (!memchr_inv(tx->c.seq, 0xff, KTLS_REC_SEQ_LEN))
 		return -EBADMSG;
-	}
 	err = ktls_rec_alloc(sk, rec, plain + p->overhead);
 	if (err)
 		return err;
@@ -490,9 +475,9 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 		}
 	}
 
-	err = ktls_crypto_aead(&tx->c, &scr->req, src, sg, plain + p->tail_len,
-			       scr->iv, true);
-	if (err) {
+	err = ktls_tx_async_seal(sk, &tx->async, &tx->c, scr, src, sg,
+				 plain + p->tail_len);
+	if (err < 0) {
 		/* plaintext read from spliced pages is intact: try again */
 		if (err == -ENOMEM && rec->next)
 			return err;
@@ -500,34 +485,26 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx)
 		 * The plaintext may be partly encrypted in place: the record
 		 * can't be sealed again. As upstream, the socket is done.
 		 */
-		WRITE_ONCE(sk->sk_err, EBADMSG);
-		sk_error_report(sk);
 		return -EBADMSG;
 	}
-	ktls_bvec_put(rec->ext, rec->next);
-	rec->next = 0;
-
 	ktls_seq_inc(tx->c.seq);	/* can't wrap: checked above */
 	if (p->explicit_len)
 		ktls_iv_advance(p, tx->c.salt_iv);
 
-	memcpy(tx->closed.seg, rec->seg, sizeof(rec->seg));
-	tx->closed.nseg = rec->nseg;
-	tx->closed.len = plain + p->overhead;
-	tx->closed.sent = 0;
+	ktls_tx_sealed_take(tx, plain + p->overhead, err > 0, mine);
 	memset(rec, 0, sizeof(*rec));
 	rec->type = type;	/* the send loop goes on with it */
 	return 0;
 }
 
 /*
- * Hand the closed record to TCP. Return: 0 when all of it is queued,
- * -EAGAIN when TCP took only part (it stays pending), or an errno.
+ * Hand one sealed record to TCP. Return: 0 when all of it is queued
+ * (its pages are dropped), -EAGAIN when TCP took only part (it stays
+ * pending), or an errno.
  */
-static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
+static int ktls_tx_push_rec(struct sock *sk, struct ktls_tx *tx,
+			    struct ktls_tx_sealed *rec, int flags)
 {
-	struct ktls_tx_sealed *rec = &tx->closed;
-
 	flags &= MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL | KTLS_PUSH_LATER;
 	while (rec->sent < rec->len) {
 		int ret;
@@ -544,6 +521,67 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 	}
 	ktls_sealed_free(rec);
 	return 0;
+}
+
+/* Whether sealed records wait for TCP (lockless: a hint for write_space) */
+static bool ktls_tx_pending(const struct ktls_tx *tx)
+{
+	return READ_ONCE(tx->closed.len) || !list_empty(&tx->async.sealed);
+}
+
+/*
+ * Hand the sealed records to TCP in order: the closed record, then those
+ * an asynchronous AEAD sealed (never both); the last with @flags, those
+ * before it as more to come. Return: 0 when all are queued, -EAGAIN when
+ * TCP took only part (the rest stays pending), or an errno.
+ */
+static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
+{
+	struct list_head *q = &tx->async.sealed;
+	int more = flags | MSG_MORE | KTLS_PUSH_LATER;
+	int err;
+
+	if (tx->closed.len) {
+		err = ktls_tx_push_rec(sk, tx, &tx->closed,
+				       list_empty(q) ? flags : more);
+		if (err)
+			return err;
+	}
+	while (!list_empty(q)) {
+		struct ktls_tx_scratch *scr;
+
+		scr = list_first_entry(q, struct ktls_tx_scratch, list);
+		err = ktls_tx_push_rec(sk, tx, &scr->rec,
+				       list_is_singular(q) ? flags : more);
+		if (err)
+			return err;
+		ktls_tx_async_pop(&tx->async);
+	}
+	return 0;
+}
+
+/*
+ * Wait for the records in flight, if any, then hand every sealed record
+ * to TCP (ktls_tx_push()). If one failed, those before it are pushed,
+ * the socket is done, and the bytes of this call in it and after it are
+ * taken off *@copied (when given). Called with ctx->tx_lock and
+ * lock_sock held. Return: 0, -EBADMSG, or ktls_tx_push()'s error.
+ */
+static int ktls_tx_drain(struct sock *sk, struct ktls_tx *tx, int flags,
+			 size_t *copied)
+{
+	u32 lost;
+	int err, ret;
+
+	if (list_empty(&tx->async.flight))
+		return ktls_tx_push(sk, tx, flags);
+	err = ktls_tx_async_wait(sk, &tx->async, &tx->c, &lost);
+	if (copied)
+		*copied -= lost;
+	ret = ktls_tx_push(sk, tx, flags);
+	if (err)
+		ktls_tx_broken(sk);
+	return err ?: ret;
 }
 
 /*
@@ -573,9 +611,10 @@ static int ktls_tx_reserve(struct sock *sk, struct ktls_tx *tx)
 			      tx->max_plain + tx->c.prot.overhead);
 }
 
+/* Seal the open record, none of it from this call, and push it. */
 static int ktls_tx_close_rec(struct sock *sk, struct ktls_tx *tx, int flags)
 {
-	return ktls_tx_seal(sk, tx) ?: ktls_tx_push(sk, tx, flags);
+	return ktls_tx_seal(sk, tx, 0) ?: ktls_tx_drain(sk, tx, flags, NULL);
 }
 
 static int ktls_tx_cmsg_type(struct msghdr *msg, u8 *type)
@@ -622,7 +661,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	sock_owned_by_me(sk);
 	lockdep_assert_held(&ktls_get_ctx(sk)->tx_lock);
 	flags &= ~KTLS_PUSH_LATER;
-	if (tx->closed.len) {
+	if (ktls_tx_pending(tx)) {
 		err = ktls_tx_push(sk, tx, flags);
 		if (err)
 			goto out;
@@ -646,12 +685,25 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			err = -sk->sk_err;
 			break;
 		}
+		/* records in flight are not TCP's yet: bound them */
+		if (ktls_tx_async_full(sk, &tx->async)) {
+			err = ktls_tx_drain(sk, tx, flags | MSG_MORE |
+					    KTLS_PUSH_LATER, &copied);
+			if (err)
+				break;
+		}
 		/*
 		 * Take no more while TCP holds a send buffer's worth, as
 		 * upstream: a non-blocking sender sees EAGAIN instead of
 		 * sealing records TCP cannot queue, a blocking one waits.
 		 */
 		if (!sk_stream_memory_free(sk)) {
+			if (tx->async.n) {
+				err = ktls_tx_drain(sk, tx, flags | MSG_MORE |
+						    KTLS_PUSH_LATER, &copied);
+				if (err)
+					break;
+			}
 			ktls_tx_flush(sk, tx);
 			if (sk_stream_memory_free(sk))
 				continue;
@@ -675,20 +727,30 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			break;
 		}
 		if (tx->open.len == tx->max_plain || last) {
-			err = ktls_tx_seal(sk, tx);
+			err = ktls_tx_seal(sk, tx, mine);
 			if (err)
 				break;
 			mine = 0;	/* sealed: it goes out */
+			/* an asynchronous AEAD works on: seal the next one */
+			if (!last && tx->async.n)
+				continue;
 			/* more to come in this call or the next: don't push */
 			if (!last || splice_more)
-				err = ktls_tx_push(sk, tx, flags | MSG_MORE |
-						   KTLS_PUSH_LATER);
+				err = ktls_tx_drain(sk, tx, flags | MSG_MORE |
+						    KTLS_PUSH_LATER, &copied);
 			else
-				err = ktls_tx_push(sk, tx, more ? flags | MSG_MORE :
-						   flags);
+				err = ktls_tx_drain(sk, tx, more ? flags | MSG_MORE :
+						    flags, &copied);
 			if (err)
 				break;
 		}
+	}
+	/* nothing stays in flight after the call (the loop stopped early) */
+	if (tx->async.n) {
+		int ret = ktls_tx_drain(sk, tx, flags | MSG_MORE |
+					KTLS_PUSH_LATER, &copied);
+
+		err = err ?: ret;
 	}
 	/*
 	 * Bytes of this call that could not be sealed are given back, as
@@ -712,6 +774,8 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 	if (empty && !err && type != KTLS_CT_APPLICATION_DATA && !tx->open.len)
 		err = ktls_tx_close_rec(sk, tx, flags);
 out:
+	if (err == -EBADMSG)
+		ktls_tx_broken(sk);
 	/* unless the splice goes on with its next page, as it said */
 	if (!splice_more || err || iov_iter_count(from))
 		ktls_tx_flush(sk, tx);
@@ -812,10 +876,11 @@ void ktls_splice_eof(struct socket *sock)
 	tx = ktls_tx(ctx);
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
-	if (tx->closed.len)
+	if (ktls_tx_pending(tx))
 		ktls_tx_push(sk, tx, 0);
-	if (!tx->closed.len && tx->open.len)
-		ktls_tx_close_rec(sk, tx, 0);
+	if (!ktls_tx_pending(tx) && tx->open.len &&
+	    ktls_tx_close_rec(sk, tx, 0) == -EBADMSG)
+		ktls_tx_broken(sk);
 	ktls_tx_idle(tx);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
@@ -833,7 +898,7 @@ static void ktls_tx_work(struct work_struct *work)
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	clear_bit(KTLS_TX_SCHEDULED, &tx->flags);
-	if (tx->closed.len && !test_bit(KTLS_TX_CLOSING, &tx->flags))
+	if (ktls_tx_pending(tx) && !test_bit(KTLS_TX_CLOSING, &tx->flags))
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
@@ -853,7 +918,7 @@ void ktls_tx_write_space(struct sock *sk, struct ktls_ctx *ctx)
 	struct ktls_tx *tx = ktls_tx(ctx);
 
 	sock_owned_by_me(sk);
-	if (!tx->in_push && READ_ONCE(tx->closed.len) &&
+	if (!tx->in_push && ktls_tx_pending(tx) &&
 	    !test_bit(KTLS_TX_CLOSING, &tx->flags) &&
 	    !test_and_set_bit(KTLS_TX_SCHEDULED, &tx->flags)) {
 		sock_hold(sk);
@@ -923,6 +988,7 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	if (err)
 		goto err_free;
 	INIT_WORK(&tx->work, ktls_tx_work);
+	ktls_tx_async_init(&tx->async);
 	tx->sk = sk;
 	tx->max_plain = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
 	tx->open.type = KTLS_CT_APPLICATION_DATA;
@@ -959,7 +1025,7 @@ void ktls_tx_release(struct sock *sk, struct ktls_ctx *ctx)
 
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
-	if (tx->closed.len)
+	if (ktls_tx_pending(tx))
 		ktls_tx_push(sk, tx, MSG_DONTWAIT);
 	ktls_stat_dec(sk, KTLS_STAT_CURR_TX_SW);
 	release_sock(sk);
@@ -976,6 +1042,7 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 
 	ktls_rec_free(&tx->open);
 	ktls_sealed_free(&tx->closed);
+	ktls_tx_async_free(&tx->async);
 	ktls_tx_idle(tx);
 	ktls_crypto_free(&tx->c);
 	kfree_sensitive(tx);

@@ -4,6 +4,7 @@
 #define KTLS_COMPAT_H
 
 #include <linux/bvec.h>
+#include <linux/crypto.h>
 #include <linux/mm.h>
 #include <linux/uio.h>
 #include <net/tcp.h>
@@ -150,5 +151,24 @@ static inline void ktls_compat_pages_put(const struct iov_iter *iter,
 		put_page(pages[n]);
 #endif
 }
+
+/*
+ * An asynchronous crypto request's completion callback: what it is given
+ * (the data pointer set with the callback, or before 6.3 the request that
+ * carries it) and how it gets that pointer.
+ */
+#ifdef COMPAT_CRYPTO_DONE_DATA
+#define KTLS_CRYPTO_DONE_ARG	void *
+static inline void *ktls_crypto_done_data(void *arg)
+{
+	return arg;
+}
+#else
+#define KTLS_CRYPTO_DONE_ARG	struct crypto_async_request *
+static inline void *ktls_crypto_done_data(struct crypto_async_request *req)
+{
+	return req->data;
+}
+#endif
 
 #endif /* KTLS_COMPAT_H */

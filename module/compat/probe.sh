@@ -36,4 +36,7 @@ probe COMPAT_RECVMSG_ADDR_LEN include/net/sock.h \
 probe COMPAT_HAS_NTH_PAGE include/linux/mm.h '#define nth_page\('
 # iov_iter_extract_pages() pins user pages (6.3); before: get_pages2 refs.
 probe COMPAT_HAS_ITER_EXTRACT include/linux/uio.h 'iov_iter_extract_pages\('
+# crypto_completion_t takes the request's data pointer (6.3); before: the request.
+probe COMPAT_CRYPTO_DONE_DATA include/linux/crypto.h \
+	'crypto_completion_t\)\(void \*'
 echo
