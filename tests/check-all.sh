@@ -271,21 +271,22 @@ if [ $NATIVE_ONLY = 0 ]; then
 	step debug-kernel native bash -c "bash scripts/debug-kernel.sh && echo '1 passed, 0 failed'"
 	step vm-6.12-debug vm bash tests/vm/debug/run-ci.sh --shards 2
 	# the debug kernel with every AEAD asynchronous: AES-GCM and ChaCha20
-	# through pcrypt, then through cryptd, with the suites that race the
-	# most calls (stress, sockmap) and the kernel's own users
-	for a in pcrypt cryptd; do
-		step "vm-6.12-debug-$a" vm bash tests/vm/debug/run-ci.sh --shards 2 --async $a \
-			--suites selftest,stress,readsock,consumers \
-			--filter 'tls_basic.*,tls_err.*,tls.12_aes_gcm.*,tls.13_aes_gcm.*,tls.13_chacha.*' \
-			--skip-tests 'tls.*.mutliproc_*'
-	done
+	# through cryptd, with the suite that races the most calls (stress),
+	# read_sock and the kernel's own users. Not pcrypt: 6.12's padata takes
+	# two locks of one lockdep class, nested, and lockdep's report of it
+	# (no ktls code on the stack) turns lockdep off for the rest of the
+	# boot (docs/testing.md); pcrypt runs on the stock kernels above.
+	step vm-6.12-debug-cryptd vm bash tests/vm/debug/run-ci.sh --shards 2 --async cryptd \
+		--suites selftest,stress,readsock,consumers \
+		--filter 'tls_basic.*,tls_err.*,tls.12_aes_gcm.*,tls.13_aes_gcm.*,tls.13_chacha.*' \
+		--skip-tests 'tls.*.mutliproc_*'
 fi
 
 echo
 [ "$FINISHED" = "$BEGUN" ] ||
 	RED+=("check-all.sh: $((BEGUN - FINISHED)) step(s) abandoned by an error in the script")
-if [ $NATIVE_ONLY = 0 ] && [ -z "$ONLY" ] && [ "$FINISHED" -lt 33 ]; then
-	RED+=("check-all.sh: only $FINISHED of 33 steps finished")
+if [ $NATIVE_ONLY = 0 ] && [ -z "$ONLY" ] && [ "$FINISHED" -lt 32 ]; then
+	RED+=("check-all.sh: only $FINISHED of 32 steps finished")
 fi
 if [ ${#RED[@]} -gt 0 ]; then
 	for r in "${RED[@]}"; do echo "RED: $r"; done

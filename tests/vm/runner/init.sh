@@ -139,6 +139,16 @@ step_suites() {
 	done
 }
 
+# --async with ktls.ko: its records really went through the wrapper (the
+# module counts those whose AEAD completed later)
+step_async_used() {
+	[ -n "${ASYNC:-}" ] || return 0
+	n=$(awk '$1 == "TlsTxAsyncRecords" { print $2; exit }' /proc/net/*tls_stat 2>/dev/null)
+	[ -n "$n" ] || return 0		# the in-tree module: no such counter
+	say "KTLS-ASYNC TlsTxAsyncRecords $n"
+	[ "$n" -gt 0 ] || fail "--async $ASYNC: no record's AEAD completed asynchronously (TlsTxAsyncRecords 0)"
+}
+
 step_gauges() {		# every kTLS socket is closed: gauges back to 0
 	sleep 1
 	stat=$(ls /proc/net/*tls_stat 2>/dev/null | head -n1)
@@ -182,6 +192,7 @@ step_modules
 [ -z "$FAILS" ] && step_async
 if [ -z "$FAILS" ]; then
 	step_suites
+	step_async_used
 	step_gauges
 	step_unload
 	step_kmemleak
