@@ -7,7 +7,8 @@
 # suite, which covers every version x cipher, by hand: CI time) plus its
 # fixtures without variants, our suites with short, seeded settings
 # (sockmap and stress too: the kernel has BPF sockmap, bpf.config), and
-# the fault-injection suite and `consumers` (NVMe/TCP and NFS over TLS
+# the fault-injection suite, asyncfail (a failing asynchronous AEAD under
+# records in flight) and `consumers` (NVMe/TCP and NFS over TLS
 # through tlshd: consumers.config). Options given here override these (e.g.
 # --filter, --suites). tests/check-all.sh step vm-6.12-debug,
 # `make vm-debug`.
@@ -19,7 +20,7 @@ FILTER="tls_basic.*,tls_err.*,global.*"
 for v in $VARIANTS; do FILTER="$FILTER,tls.$v.*"; done
 # peer is left to the stock 6.1 step and `make vm-debug SUITES=peer` (CI
 # time: about 7 min here on a slower machine)
-SUITES=selftest,fuzz,soak,lifecycle,fault,sockmap,stress,readsock,consumers
+SUITES=selftest,fuzz,soak,lifecycle,fault,sockmap,stress,readsock,asyncfail,consumers
 ENV="KTLS_FUZZ_SEED=0x660ec6e21861a KTLS_FUZZ_CASES=60 KTLS_SOAK_SECONDS=10"
 ENV="$ENV KTLS_LIFECYCLE_CYCLES=5 KTLS_FAULT_SECONDS=3 KTLS_STRESS_SECONDS=10"
 ENV="$ENV KTLS_RACE_SECONDS=4"

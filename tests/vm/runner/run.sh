@@ -256,13 +256,16 @@ for t in "$BUILD"/guest/ktls-*; do
 	n=${t##*/}
 	want "${n#ktls-}" && add_suite "${n#ktls-}" "$t"
 done
-# The readsock suite's in-kernel caller (tests/vm/kmod), loaded by the
-# suite itself: read_sock as the kernel's own readers call it.
-if want readsock && [ -x "$BUILD/guest/ktls-readsock" ]; then
-	make -s -C "$TOP" test-kmod SERIES="$SERIES" >"$RUN/kmod-build.log" 2>&1 ||
+# Test modules (tests/vm/kmod), each loaded by its suite itself: the
+# readsock suite's in-kernel caller (read_sock as the kernel's own readers
+# call it), the asyncfail suite's failing asynchronous gcm(aes).
+for km in readsock:ktls_readsock asyncfail:ktls_flakyaead; do
+	want "${km%%:*}" && [ -x "$BUILD/guest/ktls-${km%%:*}" ] || continue
+	[ -f "$RUN/kmod-build.log" ] ||
+		make -s -C "$TOP" test-kmod SERIES="$SERIES" >"$RUN/kmod-build.log" 2>&1 ||
 		{ cat "$RUN/kmod-build.log"; die "test module build for $SERIES failed"; }
-	cp "$BUILD/kmod/ktls_readsock.ko" "$STAGE/lib/modules/"
-fi
+	cp "$BUILD/kmod/${km#*:}.ko" "$STAGE/lib/modules/"
+done
 for t in "$BUILD"/guest/debug-*; do
 	[ $DEBUG = 1 ] && [ -x "$t" ] || continue
 	n=${t##*/}
