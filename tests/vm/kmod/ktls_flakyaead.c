@@ -4,10 +4,9 @@
  * later, from a workqueue, and fails the one its parameters say.
  *
  * Registered above every other gcm(aes) while loaded, so a kTLS socket
- * keyed meanwhile gets it. The AEAD itself is the kernel's generic
- * gcm_base(ctr(aes-generic),ghash-generic), run synchronously on a
- * subrequest; only the completion is deferred (or the result replaced by
- * -EIO). Parameters (/sys/module/ktls_flakyaead/parameters/):
+ * keyed meanwhile gets it. The AEAD itself is the kernel's best
+ * synchronous gcm(aes), run on a subrequest; only the completion is
+ * deferred (or the result replaced by -EIO). Parameters (/sys/module/ktls_flakyaead/parameters/):
  *   fail_after   encryptions that still succeed before one fails; -1
  *                (default) never fails. Counts down; the failing request
  *                sets it back to -1.
@@ -49,8 +48,8 @@ static int flaky_init(struct crypto_aead *tfm)
 {
 	struct flaky_ctx *ctx = crypto_aead_ctx(tfm);
 
-	ctx->inner = crypto_alloc_aead("gcm_base(ctr(aes-generic),ghash-generic)",
-				       0, CRYPTO_ALG_ASYNC);
+	/* the best synchronous gcm(aes): never this one */
+	ctx->inner = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(ctx->inner))
 		return PTR_ERR(ctx->inner);
 	crypto_aead_set_reqsize(tfm, sizeof(struct flaky_req) +
