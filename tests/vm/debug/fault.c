@@ -862,17 +862,8 @@ static void *o0_send(void *arg)
 /* The readsock suite's module (tests/vm/kmod): -1 when it is not staged. */
 static int o0_readsock(void)
 {
-	int fd, rc;
-
-	if (access(KTLS_RS_PROC, F_OK)) {
-		fd = open(RS_KMOD, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		rc = syscall(__NR_finit_module, fd, "", 0);
-		close(fd);
-		if (rc && errno != EEXIST)
-			return -1;
-	}
+	if (access(KTLS_RS_PROC, F_OK) && kmod_load_once(RS_KMOD))
+		return -1;
 	return open(KTLS_RS_PROC, O_RDWR);
 }
 

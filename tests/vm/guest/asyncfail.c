@@ -96,36 +96,22 @@ static int kmod_tested(void)
 
 static int kmod_load(void)
 {
-	int fd, rc, i;
+	int i;
 
-	if (access(PARAM "fail_after", F_OK)) {
-		fd = open(KMOD, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		rc = syscall(__NR_finit_module, fd, "", 0);
-		close(fd);
-		if (rc && errno != EEXIST)
-			return -1;
-	}
+	if (access(PARAM "fail_after", F_OK) && kmod_load_once(KMOD))
+		return -1;
 	for (i = 0; i < 100 && !kmod_tested(); i++)
 		usleep(50 * 1000);
 	return 0;
 }
 
 /* Unload when the harness is done: sockets free their transforms late. */
-__attribute__((destructor)) static void kmod_unload(void)
+__attribute__((destructor)) static void flaky_unload(void)
 {
-	int i;
-
-	if (access(PARAM "fail_after", F_OK))
-		return;
-	for (i = 0; i < 100; i++) {
-		if (!syscall(__NR_delete_module, "ktls_flakyaead", O_NONBLOCK))
-			return;
-		usleep(100 * 1000);
-	}
-	fprintf(stderr, "# asyncfail: ktls_flakyaead stays loaded: %s\n",
-		strerror(errno));
+	if (!access(PARAM "fail_after", F_OK) &&
+	    kmod_unload("ktls_flakyaead", 10))
+		fprintf(stderr, "# asyncfail: ktls_flakyaead stays loaded: %s\n",
+			strerror(errno));
 }
 
 FIXTURE(af)

@@ -129,31 +129,6 @@ static int ulp_available(const char *ulp)
 	return found;
 }
 
-/* delete_module, retried while sockets that just closed still hold it. */
-static int mod_unload(const struct mod *m, double secs)
-{
-	double end = now_s() + secs;
-
-	for (;;) {
-		if (!syscall(SYS_delete_module, m->name, O_NONBLOCK))
-			return 0;
-		if (errno != EWOULDBLOCK || now_s() > end)
-			return -1;
-		usleep(20000);
-	}
-}
-
-static int mod_load(const struct mod *m, const char *params)
-{
-	int fd = open(m->path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = syscall(SYS_finit_module, fd, params, 0);
-	close(fd);
-	return rc;
-}
-
 /* A loopback pair with TLS_TX and TLS_RX on both ends. */
 static int ktls_pair(struct srng *r, const char *ulp, uint16_t v, int fd[2])
 {
@@ -241,7 +216,7 @@ FIXTURE_SETUP(lc)
 FIXTURE_TEARDOWN(lc)
 {
 	if (self->m.name[0] && !mod_loaded(&self->m) &&
-	    mod_load(&self->m, self->m.params))
+	    kmod_insert(self->m.path, self->m.params))
 		fprintf(stderr, "# reloading %s (%s) failed: %s\n",
 			self->m.name, self->m.params, strerror(errno));
 }
@@ -297,7 +272,7 @@ TEST_F(lc, cycles)
 		ASSERT_EQ(gauges_settle(10, why, sizeof(why)), 0) {
 			TH_LOG("cycle %lu: gauges before unload: %s", i, why);
 		}
-		ASSERT_EQ(mod_unload(&self->m, 10), 0) {
+		ASSERT_EQ(kmod_unload(self->m.name, 10), 0) {
 			TH_LOG("cycle %lu: delete_module(%s): %s", i,
 			       self->m.name, strerror(errno));
 		}
@@ -307,7 +282,7 @@ TEST_F(lc, cycles)
 		ASSERT_NE(access(stat, F_OK), 0) {
 			TH_LOG("cycle %lu: %s outlived the module", i, stat);
 		}
-		ASSERT_EQ(mod_load(&self->m, self->m.params), 0) {
+		ASSERT_EQ(kmod_insert(self->m.path, self->m.params), 0) {
 			TH_LOG("cycle %lu: finit_module(%s, \"%s\"): %s", i,
 			       self->m.path, self->m.params, strerror(errno));
 		}

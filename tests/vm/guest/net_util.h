@@ -14,16 +14,20 @@
 #define KTLS_NET_UTIL_H
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <linux/tls.h>
 
@@ -198,6 +202,48 @@ static inline ssize_t send_type(int fd, uint8_t type, const void *buf,
 	*CMSG_DATA(cm) = type;
 	m.msg_controllen = cm->cmsg_len;
 	return sendmsg(fd, &m, 0);
+}
+
+/* ------------------------------------------------------ test modules */
+
+/* finit_module(2) of the module file PATH with PARAMS: 0, or -1 (errno). */
+static inline int kmod_insert(const char *path, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, err;
+
+	if (fd < 0)
+		return -1;
+	rc = syscall(__NR_finit_module, fd, params, 0);
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+/* PATH loaded, by this call or before it (EEXIST): 0, or -1 (errno). */
+static inline int kmod_load_once(const char *path)
+{
+	return kmod_insert(path, "") && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * delete_module(2) of NAME, retried for up to SECS while it is in use
+ * (sockets that just closed still hold it): 0, or -1 (errno).
+ */
+static inline int kmod_unload(const char *name, int secs)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (!syscall(__NR_delete_module, name, O_NONBLOCK))
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (errno != EWOULDBLOCK || (t.tv_sec - t0.tv_sec) +
+		    (t.tv_nsec - t0.tv_nsec) / 1e9 > secs)
+			return -1;
+		usleep(20000);
+	}
 }
 
 /* ------------------------------------------------------------ kTLS */

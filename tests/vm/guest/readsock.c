@@ -47,16 +47,7 @@
 /* Load the test module once (it may be there from an earlier test). */
 static int kmod_load(void)
 {
-	int fd, rc;
-
-	if (!access(KTLS_RS_PROC, F_OK))
-		return 0;
-	fd = open(KMOD, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	rc = syscall(__NR_finit_module, fd, "", 0);
-	close(fd);
-	return rc && errno != EEXIST ? -1 : 0;
+	return access(KTLS_RS_PROC, F_OK) ? kmod_load_once(KMOD) : 0;
 }
 
 FIXTURE(rs)
