@@ -91,11 +91,12 @@ SERIESES=()
 for a in "$@"; do
 	s=${a%%=*}
 	f=${a#*=}
-	# a run of the profile, cost or insns part alone has only those
+	# a run of the profile, cost, insns or parallel part alone has only those
 	if [ ! -s "$f" ]; then
 		echo "bench-report: no results in $f" >&2
 		[ -s "$(dirname "$f")/profile.txt" ] || [ -s "$(dirname "$f")/cost.txt" ] ||
-			[ -s "$(dirname "$f")/insns.txt" ] || continue
+			[ -s "$(dirname "$f")/insns.txt" ] ||
+			[ -s "$(dirname "$f")/parallel.jsonl" ] || continue
 	fi
 	SERIESES+=("$s")
 	flatten "$s" "$f" >> "$ALL"
@@ -465,6 +466,82 @@ for s in "${SERIESES[@]}"; do
 		}
 		p("")
 	}' "$inf"
+done
+
+# Synchronous against parallel AEAD in one boot (the parallel part,
+# BENCH_ASYNC): OUTDIR/<series>/parallel.jsonl, harness lines led by
+# "aead" (sync or the wrapper), "slot" (1-3) and "round". Per round the
+# states ran A B A: the ratio parallel/sync is of slots 1 and 2, the
+# control (same state) of slots 3 and 1. Medians and ranges over rounds.
+for a in "$@"; do
+	s=${a%%=*}
+	pf=$(dirname "${a#*=}")/parallel.jsonl
+	[ -s "$pf" ] || continue
+	m=$(cat "$(dirname "$pf")/method.txt" 2>/dev/null || echo "method not recorded")
+	awk -v s="$s" -v meth="$m" -v report="$REPORT" "$AWK_GET"'
+	function p(x) { print x >> report }
+	function med(arr, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = arr[i]
+			for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
+			arr[j + 1] = t
+		}
+		return n ? ((n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2) : 0
+	}
+	# "median (lo–hi)" of the n values in arr
+	function mr(arr, n,   lo, hi, i) {
+		if (!n) return "–"
+		lo = 1e99; hi = -1
+		for (i = 1; i <= n; i++) { if (arr[i] < lo) lo = arr[i]; if (arr[i] > hi) hi = arr[i] }
+		return sprintf("%.2f (%.2f–%.2f)", med(arr, n), lo, hi)
+	}
+	/^\{/ {
+		u = (get("ulp") == "ktls") ? "ktls" : "intree"
+		mode = get("mode") (get("mode") == "send" ? get("size") / 1024 "K" : "")
+		if (get("rx_no_pad") == "true") mode = mode "+nopad"
+		k = get("tls") SUBSEP get("cipher") SUBSEP mode
+		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+		r = get("round"); sl = get("slot")
+		v[k, u, r, sl] = get("bytes_per_s"); st[k, r, sl] = get("aead")
+		if (get("aead") != "sync") wrapper = get("aead")
+		if (r > nr) nr = r
+	}
+	END {
+		p("### Series " s ": one stream, synchronous against parallel AEAD (" wrapper ") in one boot (" meth ")")
+		p("")
+		p("Per round the wrapper off and on in alternating order, then the first state again (the control: a ratio of one state to itself). MB/s are medians over rounds; ratios are medians of per-round ratios, with their range.")
+		p("")
+		p("| TLS | cipher | mode | sync MB/s in-tree / ktls | " wrapper " MB/s in-tree / ktls | " wrapper "/sync in-tree | " wrapper "/sync ktls | ktls/in-tree, " wrapper " | ktls/in-tree, sync | control ktls, in-tree |")
+		p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+		for (i = 1; i <= nk; i++) {
+			k = keys[i]; split(k, kk, SUBSEP)
+			delete a; delete b; delete c; delete d; delete e; delete f
+			delete ss; delete sp; delete ps; delete pp
+			n = ne = 0
+			for (r = 1; r <= nr; r++) {
+				if (!((k, r, 1) in st) || !((k, r, 2) in st)) continue
+				ps1 = (st[k, r, 1] == "sync") ? 1 : 2; pp1 = 3 - ps1
+				if (v[k, "intree", r, ps1] <= 0 || v[k, "ktls", r, ps1] <= 0 ||
+				    v[k, "intree", r, pp1] <= 0 || v[k, "ktls", r, pp1] <= 0) continue
+				n++
+				ss[n] = v[k, "intree", r, ps1] / 1e6; sp[n] = v[k, "ktls", r, ps1] / 1e6
+				ps[n] = v[k, "intree", r, pp1] / 1e6; pp[n] = v[k, "ktls", r, pp1] / 1e6
+				a[n] = ps[n] / ss[n]; b[n] = pp[n] / sp[n]
+				c[n] = pp[n] / ps[n]; d[n] = sp[n] / ss[n]
+				if (v[k, "ktls", r, 3] > 0) {
+					ne++
+					e[ne] = v[k, "ktls", r, 3] / v[k, "ktls", r, 1]
+					f[ne] = v[k, "intree", r, 3] / v[k, "intree", r, 1]
+				}
+			}
+			if (!n) continue
+			cs = mr(e, ne) ", " mr(f, ne)
+			p("| " kk[1] " | " kk[2] " | " kk[3] " | " sprintf("%.1f / %.1f", med(ss, n), med(sp, n)) " | " \
+			  sprintf("%.1f / %.1f", med(ps, n), med(pp, n)) " | " mr(a, n) " | " mr(b, n) " | " \
+			  mr(c, n) " | " mr(d, n) " | " cs " |")
+		}
+		p("")
+	}' "$pf"
 done
 
 if command -v gnuplot >/dev/null; then

@@ -23,7 +23,10 @@
 # also loads tests/bench/insncount.c into qemu: instructions per kernel
 # function, both modules, no tracer in the guest (insns.txt, the report).
 # BENCH_ASYNC=pcrypt|cryptd: every AEAD asynchronous for both modules
-# (tests/vm/run.sh --async; named in the report's method line).
+# (tests/vm/run.sh --async; named in the report's method line); with
+# BENCH_PARTS "parallel", the same boot also measures with the wrapper
+# off and on in turn (BENCH_PAR_CIPHERS, BENCH_PAR_MODES: see
+# tests/bench/bench-suite.sh).
 set -euo pipefail
 # [bench] lines on stdout
 LOG_FD=1
@@ -74,7 +77,8 @@ for s in $SERIES_LIST; do
 		[ -z "${BENCH_CIPHERS:-}" ] || echo "BENCH_CIPHERS='$BENCH_CIPHERS'"
 		echo 'export BENCH_ROUNDS BENCH_TIME BENCH_FULL'
 		for v in BENCH_CIPHERS BENCH_TLS BENCH_KMODES BENCH_PAIR BENCH_PARTS \
-			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES; do
+			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES BENCH_ASYNC \
+			BENCH_PAR_CIPHERS BENCH_PAR_MODES; do
 			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
 		done
 		echo "KTLS_BENCH='$OUT/ktls-bench-static'; export KTLS_BENCH"
@@ -112,6 +116,8 @@ for s in $SERIES_LIST; do
 	sed -n 's/^# BENCH //p' "$run/results.log" > "$d/results.jsonl"
 	cp "$run/accel.txt" "$d/accel.txt"	# the report names it per series
 	sed -n 's/^# AA //p' "$run/results.log" > "$d/aa.jsonl"
+	# the parallel part: its state's fields joined to the harness's
+	sed -n 's/^# PAR \({.*\)} {/\1,/p' "$run/results.log" > "$d/parallel.jsonl"
 	# the method, named in the report: wall clock or qemu -icount
 	if [ -f "$run/icount.txt" ]; then
 		echo "TCG, qemu -icount $(cat "$run/icount.txt")" > "$d/method.txt"

@@ -61,6 +61,15 @@ part compare || KMODES=""
 ncr=1; part crypto || ncr=0
 nsc=0; if part scale; then for _ in $SCALE; do nsc=$((nsc + 2)); done; fi
 nst=0; part streams && nst=2
+ASYNC=${BENCH_ASYNC:-}
+PCIPHERS=${BENCH_PAR_CIPHERS:-"AES-128-GCM SM4-GCM"}
+PMODES_PAR=${BENCH_PAR_MODES:-"send:16K recv:nopad recv"}
+npar=0
+if part parallel && [ -n "$ASYNC" ]; then
+	for v in $VERS; do for _ in $PCIPHERS; do for m in $PMODES_PAR; do
+		case "$m:$v" in *:nopad:1.2) ;; *) npar=$((npar + 3)) ;; esac
+	done; done; done
+fi
 W=$(mktemp -d /tmp/bench.XXXXXX)
 export TMPDIR="$W"
 N=0
@@ -81,7 +90,7 @@ np=0; for _ in $PMODES $CMODES $IMODES; do np=$((np + 1)); done
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
-echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst) + nsc + 2 * np))"
+echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst + npar) + nsc + 2 * np))"
 echo "# kernel $(uname -r); ULPs: $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
 echo "# rounds $ROUNDS, $TIME s per module in $SLICES slices (others $OTIME s), ciphers: $CIPHERS; TLS $VERS"
 
@@ -168,6 +177,54 @@ while [ $r -lt "$ROUNDS" ]; do
 		done
 	fi
 done
+# Synchronous against parallel AEAD in one boot (part "parallel", issue 30
+# part 3; the VM booted with --async $ASYNC): per round the wrapper off
+# and on (tool-force-async MODE off|on: the priority of MODE(...) moved
+# below or above what it wraps; a key installed afterwards gets the best
+# driver then), in alternating order, then the first state again as the
+# control. Each state runs the compared modes, the pair in the rounds'
+# order. Printed as "# PAR {...}" with "aead" (sync or the wrapper) and
+# "slot" (1-3) in front of the harness's fields.
+if [ "$npar" != 0 ]; then
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		if [ $((r % 2)) = 1 ]; then
+			PAIR=$PAIR0 STATES="off on off"
+		else
+			PAIR=${PAIR0#*,},${PAIR0%,*} STATES="on off on"
+		fi
+		slot=0
+		for st in $STATES; do
+			slot=$((slot + 1))
+			fa_ok=1
+			/bin/tool-force-async "$ASYNC" "$st" > "$W/fa" 2>&1 || fa_ok=0
+			sed 's/^/# /' "$W/fa"
+			aead=$ASYNC
+			[ "$st" = on ] || aead=sync
+			TAG="PAR {\"aead\":\"$aead\",\"slot\":$slot,\"round\":$r}"
+			for v in $VERS; do
+				for c in $PCIPHERS; do
+					for m in $PMODES_PAR; do
+						case "$m:$v" in *:nopad:1.2) continue ;; esac
+						if [ $fa_ok = 0 ]; then
+							N=$((N + 1))
+							echo "not ok $N - r$r parallel $aead $m $c tls$v: tool-force-async $ASYNC $st failed"
+							continue
+						fi
+						# shellcheck disable=SC2046
+						run "r$r parallel $aead $PAIR $m $c tls$v" \
+							--compare "$PAIR" --time "$TIME" \
+							--slices "$SLICES" --cipher "$c" \
+							--tls "$v" $(margs "$m")
+					done
+				done
+			done
+		done
+	done
+	TAG=BENCH
+fi
+
 # Scale as a server sees it: key installs per second and memory per
 # socket with N connections (one run per ULP and N, first cipher/version).
 if [ "$nsc" != 0 ]; then

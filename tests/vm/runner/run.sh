@@ -311,7 +311,8 @@ if [ "$ASYNC" = cryptd ] && [[ $SERIES == 6.1 || $SERIES == 6.1-* ]]; then
 fi
 ASYNC_MODS="" ASYNC_OPTS=""
 case "$ASYNC" in
-pcrypt) ASYNC_MODS="pcrypt algif_aead" ASYNC_OPTS=CONFIG_CRYPTO_PCRYPT ;;
+pcrypt) ASYNC_MODS="pcrypt algif_aead crypto_user"	# crypto_user: tool-force-async off|on
+	ASYNC_OPTS="CONFIG_CRYPTO_PCRYPT CONFIG_CRYPTO_USER" ;;
 cryptd) ASYNC_MODS="cryptd algif_aead crypto_user"
 	ASYNC_OPTS="CONFIG_CRYPTO_CRYPTD CONFIG_CRYPTO_USER" ;;
 esac

@@ -2,7 +2,7 @@
 /*
  * force-async.c - make every AEAD a kTLS socket can ask for asynchronous.
  *
- * Usage: tool-force-async pcrypt|cryptd
+ * Usage: tool-force-async pcrypt|cryptd [off|on]
  *
  * Binding an AF_ALG socket to an AEAD makes the crypto manager build it
  * and register it; a wrapper registers under the NAME of what it wraps,
@@ -25,6 +25,13 @@
  * of that very name, wraps its own wrapper again and again until the name
  * is too long.) The check reads /proc/crypto again and fails unless, for
  * every NAME the kernel has, the best is MODE(D).
+ *
+ * "off" and "on", after that: one boot measures the synchronous and the
+ * asynchronous path in turn (make bench's parallel part). "off" lowers
+ * every MODE(...) driver of each NAME to priority 0, so the best is
+ * again what it wrapped; "on" raises it back to 100 above the best other
+ * one. A transform allocated afterwards - a key installed afterwards -
+ * gets what is best then; one already allocated keeps its driver.
  *
  * A NAME the kernel can't build (gcm(sm4) with the in-tree module on a
  * kernel without SM4) is reported and left out: the tests of that cipher
@@ -97,11 +104,39 @@ static int bind_aead(const char *alg)
 	return err;
 }
 
+/* filters of best(): @arg is the mode for the wrapper ones */
+static int any(const struct alg *a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	return 1;
+}
+
+static int sync_only(const struct alg *a, const char *arg)
+{
+	(void)arg;
+	return !a->async;
+}
+
+/* whether @a is a MODE(...) driver, MODE being @mode */
+static int wrapper(const struct alg *a, const char *mode)
+{
+	size_t n = strlen(mode);
+
+	return !strncmp(a->driver, mode, n) && a->driver[n] == '(';
+}
+
+static int not_wrapper(const struct alg *a, const char *mode)
+{
+	return !wrapper(a, mode);
+}
+
 /*
- * The highest-priority AEAD named @name in /proc/crypto (only synchronous
- * ones when @sync); 0 when there is none.
+ * The highest-priority AEAD named @name in /proc/crypto that @keep(alg,
+ * @arg) keeps; 0 when there is none.
  */
-static int best(const char *name, int sync, struct alg *top)
+static int best(const char *name, int (*keep)(const struct alg *, const char *),
+		const char *arg, struct alg *top)
 {
 	FILE *f = fopen("/proc/crypto", "r");
 	struct alg cur = { 0 };
@@ -119,7 +154,7 @@ static int best(const char *name, int sync, struct alg *top)
 
 		if (!ok || line[0] == '\n') {	/* end of one algorithm */
 			if (cur.name[0] && !strcmp(cur.name, name) &&
-			    !strcmp(cur.type, "aead") && !(sync && cur.async) &&
+			    !strcmp(cur.type, "aead") && keep(&cur, arg) &&
 			    (!found || cur.prio > top->prio)) {
 				*top = cur;
 				found = 1;
@@ -194,7 +229,7 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 	int err;
 
 	if (!strcmp(mode, "pcrypt")) {
-		if (!best(names[i].name, 0, &d))
+		if (!best(names[i].name, any, NULL, &d))
 			return;
 		snprintf(want, size, "pcrypt(%s)", d.driver);
 		err = bind_aead(want);
@@ -203,7 +238,7 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 		return;
 	}
 	/* cryptd: the best synchronous one, else one from generic parts */
-	for (j = 0; !best(names[i].name, 1, &d); j++) {
+	for (j = 0; !best(names[i].name, sync_only, NULL, &d); j++) {
 		const char *s = j < 3 ? names[i].sync[j] : NULL;
 
 		if (!s) {
@@ -219,7 +254,7 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 	err = bind_aead(want);
 	if (err)
 		printf("force-async: bind %s: %s\n", want, strerror(err));
-	if (!best(names[i].name, 0, &top) || !strcmp(top.driver, want))
+	if (!best(names[i].name, any, NULL, &top) || !strcmp(top.driver, want))
 		return;
 	err = set_priority(want, top.prio + 1);
 	if (err)
@@ -227,27 +262,68 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 		       top.prio + 1, strerror(err));
 }
 
+/*
+ * "off": every NAME's MODE(...) driver below what it wraps; "on": back
+ * above the rest. Return: 0 when every NAME that has one is as asked.
+ */
+static int toggle(const char *mode, int on)
+{
+	unsigned int i, done = 0, bad = 0;
+
+	for (i = 0; i < NNAMES; i++) {
+		const char *name = names[i].name;
+		struct alg other, w;
+		int err;
+
+		if (!best(name, wrapper, mode, &w) ||
+		    !best(name, not_wrapper, mode, &other))
+			continue;	/* not forced at boot: left out then */
+		err = set_priority(w.driver, on ? other.prio + 100 : 0);
+		if (err)
+			printf("force-async: %s %s: %s\n",
+			       on ? "raising" : "lowering", w.driver,
+			       strerror(err));
+		if (!best(name, wrapper, mode, &w) ||
+		    (on ? w.prio <= other.prio : w.prio >= other.prio)) {
+			printf("force-async: %s: FAILED: %s is %s\n", name,
+			       w.driver, on ? "not the best" : "still the best");
+			bad++;
+			continue;
+		}
+		printf("force-async: %s -> %s (priority %ld)\n", name,
+		       on ? w.driver : other.driver, on ? w.prio : other.prio);
+		done++;
+	}
+	printf("force-async: %s %s for %u, %u failed\n", mode,
+	       on ? "on" : "off", done, bad);
+	return bad || !done;
+}
+
 int main(int argc, char **argv)
 {
-	const char *mode = argc == 2 ? argv[1] : "";
+	const char *mode = argc >= 2 ? argv[1] : "";
+	const char *sw = argc == 3 ? argv[2] : NULL;
 	unsigned int i, forced = 0, bad = 0;
 
-	if (strcmp(mode, "pcrypt") && strcmp(mode, "cryptd")) {
-		fprintf(stderr, "usage: %s pcrypt|cryptd\n", argv[0]);
+	if ((strcmp(mode, "pcrypt") && strcmp(mode, "cryptd")) || argc > 3 ||
+	    (sw && strcmp(sw, "on") && strcmp(sw, "off"))) {
+		fprintf(stderr, "usage: %s pcrypt|cryptd [off|on]\n", argv[0]);
 		return 2;
 	}
+	if (sw)
+		return toggle(mode, !strcmp(sw, "on"));
 	for (i = 0; i < NNAMES; i++) {
 		struct alg top;
 		char want[sizeof(top.driver) + 16] = "";
 
 		bind_aead(names[i].name);
-		if (!best(names[i].name, 0, &top)) {
+		if (!best(names[i].name, any, NULL, &top)) {
 			printf("force-async: %s: not in this kernel, left out\n",
 			       names[i].name);
 			continue;
 		}
 		wrap(mode, i, want, sizeof(want));
-		if (!best(names[i].name, 0, &top) || strcmp(top.driver, want) ||
+		if (!best(names[i].name, any, NULL, &top) || strcmp(top.driver, want) ||
 		    !top.async) {
 			printf("force-async: %s: FAILED: the best is %s (priority %ld, async %s), not %s(...)\n",
 			       names[i].name, top.driver, top.prio,
