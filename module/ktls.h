@@ -331,6 +331,9 @@ static inline void ktls_sealed_free(struct ktls_tx_sealed *rec)
  * synchronous sealed record, which is never pending at the same time).
  * Everything but @pending and @done is protected by ctx->tx_lock and
  * lock_sock; the completion touches only those and its record's err.
+ * Allocated by the first record of a socket whose AEAD is asynchronous
+ * (ktls_tx_async_new()): a socket with a synchronous one never has it,
+ * and its struct ktls_tx stays within kmalloc-512.
  */
 struct ktls_tx_async {
 	struct list_head flight;	/* struct ktls_tx_scratch, in order */
@@ -341,7 +344,7 @@ struct ktls_tx_async {
 	struct completion done;		/* @pending fell to 0 */
 };
 
-void ktls_tx_async_init(struct ktls_tx_async *a);
+struct ktls_tx_async *ktls_tx_async_new(gfp_t gfp);
 int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
 		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
 		       struct scatterlist *src, struct scatterlist *dst,
@@ -352,11 +355,17 @@ int ktls_tx_async_wait(struct sock *sk, struct ktls_tx_async *a,
 void ktls_tx_async_pop(struct ktls_tx_async *a);
 void ktls_tx_async_free(struct ktls_tx_async *a);
 
+/* Whether records are in flight (@a: NULL when the socket never had any) */
+static inline bool ktls_tx_async_flying(const struct ktls_tx_async *a)
+{
+	return a && a->n;
+}
+
 /* Whether the call must wait for its records in flight before going on. */
 static inline bool ktls_tx_async_full(const struct sock *sk,
 				      const struct ktls_tx_async *a)
 {
-	return a->n && (a->n >= KTLS_TX_FLIGHT_MAX ||
+	return ktls_tx_async_flying(a) && (a->n >= KTLS_TX_FLIGHT_MAX ||
 			READ_ONCE(sk->sk_wmem_queued) + a->bytes >=
 			READ_ONCE(sk->sk_sndbuf));
 }

@@ -44,7 +44,7 @@ struct ktls_tx {
 	struct ktls_crypto c;
 	struct ktls_tx_rec open;	/* accumulating plaintext (MSG_MORE) */
 	struct ktls_tx_sealed closed;	/* encrypted, not all taken by TCP */
-	struct ktls_tx_async async;	/* asynchronous AEAD: txasync.c */
+	struct ktls_tx_async *async;	/* asynchronous AEAD: txasync.c */
 	struct ktls_tx_scratch *scr;	/* NULL outside a sealing call */
 	u32 max_plain;			/* payload limit per record */
 	bool in_push;			/* write_space from inside our push */
@@ -392,7 +392,7 @@ static void ktls_tx_sealed_take(struct ktls_tx *tx, u32 len, bool flying,
 	to->len = len;
 	to->sent = 0;
 	if (flying) {
-		ktls_tx_async_add(&tx->async, scr);
+		ktls_tx_async_add(tx->async, scr);
 		tx->scr = NULL;		/* the next record takes its own */
 	}
 }
@@ -475,7 +475,9 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx, u32 mine)
 		}
 	}
 
-	err = ktls_tx_async_seal(sk, &tx->async, &tx->c, scr, src, sg,
+	if (!tx->async && ktls_crypto_is_async(&tx->c))
+		WRITE_ONCE(tx->async, ktls_tx_async_new(sk->sk_allocation));
+	err = ktls_tx_async_seal(sk, tx->async, &tx->c, scr, src, sg,
 				 plain + p->tail_len);
 	if (err < 0) {
 		/* plaintext read from spliced pages is intact: try again */
@@ -526,7 +528,9 @@ static int ktls_tx_push_rec(struct sock *sk, struct ktls_tx *tx,
 /* Whether sealed records wait for TCP (lockless: a hint for write_space) */
 static bool ktls_tx_pending(const struct ktls_tx *tx)
 {
-	return READ_ONCE(tx->closed.len) || !list_empty(&tx->async.sealed);
+	struct ktls_tx_async *a = READ_ONCE(tx->async);
+
+	return READ_ONCE(tx->closed.len) || (a && !list_empty(&a->sealed));
 }
 
 /*
@@ -537,17 +541,17 @@ static bool ktls_tx_pending(const struct ktls_tx *tx)
  */
 static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 {
-	struct list_head *q = &tx->async.sealed;
+	struct list_head *q = tx->async ? &tx->async->sealed : NULL;
 	int more = flags | MSG_MORE | KTLS_PUSH_LATER;
 	int err;
 
 	if (tx->closed.len) {
 		err = ktls_tx_push_rec(sk, tx, &tx->closed,
-				       list_empty(q) ? flags : more);
+				       !q || list_empty(q) ? flags : more);
 		if (err)
 			return err;
 	}
-	while (!list_empty(q)) {
+	while (q && !list_empty(q)) {
 		struct ktls_tx_scratch *scr;
 
 		scr = list_first_entry(q, struct ktls_tx_scratch, list);
@@ -555,7 +559,7 @@ static int ktls_tx_push(struct sock *sk, struct ktls_tx *tx, int flags)
 				       list_is_singular(q) ? flags : more);
 		if (err)
 			return err;
-		ktls_tx_async_pop(&tx->async);
+		ktls_tx_async_pop(tx->async);
 	}
 	return 0;
 }
@@ -573,9 +577,9 @@ static int ktls_tx_drain(struct sock *sk, struct ktls_tx *tx, int flags,
 	u32 lost;
 	int err, ret;
 
-	if (list_empty(&tx->async.flight))
+	if (!tx->async || list_empty(&tx->async->flight))
 		return ktls_tx_push(sk, tx, flags);
-	err = ktls_tx_async_wait(sk, &tx->async, &tx->c, &lost);
+	err = ktls_tx_async_wait(sk, tx->async, &tx->c, &lost);
 	if (copied)
 		*copied -= lost;
 	ret = ktls_tx_push(sk, tx, flags);
@@ -686,7 +690,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 			break;
 		}
 		/* records in flight are not TCP's yet: bound them */
-		if (ktls_tx_async_full(sk, &tx->async)) {
+		if (ktls_tx_async_full(sk, tx->async)) {
 			err = ktls_tx_drain(sk, tx, flags | MSG_MORE |
 					    KTLS_PUSH_LATER, &copied);
 			if (err)
@@ -698,7 +702,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		 * sealing records TCP cannot queue, a blocking one waits.
 		 */
 		if (!sk_stream_memory_free(sk)) {
-			if (tx->async.n) {
+			if (ktls_tx_async_flying(tx->async)) {
 				err = ktls_tx_drain(sk, tx, flags | MSG_MORE |
 						    KTLS_PUSH_LATER, &copied);
 				if (err)
@@ -732,7 +736,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 				break;
 			mine = 0;	/* sealed: it goes out */
 			/* an asynchronous AEAD works on: seal the next one */
-			if (!last && tx->async.n)
+			if (!last && ktls_tx_async_flying(tx->async))
 				continue;
 			/* more to come in this call or the next: don't push */
 			if (!last || splice_more)
@@ -746,7 +750,7 @@ static int ktls_tx_send_locked(struct sock *sk, struct ktls_tx *tx,
 		}
 	}
 	/* nothing stays in flight after the call (the loop stopped early) */
-	if (tx->async.n) {
+	if (ktls_tx_async_flying(tx->async)) {
 		int ret = ktls_tx_drain(sk, tx, flags | MSG_MORE |
 					KTLS_PUSH_LATER, &copied);
 
@@ -988,7 +992,6 @@ int ktls_tx_init(struct sock *sk, struct ktls_ctx *ctx)
 	if (err)
 		goto err_free;
 	INIT_WORK(&tx->work, ktls_tx_work);
-	ktls_tx_async_init(&tx->async);
 	tx->sk = sk;
 	tx->max_plain = ctx->tx_max_payload ?: KTLS_MAX_PLAIN;
 	tx->open.type = KTLS_CT_APPLICATION_DATA;
@@ -1042,7 +1045,7 @@ void ktls_tx_free(struct ktls_ctx *ctx)
 
 	ktls_rec_free(&tx->open);
 	ktls_sealed_free(&tx->closed);
-	ktls_tx_async_free(&tx->async);
+	ktls_tx_async_free(tx->async);
 	ktls_tx_idle(tx);
 	ktls_crypto_free(&tx->c);
 	kfree_sensitive(tx);

@@ -21,21 +21,29 @@
 
 #include <linux/completion.h>
 #include <linux/list.h>
+#include <linux/slab.h>
 
 #include "ktls.h"
 
 /**
- * ktls_tx_async_init() - nothing in flight
- * @a: state in a new struct ktls_tx
+ * ktls_tx_async_new() - a socket's in-flight state, nothing in flight
+ * @gfp: allocation flags (the socket's)
+ *
+ * Return: the state, or NULL: the caller then waits for each record.
  */
-void ktls_tx_async_init(struct ktls_tx_async *a)
+struct ktls_tx_async *ktls_tx_async_new(gfp_t gfp)
 {
+	struct ktls_tx_async *a = kmalloc(sizeof(*a), gfp);
+
+	if (!a)
+		return NULL;
 	INIT_LIST_HEAD(&a->flight);
 	INIT_LIST_HEAD(&a->sealed);
 	atomic_set(&a->pending, 1);
 	init_completion(&a->done);
 	a->n = 0;
 	a->bytes = 0;
+	return a;
 }
 
 /*
@@ -59,7 +67,7 @@ static void ktls_tx_async_done(KTLS_CRYPTO_DONE_ARG arg, int err)
 /**
  * ktls_tx_async_seal() - seal one record, the AEAD maybe completing later
  * @sk: socket (counters)
- * @a: the socket's in-flight state
+ * @a: the socket's in-flight state, or NULL (no memory for it: wait)
  * @c: keyed state
  * @scr: the record's scratch, its nonce, AAD and scatterlists built
  * @src: plaintext, led by the AAD
@@ -84,7 +92,7 @@ int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
 	int err;
 
 	sock_owned_by_me(sk);
-	if (!ktls_crypto_is_async(c))
+	if (!a || !ktls_crypto_is_async(c))
 		return ktls_crypto_aead(c, &scr->req, src, dst, len, scr->iv,
 					true);
 	scr->async = a;
@@ -195,14 +203,17 @@ void ktls_tx_async_pop(struct ktls_tx_async *a)
 }
 
 /**
- * ktls_tx_async_free() - drop the sealed records TCP did not take
- * @a: the socket's in-flight state; the socket is detached
+ * ktls_tx_async_free() - drop the sealed records TCP did not take, and @a
+ * @a: the socket's in-flight state, or NULL; the socket is detached
  */
 void ktls_tx_async_free(struct ktls_tx_async *a)
 {
 	struct ktls_tx_scratch *scr, *tmp;
 
+	if (!a)
+		return;
 	WARN_ON_ONCE(!list_empty(&a->flight));
 	list_for_each_entry_safe(scr, tmp, &a->sealed, list)
 		ktls_tx_async_drop(scr);
+	kfree(a);
 }
