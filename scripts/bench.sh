@@ -129,6 +129,7 @@ for s in $SERIES_LIST; do
 	sed -n 's/^# COST //p' "$run/results.log" > "$d/cost.txt"
 	sed -n 's/^# TCPSTAT //p' "$run/results.log" > "$d/tcpstat.txt"
 	sed -n 's/^# INSJSON //p' "$run/results.log" > "$d/insns.jsonl"
+	sed -n 's/^# KEYUPDATE-UNSUPPORTED //p' "$run/results.log" > "$d/keyupdate-unsupported.txt"
 	if [ $INSNS = 1 ]; then
 		bash "$TOP/scripts/bench-insns.sh" "$d/insns.raw" "$run/results.log" \
 			> "$d/insns.txt" || log "series $s: no instruction counts"

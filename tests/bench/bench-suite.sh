@@ -16,7 +16,7 @@
 # compared modes; recv:nopad is recv with TLS_RX_EXPECT_NO_PAD, TLS 1.3
 # only), BENCH_PAIR (default tls,ktls; tls,tls is an A/A run
 # showing the method's noise floor), BENCH_PARTS (default "tcp crypto
-# compare openssl streams scale profile"), BENCH_AA=1 (also an A/A run of
+# compare openssl streams scale keyupdate profile"), BENCH_AA=1 (also an A/A run of
 # the in-tree module against itself per compared mode and round, printed
 # as "# AA {...}": the method's noise floor), BENCH_STREAMS (parallel
 # connections of the streams part, 64), BENCH_SCALE (pairs of the scale
@@ -27,6 +27,7 @@
 # the insns part (instructions per kernel function, counted by qemu;
 # BENCH_INSNMARK: the marker program, scripts/bench.sh sets it), KTLS_BENCH
 # (the harness; scripts/bench.sh sets it to its staged static build),
+# BENCH_PARTS may also name keyupdate (KeyUpdates per second, TLS 1.3),
 # BENCH_TXULP (the sender's ULP in the recv modes, default tls: both
 # modules decrypt what the in-tree module sealed; empty: each module sends
 # to itself), BENCH_RXCOPY=1 (the send modes' receiver read()s the
@@ -59,7 +60,7 @@ else
 fi
 [ -z "${BENCH_KMODES:-}" ] || KMODES=$BENCH_KMODES
 PAIR0=${BENCH_PAIR:-tls,ktls}
-PARTS=${BENCH_PARTS:-"tcp crypto compare openssl streams scale profile"}
+PARTS=${BENCH_PARTS:-"tcp crypto compare openssl streams scale keyupdate profile"}
 STREAMS=${BENCH_STREAMS:-64}
 SCALE=${BENCH_SCALE:-"1 1000 10000"}
 AA=${BENCH_AA:-0}
@@ -74,6 +75,7 @@ part compare || KMODES=""
 ncr=1; part crypto || ncr=0
 nsc=0; if part scale; then for _ in $SCALE; do nsc=$((nsc + 2)); done; fi
 nst=0; part streams && nst=2
+nku=0; part keyupdate && [ "${VERS%% *}" = 1.3 ] && nku=$((3 * ROUNDS))
 W=$(mktemp -d /tmp/bench.XXXXXX)
 export TMPDIR="$W"
 N=0
@@ -97,7 +99,7 @@ nsc=$((nsc * ROUNDS * 3 / 2))
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
-echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst) + nsc + 2 * np + ni))"
+echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst) + nsc + nku + 2 * np + ni))"
 echo "# kernel $(uname -r); ULPs: $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
 echo "# rounds $ROUNDS, $TIME s per module in $SLICES slices (others $OTIME s), ciphers: $CIPHERS; TLS $VERS"
 
@@ -212,6 +214,36 @@ if [ "$nsc" != 0 ]; then
 				run "r$r scale conns=$n ulp=$u" --mode install --conns "$n" \
 					--ulp "${u%:aa}" --cipher "${CIPHERS%% *}" --tls "${VERS%% *}"
 			done
+		done
+		TAG=BENCH
+	done
+fi
+# KeyUpdates per second (TLS 1.3 only): TLS_TX set again with a new key,
+# then a 1-byte record, for OTIME seconds; per round each ULP and ktls
+# again (A/A), alternating. A module that refuses a second TLS_TX (the
+# in-tree module before 6.14) is "not supported", not a failure:
+# "# KEYUPDATE-UNSUPPORTED ulp error".
+if [ "$nku" != 0 ]; then
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		A=${PAIR0%,*} B=${PAIR0#*,}
+		order="$A $B $B:aa"
+		[ $((r % 2)) = 1 ] || order="$B:aa $B $A"
+		for u in $order; do
+			case "$u" in *:aa) TAG=AA ;; *) TAG=BENCH ;; esac
+			N=$((N + 1))
+			if "$BENCH" --json --time "$OTIME" --mode keyupdate --ulp "${u%:aa}" \
+				--cipher "${CIPHERS%% *}" --tls 1.3 > "$W/out" 2> "$W/err"; then
+				sed "s/^/# $TAG /" "$W/out"
+			elif grep -q 'KeyUpdate' "$W/err"; then
+				echo "# KEYUPDATE-UNSUPPORTED ${u%:aa} $(tail -n 1 "$W/err")"
+			else
+				sed 's/^/# /' "$W/err" | tail -n 5
+				echo "not ok $N - r$r keyupdate ulp=$u"
+				continue
+			fi
+			echo "ok $N - r$r keyupdate ulp=$u"
 		done
 		TAG=BENCH
 	done

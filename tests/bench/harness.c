@@ -62,11 +62,12 @@ const char *PROG_NAME = "ktls-bench";
 #endif
 
 enum impl { I_KTLS, I_OPENSSL, I_TCP, I_CRYPTO };
-enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV, M_INSTALL, M_PINGPONG };
-#define N_MODES 6
+enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV, M_INSTALL, M_PINGPONG,
+	    M_KEYUPDATE };
+#define N_MODES 7
 static const char *const impl_names[] = { "ktls", "openssl", "tcp", "crypto" };
 static const char *const mode_names[] = { "send", "sendfile", "splice", "recv",
-					  "install", "pingpong" };
+					  "install", "pingpong", "keyupdate" };
 
 struct bench {
 	enum impl impl;
@@ -107,7 +108,10 @@ static void usage(FILE *f)
 "Usage: %s [options]\n"
 "  --impl I        ktls (default), openssl, tcp, crypto\n"
 "  --mode M        send (default), sendfile, splice, recv, pingpong (each\n"
-"                  round trip: --size bytes there, read whole, sent back)\n"
+"                  round trip: --size bytes there, read whole, sent back),\n"
+"                  keyupdate (TLS 1.3: TLS_TX set again with a new key,\n"
+"                  then a 1-byte record, as fast as it goes: KeyUpdates\n"
+"                  per second of the sender)\n"
 "  --ulp NAME      TCP ULP for --impl ktls (default tls; ktls for ktls.ko\n"
 "                  loaded with ulp_name=ktls beside the in-tree module)\n"
 "  --tx-ulp NAME   recv mode: the sending socket's ULP (default: --ulp),\n"
@@ -435,6 +439,28 @@ static void sender(const struct bench *b, int fd, SSL *ssl, int file_fd,
 				}
 				if ((size_t)off >= b->file_size)
 					off = 0;
+				break;
+			}
+			case M_KEYUPDATE: {
+				/* what a TLS 1.3 sender does on a KeyUpdate: new key, go on */
+				struct keys k;
+
+				if (make_keys(b, &k) < 0) {
+					fail_side(sd, "key material");
+					break;
+				}
+				if (setsockopt(fd, SOL_TLS, TLS_TX, k.info, k.len) < 0) {
+					fail_side(sd, "setsockopt(TLS_TX) again (KeyUpdate)");
+					OPENSSL_cleanse(&k, sizeof(k));
+					break;
+				}
+				OPENSSL_cleanse(&k, sizeof(k));
+				if (send_all(fd, buf, 1, 0) < 0)
+					fail_side(sd, "send");
+				else {
+					sd->bytes++;
+					sd->trips++;
+				}
 				break;
 			}
 			case M_INSTALL:	/* run_install() */
@@ -902,6 +928,10 @@ static void report(const struct bench *b, const struct side *tx,
 		if (b->mode == M_PINGPONG)
 			printf("\"round_trips\":%llu,\"ns_per_round_trip\":%.0f,",
 			       tx->trips, tx->trips ? wall * 1e9 / tx->trips : 0);
+		if (b->mode == M_KEYUPDATE)
+			printf("\"keyupdates\":%llu,\"keyupdates_per_s\":%.1f,"
+			       "\"keyupdates_per_tx_cpu_s\":%.1f,", tx->trips,
+			       tx->trips / wall, cpu_tx > 0 ? tx->trips / cpu_tx : 0);
 		json_str("tls", ver, 0);
 		json_str("cipher", b->impl == I_TCP ? "-" : b->cd->name, 0);
 		printf("\"wall_s\":%.6f,\"bytes\":%llu,\"bytes_per_s\":%.0f,"
@@ -1104,6 +1134,12 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 	    b->mode != M_SPLICE) {
 		fprintf(stderr, "%s: --rx-copy is for the send, sendfile and splice "
 			"modes\n", PROG_NAME);
+		return -1;
+	}
+	if (b->mode == M_KEYUPDATE && (b->impl != I_KTLS || b->ulp2 ||
+					b->streams > 1 || b->version != TLS_1_3_VERSION)) {
+		fprintf(stderr, "%s: --mode keyupdate is for --impl ktls, TLS 1.3, "
+			"one connection\n", PROG_NAME);
 		return -1;
 	}
 	if (b->mode == M_PINGPONG && (b->impl == I_OPENSSL || b->impl == I_CRYPTO ||
