@@ -50,7 +50,7 @@ AWK_GET='
 # series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
 flatten() {	# flatten SERIES FILE
 	awk -v series="$1" "$AWK_GET"'
-	/^\{/ && get("mode") != "install" && get("mode") != "keyupdate" {
+	/^\{/ && get("mode") !~ /^(install|keyupdate|pingpong)$/ {
 		impl = get("impl")
 		if (impl == "ktls") impl = (get("ulp") == "ktls") ? "ktls" : "intree"
 		mode = get("mode"); size = get("size") + 0
@@ -240,6 +240,8 @@ for a in "$@"; do
 	s=${a%%=*}
 	f=$(dirname "${a#*=}")/aa.jsonl
 	[ -s "$f" ] || continue
+	# (the scale and KeyUpdate parts' A/A runs have tables of their own)
+	grep -v '"mode":"install"' "$f" | grep -qv '"mode":"keyupdate"' || continue
 	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "method not recorded")
 	flatten "$s" "$f" | awk -F'\t' -v report="$REPORT" -v s="$s" -v meth="$m" '
 	function p(x) { print x >> report }
