@@ -50,7 +50,7 @@ AWK_GET='
 # series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
 flatten() {	# flatten SERIES FILE
 	awk -v series="$1" "$AWK_GET"'
-	/^\{/ && get("mode") != "install" {
+	/^\{/ && get("mode") !~ /^(install|keyupdate|pingpong)$/ {
 		impl = get("impl")
 		if (impl == "ktls") impl = (get("ulp") == "ktls") ? "ktls" : "intree"
 		mode = get("mode"); size = get("size") + 0
@@ -71,14 +71,19 @@ flatten() {	# flatten SERIES FILE
 
 # --mode install lines -> TSV: series impl conns installs_per_s
 # idle used busy (bytes per socket: MemFree deltas) idle_slab
-flatten_scale() {	# flatten_scale SERIES FILE
-	awk -v series="$1" "$AWK_GET"'
+# idle_slabobj used_slabobj held_slabobj busy_slabobj used_percpu
+# (IMPL, if given, names every line: ktls2 for the A/A runs)
+flatten_scale() {	# flatten_scale SERIES FILE [IMPL]
+	awk -v series="$1" -v force="${3:-}" "$AWK_GET"'
 	/^\{/ && get("mode") == "install" {
 		impl = (get("ulp") == "ktls") ? "ktls" : "intree"
+		if (force != "") impl = force
 		print series "\t" impl "\t" get("conns") "\t" get("installs_per_s") "\t" \
 			get("idle_bytes_per_socket") "\t" get("used_bytes_per_socket") "\t" \
 			get("busy_bytes_per_socket") "\t" get("idle_slab_bytes_per_socket") "\t" \
-			get("tls") " " get("cipher")
+			get("tls") " " get("cipher") "\t" get("idle_slabobj_bytes_per_socket") "\t" \
+			get("used_slabobj_bytes_per_socket") "\t" get("held_slabobj_bytes_per_socket") "\t" \
+			get("busy_slabobj_bytes_per_socket") "\t" get("used_percpu_bytes_per_socket")
 	}' "$2"
 }
 
@@ -101,6 +106,8 @@ for a in "$@"; do
 	SERIESES+=("$s")
 	flatten "$s" "$f" >> "$ALL"
 	flatten_scale "$s" "$f" >> "$SCALE"
+	aaf=$(dirname "$f")/aa.jsonl
+	[ ! -s "$aaf" ] || flatten_scale "$s" "$aaf" ktls2 >> "$SCALE"
 	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "TCG or KVM, method not recorded")
 	METHODS="$METHODS$s=$m;"
 done
@@ -234,6 +241,8 @@ for a in "$@"; do
 	s=${a%%=*}
 	f=$(dirname "${a#*=}")/aa.jsonl
 	[ -s "$f" ] || continue
+	# (the scale and KeyUpdate parts' A/A runs have tables of their own)
+	grep -v '"mode":"install"' "$f" | grep -qv '"mode":"keyupdate"' || continue
 	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "method not recorded")
 	flatten "$s" "$f" | awk -F'\t' -v report="$REPORT" -v s="$s" -v meth="$m" '
 	function p(x) { print x >> report }
@@ -277,41 +286,110 @@ for a in "$@"; do
 	}'
 done
 
-# Scale: key installs per second and memory per socket (--mode install).
+# Scale: key installs per second and memory per socket (--mode install),
+# every round: medians (range); ktls2 = the A/A control (ktls again).
 if [ -s "$SCALE" ]; then
 	awk -F'\t' -v report="$REPORT" '
 	function p(x) { print x >> report }
-	function r(a, b) { return (a == "" || b == "" || b + 0 <= 0) ? "–" : sprintf("%.2f", a / b) }
-	function kb(x) { return x == "" ? "–" : sprintf("%.0f", x) }
+	function med(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = v[i]
+			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+			v[j + 1] = t
+		}
+		MLO = v[1]; MHI = v[n]
+		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	function fig(k, u, col, fmt,   n, i, v) {
+		n = cnt[k, u]
+		if (!n) return "–"
+		for (i = 1; i <= n; i++) v[i] = val[k, u, i, col]
+		FIGMED = med(v, n)
+		return sprintf(fmt, FIGMED) (n > 1 ? " (" sprintf(fmt, MLO) "–" sprintf(fmt, MHI) ")" : "")
+	}
 	{
 		k = $1 SUBSEP $3
 		if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
 		if (!($1 in ser)) { ser[$1] = 1; order[++ns] = $1 }
-		ins[k, $2] = $4; idle[k, $2] = $5; used[k, $2] = $6; busy[k, $2] = $7
-		slab[k, $2] = $8; what[$1] = $9
+		n = ++cnt[k, $2]
+		for (c = 4; c <= 14; c++) val[k, $2, n, c] = $c
+		what[$1] = $9
 	}
 	END {
 		for (si = 1; si <= ns; si++) {
 			s = order[si]
-			p("### Series " s ": scale, " what[s] " (TCP_ULP + TLS_TX + TLS_RX on every socket of N loopback pairs)")
+			p("### Series " s ": scale and memory per socket, " what[s] " (TCP_ULP + TLS_TX + TLS_RX on every socket of N loopback pairs)")
 			p("")
-			p("Key installs per second = sockets / time of the install loop; memory = /proc/meminfo MemFree drop per socket against the same TCP sockets without kTLS, Slab growth in brackets (it can exceed the MemFree drop: slab pages partly come from per-CPU page lists, which MemFree does not count): idle = keys installed, used = after one 16 KiB record each way (read), busy = 1 KiB each way left unread (includes TCP queues).")
+			p("Per round each module, in-tree first on odd rounds and last on even ones, and ktls again (A/A); median of the rounds (range). Key installs per second = sockets / time of the install loop. Memory per socket against the same TCP sockets before the keys: slab objects = growth of active objects × object size in /proc/slabinfo (SLUB counts the free objects of per-CPU slabs as active: a few slabs of noise, /N); idle = keys installed; after traffic = one 16 KiB record each way, read; MSG_MORE held = then 1 KiB held in an open record on every socket; record unread = that record closed and sent, unread by the peer (TCP queues included); MemFree = the drop of /proc/meminfo MemFree, idle; per-CPU = growth of the per-CPU allocator (Percpu) after traffic.")
 			p("")
-			p("| pairs | in-tree installs/s | ktls installs/s | ktls/in-tree | idle B/socket in-tree | idle ktls | ktls/in-tree | used in-tree | used ktls | busy in-tree | busy ktls |")
-			p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+			p("| pairs | module | installs/s | slab objects idle | after traffic | MSG_MORE held | record unread | MemFree idle | per-CPU after traffic |")
+			p("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 			for (i = 1; i <= nk; i++) {
 				split(keys[i], a, SUBSEP)
 				if (a[1] != s) continue
 				k = keys[i]
-				p("| " a[2] " | " kb(ins[k, "intree"]) " | " kb(ins[k, "ktls"]) " | " r(ins[k, "ktls"], ins[k, "intree"]) \
-				  " | " kb(idle[k, "intree"]) " (" kb(slab[k, "intree"]) ") | " kb(idle[k, "ktls"]) " (" kb(slab[k, "ktls"]) ") | " \
-				  r(idle[k, "ktls"], idle[k, "intree"]) " | " kb(used[k, "intree"]) " | " kb(used[k, "ktls"]) \
-				  " | " kb(busy[k, "intree"]) " | " kb(busy[k, "ktls"]) " |")
+				for (q = 1; q <= 3; q++) {
+					u = q == 1 ? "intree" : q == 2 ? "ktls" : "ktls2"
+					if (!cnt[k, u]) continue
+					p("| " a[2] " | " (q == 1 ? "in-tree" : q == 2 ? "ktls" : "ktls (A/A)") " | " \
+					  fig(k, u, 4, "%.0f") " | " fig(k, u, 10, "%.0f") " | " fig(k, u, 11, "%.0f") " | " \
+					  fig(k, u, 12, "%.0f") " | " fig(k, u, 13, "%.0f") " | " fig(k, u, 5, "%.0f") " | " \
+					  fig(k, u, 14, "%.0f") " |")
+				}
+				fig(k, "intree", 10, "%.0f"); a1 = FIGMED; fig(k, "ktls", 10, "%.0f"); b1 = FIGMED
+				fig(k, "intree", 4, "%.0f"); a2 = FIGMED; fig(k, "ktls", 4, "%.0f"); b2 = FIGMED
+				if (a1 > 0 && a2 > 0)
+					p("| " a[2] " | ktls / in-tree | " sprintf("%.2f", b2 / a2) " | " sprintf("%.2f", b1 / a1) " | | | | | |")
 			}
 			p("")
 		}
 	}' "$SCALE"
 fi
+
+# KeyUpdates per second (part keyupdate): medians (range) of the rounds,
+# ktls2 = the A/A runs; a module that refused is "not supported".
+for a in "$@"; do
+	s=${a%%=*}
+	d=$(dirname "${a#*=}")
+	{ cat "${a#*=}"; [ ! -f "$d/aa.jsonl" ] || sed 's/^{/{"aa":1,/' "$d/aa.jsonl"; } |
+		grep '"mode":"keyupdate"' > "$OUT/ku.tmp" || true
+	[ -s "$OUT/ku.tmp" ] || [ -s "$d/keyupdate-unsupported.txt" ] || continue
+	awk -v report="$REPORT" -v s="$s" -v uns="$d/keyupdate-unsupported.txt" "$AWK_GET"'
+	function p(x) { print x >> report }
+	function med(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = v[i]
+			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+			v[j + 1] = t
+		}
+		MLO = v[1]; MHI = v[n]
+		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	function fig(u, col,   n, i, v, x) {
+		n = cnt[u]
+		if (!n) return (u in nosup) ? "not supported" : "–"
+		for (i = 1; i <= n; i++) v[i] = val[u, i, col]
+		x = med(v, n)
+		return sprintf("%.0f", x) (n > 1 ? " (" sprintf("%.0f", MLO) "–" sprintf("%.0f", MHI) ")" : "")
+	}
+	BEGIN { while ((getline l < uns) > 0) { split(l, a, " "); nosup[a[1] == "ktls" ? "ktls" : "intree"] = 1 } }
+	{
+		u = get("ulp") == "ktls" ? (get("aa") == 1 ? "ktls2" : "ktls") : "intree"
+		n = ++cnt[u]
+		val[u, n, 1] = get("keyupdates_per_s"); val[u, n, 2] = get("keyupdates_per_tx_cpu_s")
+	}
+	END {
+		p("### Series " s ": TLS 1.3 KeyUpdates per second (TLS_TX set again with a new key, then a 1-byte record), median (range)")
+		p("")
+		p("| module | per second | per sender CPU-second |")
+		p("|---|---:|---:|")
+		p("| in-tree | " fig("intree", 1) " | " fig("intree", 2) " |")
+		p("| ktls | " fig("ktls", 1) " | " fig("ktls", 2) " |")
+		p("| ktls (A/A) | " fig("ktls2", 1) " | " fig("ktls2", 2) " |")
+		p("")
+	}' "$OUT/ku.tmp"
+	rm -f "$OUT/ku.tmp"
+done
 
 # Call counts per 16 KiB of payload (ftrace, tests/bench/bench-suite.sh):
 # OUTDIR/<series>/profile.txt lines "ulp mode bytes function caller count".
@@ -378,89 +456,213 @@ for s in "${SERIESES[@]}"; do
 	}' <(sort -k2,2 -k4,4 "$cf")
 done
 
-# Instructions per 16 KiB of payload by kernel function, counted by qemu
-# (the insns part: tests/bench/insncount.c, scripts/bench-insns.sh):
-# OUTDIR/<series>/insns.txt lines "ulp mode bytes function instructions
-# calls rep-iterations". The totals first, then the functions where the
-# modules differ most.
+# The insns part (tests/bench/insncount.c, scripts/bench-insns.sh):
+# OUTDIR/<series>/insns.txt lines "label mode count round function
+# instructions calls rep-iterations bytes-copied bytes-cleared"; labels
+# tls (in-tree), ktls, ktls2 (the A/A control: ktls again), tcp (plain
+# TCP: sendfile from tmpfs to a discarding receiver, each round). Every
+# figure is the median of the rounds with their range, twice: all
+# instructions, and without rep-string iterations.
+#
+# The AEAD is classified by symbol with this one table (AEAD_RE on the
+# name, AEAD_MOD on the module, never ktls.ko's or tls.ko's own code):
+# the crypto API (crypto_*, aead_*, scatterwalk_*, skcipher_walk_*), the
+# AES/GCM/GHASH/ChaCha20/Poly1305 code (names containing aes, gcm, ghash,
+# gf128, clmul, chacha, poly1305), the modules that hold them, and the
+# FPU save and restore the SIMD code needs (kernel_fpu_*, *fpregs*).
+# η = (AEAD + TCP) / kTLS total, record layer = total − AEAD − TCP, per
+# 16 KiB of payload; copies / clears = bytes moved by rep movs / rep stos
+# per payload byte (kernel only).
+AEAD_RE='^(__)?(crypto_|aead_|scatterwalk|skcipher_walk|kernel_fpu_|fpregs_)|aes|gcm|ghash|gf128|clmul|chacha|poly1305|save_fpregs|restore_fpregs'
+AEAD_MOD='\[(aesni_intel|gcm|ghash[a-z_]*|aes[a-z_]*|libaes|gf128mul|chacha[a-z0-9_]*|poly1305[a-z_]*|libchacha[a-z0-9_]*|crypto_simd|cryptd|ccm|ctr)\]$'
 for s in "${SERIESES[@]}"; do
 	inf=$OUT/$s/insns.txt
 	[ -s "$inf" ] || continue
-	awk -v s="$s" -v report="$REPORT" '
+	awk -v s="$s" -v report="$REPORT" -v aead_re="$AEAD_RE" -v aead_mod="$AEAD_MOD" '
 	function p(x) { print x >> report }
-	# a table of n columns, the first l of them text (left-aligned), the
-	# others numbers: its header row and its alignment row
 	function hdr(cols, n, l,   x, i) {
 		x = "|"
 		for (i = 1; i <= n; i++) x = x (i <= l ? "---|" : "---:|")
 		p(cols); p(x)
 	}
-	function row(m, name, a, b) {
-		p("| " m " | " name " | " sprintf("%.0f", a) " | " sprintf("%.0f", b) " | " \
-		  sprintf("%+.0f", b - a) " | " (a > 0 ? sprintf("%.3f", b / a) : "–") " |")
+	# median of v[1..n] (sorted in place); lo and hi in MLO, MHI
+	function med(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = v[i]
+			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+			v[j + 1] = t
+		}
+		MLO = v[1]; MHI = v[n]
+		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 	}
+	# "median (lo–hi)" of what(m, u, r) over the rounds, fmt for each
+	function fig(m, u, what, fmt,   v, n, r, x) {
+		n = 0
+		for (r = 1; r <= nr; r++) {
+			if (!((m, u, r) in tot)) continue
+			x = val(m, u, r, what)
+			if (x == "") continue
+			v[++n] = x
+		}
+		if (!n) return "–"
+		x = med(v, n)
+		FIGMED = x
+		return sprintf(fmt, x) (n > 1 ? " (" sprintf(fmt, MLO) "–" sprintf(fmt, MHI) ")" : "")
+	}
+	# ratio per round of what(m, ua) / what(m, ub): "median (range)"
+	function rfig(m, ua, ub, what,   v, n, r, a, b) {
+		n = 0
+		for (r = 1; r <= nr; r++) {
+			if (!((m, ua, r) in tot) || !((m, ub, r) in tot)) continue
+			a = val(m, ua, r, what); b = val(m, ub, r, what)
+			if (a == "" || b == "" || b == 0) continue
+			v[++n] = a / b
+		}
+		if (!n) { FIGMED = ""; return "–" }
+		FIGMED = med(v, n)
+		return sprintf("%.3f", FIGMED) (n > 1 ? " (" sprintf("%.3f", MLO) "–" sprintf("%.3f", MHI) ")" : "")
+	}
+	# the measures of one run; norep: without rep-string iterations
+	function val(m, u, r, what,   t, a, c) {
+		t = tot[m, u, r] - (norep ? rp[m, u, r] : 0)
+		a = ae[m, u, r] - (norep ? aerp[m, u, r] : 0)
+		c = ((r in tcpt) ? tcpt[r] - (norep ? tcprp[r] : 0) : "")
+		if (what == "tot") return t
+		if (what == "aead") return a
+		if (what == "tcp") return c
+		if (what == "eta") return (c == "" || t <= 0) ? "" : (a + c) / t
+		if (what == "rl") return c == "" ? "" : t - a - c
+		if (what == "copy") return cp[m, u, r]
+		if (what == "clear") return cl[m, u, r]
+		if (what == "tcpcopy") return (r in tcpt) ? tcpcp[r] : ""
+		if (what == "tcpclear") return (r in tcpt) ? tcpcl[r] : ""
+		return ""
+	}
+	function yn(x) { return x ? "yes" : "**no**" }
 	{
-		u = $1; m = $2; per = $3 / 16384
-		if (per <= 0) next
+		u = $1; m = $2; r = $4
+		if ($3 <= 0) next
+		per = (m ~ /^pingpong/) ? $3 : $3 / 16384
+		if (r > nr) nr = r
+		fn = $5
+		if (u == "tcp") {
+			tcpt[r] += $6 / per; tcprp[r] += $8 / per
+			tcpcp[r] += $9 / $3; tcpcl[r] += $10 / $3
+			next
+		}
 		if (!(m in seenm)) { seenm[m] = 1; modes[++nm] = m }
-		n[m, $4, u] += $5 / per; c[m, $4, u] += $6 / per
-		f[m, $4] = 1
-		tot[m, u] += $5 / per; reps[m, u] += $7 / per
-		if ($4 == "[user]") usr[m, u] += $5 / per
-		# the record layer: the code of its module, sk_msg for tls.ko
-		if ($4 ~ /\[(ktls|tls)\]$/ || $4 ~ /^(__)?sk_msg|^bpf_exec_tx_verdict/)
-			own[m, u] += $5 / per
-		# the allocator and the clearing of what it hands out
-		else if ($4 ~ /alloc|free|kmem|slab|^rmqueue|^get_page_from_freelist|page_frag|^clear_page|^memset/)
-			alo[m, u] += $5 / per
+		tot[m, u, r] += $6 / per; rp[m, u, r] += $8 / per
+		cp[m, u, r] += $9 / $3; cl[m, u, r] += $10 / $3
+		name = fn; sub(/\[.*/, "", name)
+		if (fn !~ /\[(ktls|tls)\]$/ && (name ~ aead_re || fn ~ aead_mod)) {
+			ae[m, u, r] += $6 / per; aerp[m, u, r] += $8 / per
+		}
+		if (fn != "[user]") {
+			f[m, fn] = 1; n[m, fn, u] += $6 / per; c[m, fn, u] += $7 / per
+			rounds[m, fn, u, r] = 1
+		}
 	}
 	END {
-		p("### Series " s ": instructions per 16 KiB of payload by kernel function, counted by qemu (insns part, no tracer in the guest)")
+		p("### Series " s ": distance to the limit, counted by qemu (insns part, " nr " rounds, in-tree first on odd rounds, ktls2 = ktls again: the A/A control)")
 		p("")
-		p("Both ends and the softirqs of a run of one module, `--sockbuf 256K` as in the compared runs. Rep string instructions (memcpy, memset, clear_page, user copies) count once per iteration, as under -icount: a 4 KiB clear_page_erms is 4,096; the row without them is nearer to what hardware spends.")
+		p("Instructions per 16 KiB of payload, both ends, softirqs and user space, median of the rounds (range). AEAD = the crypto API'"'"'s and the ciphers'"'"' functions inside the same run (scripts/bench-report.sh names them); plain TCP = the same bytes by `sendfile` from tmpfs to a receiver that discards them (`recv(MSG_TRUNC)`); η = (AEAD + plain TCP) / total; record layer = total − AEAD − plain TCP (the record layer'"'"'s own code and the allocations, clears and copies it causes). Send modes discard the ciphertext at the receiver; recv modes decrypt what the in-tree module sent, for both modules.")
 		p("")
-		hdr("| mode | what | in-tree | ktls | ktls − in-tree | ktls / in-tree |", 6, 2)
+		for (norep = 0; norep <= 1; norep++) {
+			p(norep ? "**Without rep-string iterations**" : "**All instructions** (a rep-string iteration counts one, as under -icount)")
+			p("")
+			hdr("| mode | module | total | AEAD | plain TCP | η | record layer | record layer / in-tree'"'"'s | goals: η ≥ 0.9; η ≥ in-tree'"'"'s; record layer ≤ 0.8 × in-tree'"'"'s |", 9, 2)
+			for (i = 1; i <= nm; i++) {
+				m = modes[i]
+				if (m ~ /^pingpong/) continue
+				fig(m, "tls", "eta", "%.3f"); ei = FIGMED
+				for (k = 1; k <= 3; k++) {
+					u = k == 1 ? "tls" : k == 2 ? "ktls" : "ktls2"
+					lab = k == 1 ? "in-tree" : k == 2 ? "ktls" : "ktls (A/A)"
+					if (!((m, u, 1) in tot) && !((m, u, 2) in tot)) continue
+					e = fig(m, u, "eta", "%.3f"); em = FIGMED
+					rr = k == 1 ? "1" : rfig(m, u, "tls", "rl"); rm = FIGMED
+					g = ""
+					if (k == 2) {
+						g = (m ~ /^(send:16K|sendfile|recv:nopad)$/ ? yn(em >= 0.9) : "–") "; " \
+						    yn(em >= ei) "; " (rm == "" ? "–" : yn(rm <= 0.8))
+					}
+					p("| " m " | " lab " | " fig(m, u, "tot", "%.0f") " | " fig(m, u, "aead", "%.0f") " | " \
+					  fig(m, u, "tcp", "%.0f") " | " e " | " fig(m, u, "rl", "%.0f") " | " rr " | " g " |")
+				}
+			}
+			p("")
+		}
+		p("A/A: ktls2 / ktls per round (the noise floor of a ratio above), median (range)")
+		p("")
+		hdr("| mode | total, all | total, without rep | record layer, all | record layer, without rep |", 5, 1)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
-			row(m, "all instructions", tot[m, "tls"], tot[m, "ktls"])
-			row(m, "user space", usr[m, "tls"], usr[m, "ktls"])
-			row(m, "rep string iterations (kernel)", reps[m, "tls"], reps[m, "ktls"])
-			row(m, "all but rep string iterations", tot[m, "tls"] - reps[m, "tls"], tot[m, "ktls"] - reps[m, "ktls"])
+			norep = 0; a1 = rfig(m, "ktls2", "ktls", "tot"); a3 = rfig(m, "ktls2", "ktls", "rl")
+			norep = 1; a2 = rfig(m, "ktls2", "ktls", "tot"); a4 = rfig(m, "ktls2", "ktls", "rl")
+			p("| " m " | " a1 " | " a2 " | " (m ~ /^pingpong/ ? "–" : a3) " | " (m ~ /^pingpong/ ? "–" : a4) " |")
 		}
 		p("")
-		p("What bounds the ratio: the code of each module itself (ktls.ko; tls.ko and sk_msg for the in-tree module) and every allocation of the ktls run with the clearing of what was allocated (whoever asked: the skbs of TCP too). The last column is the ratio a ktls.ko that executed nothing and allocated nothing would reach.")
+		p("Copies and clears per payload byte: bytes moved by `rep movs` (memcpy, copies to and from user space) and stored by `rep stos` (memset, clear_page: mostly `init_on_alloc`) in the kernel, over payload bytes; median (range). Plain TCP (sendfile to a discarding receiver) is the floor: what every syscall and segment copies and clears anyway (arguments, headers, skbs). Payload copies = copied − plain TCP'"'"'s, rounded to whole copies of the payload. Goal (issue 30): no payload copy for send, sendfile and no-pad recv, at most 1 for default TLS 1.3 recv; no clear beyond plain TCP'"'"'s (0.01 B/B of slack) (all of it depends on `init_on_alloc`). Copies that are not `rep movs` (a loop of moves) are not counted.")
 		p("")
-		hdr("| mode | in-tree | ktls | own code in-tree | own code ktls | allocations in the ktls run | ratio if both cost nothing |", 7, 1)
+		norep = 0
+		for (r = 1; r <= nr; r++) tot["x", "x", r] = 1
+		tc = fig("x", "x", "tcpcopy", "%.3f"); tcm = FIGMED
+		tl = fig("x", "x", "tcpclear", "%.3f"); tlm = FIGMED
+		p("Plain TCP: copied " tc ", cleared " tl " B per payload byte.")
+		p("")
+		hdr("| mode | in-tree copied | ktls copied | ktls A/A copied | in-tree cleared | ktls cleared | ktls A/A cleared | payload copies in-tree | ktls | copy goal met (ktls) | no clears beyond plain TCP'"'"'s (ktls) |", 11, 1)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
-			free0 = tot[m, "ktls"] - own[m, "ktls"] - alo[m, "ktls"]
-			p("| " m " | " sprintf("%.0f", tot[m, "tls"]) " | " sprintf("%.0f", tot[m, "ktls"]) " | " \
-			  sprintf("%.0f", own[m, "tls"]) " | " \
-			  sprintf("%.0f", own[m, "ktls"]) " | " sprintf("%.0f", alo[m, "ktls"]) " | " \
-			  (free0 > 0 ? sprintf("%.3f", tot[m, "tls"] / free0) : "–") " |")
+			if (m ~ /^pingpong/) continue
+			x = fig(m, "ktls", "copy", "%.3f"); kc = FIGMED
+			y = fig(m, "ktls", "clear", "%.3f"); kl = FIGMED
+			x0 = fig(m, "tls", "copy", "%.3f"); ic = FIGMED
+			pk = int(kc - tcm + 0.5); pi = int(ic - tcm + 0.5)
+			goal = (m ~ /^recv$/) ? (pk <= 1) : (pk == 0)
+			p("| " m " | " x0 " | " x " | " fig(m, "ktls2", "copy", "%.3f") " | " \
+			  fig(m, "tls", "clear", "%.3f") " | " y " | " fig(m, "ktls2", "clear", "%.3f") " | " \
+			  pi " | " pk " | " yn(goal) " | " yn(kl <= tlm + 0.01) " |")
 		}
+		p("")
+		p("Ping-pong: instructions per round trip (one end sends the size, the other reads it whole and sends it back; kTLS both ways on both ends, the same module), median (range). Goal: ktls ≤ in-tree.")
+		p("")
+		hdr("| size | in-tree | ktls | ktls / in-tree | A/A ktls2 / ktls | without rep: in-tree | ktls | ktls / in-tree | goal met (both ways) |", 9, 1)
+		for (i = 1; i <= nm; i++) {
+			m = modes[i]
+			if (m !~ /^pingpong/) continue
+			norep = 0
+			pi1 = fig(m, "tls", "tot", "%.0f"); pk1 = fig(m, "ktls", "tot", "%.0f")
+			q1 = rfig(m, "ktls", "tls", "tot"); g1 = FIGMED; aa = rfig(m, "ktls2", "ktls", "tot")
+			norep = 1
+			a2 = fig(m, "tls", "tot", "%.0f"); b2 = fig(m, "ktls", "tot", "%.0f")
+			q2 = rfig(m, "ktls", "tls", "tot"); g2 = FIGMED
+			sz = m; sub(/^pingpong:?/, "", sz)
+			p("| " sz " | " pi1 " | " pk1 " | " q1 " | " aa " | " a2 " | " b2 " | " q2 " | " \
+			  (g1 == "" || g2 == "" ? "–" : yn(g1 <= 1 && g2 <= 1)) " |")
+		}
+		p("")
+		p("The functions where the modules differ most (instructions per 16 KiB, or per round trip for pingpong; mean of the rounds):")
 		p("")
 		hdr("| mode | function | in-tree calls | in-tree | ktls calls | ktls | ktls − in-tree |", 7, 2)
 		for (i = 1; i <= nm; i++) {
 			m = modes[i]
-			# the 20 functions with the largest difference, either way
 			k = 0
 			for (x in f) {
 				split(x, a, SUBSEP)
-				if (a[1] != m || a[2] == "[user]") continue
+				if (a[1] != m) continue
 				d = n[m, a[2], "ktls"] - n[m, a[2], "tls"]
 				cand[++k] = a[2]; diff[k] = d < 0 ? -d : d
 			}
-			for (j = 1; j <= 20 && j <= k; j++) {
+			for (j = 1; j <= 12 && j <= k; j++) {
 				b = j
 				for (q = j + 1; q <= k; q++) if (diff[q] > diff[b]) b = q
 				t = cand[j]; cand[j] = cand[b]; cand[b] = t
 				t = diff[j]; diff[j] = diff[b]; diff[b] = t
 				fn = cand[j]
-				p("| " m " | " fn " | " sprintf("%.2f", c[m, fn, "tls"]) " | " \
-				  sprintf("%.0f", n[m, fn, "tls"]) " | " sprintf("%.2f", c[m, fn, "ktls"]) " | " \
-				  sprintf("%.0f", n[m, fn, "ktls"]) " | " \
-				  sprintf("%+.0f", n[m, fn, "ktls"] - n[m, fn, "tls"]) " |")
+				p("| " m " | " fn " | " sprintf("%.2f", c[m, fn, "tls"] / nr) " | " \
+				  sprintf("%.0f", n[m, fn, "tls"] / nr) " | " sprintf("%.2f", c[m, fn, "ktls"] / nr) " | " \
+				  sprintf("%.0f", n[m, fn, "ktls"] / nr) " | " \
+				  sprintf("%+.0f", (n[m, fn, "ktls"] - n[m, fn, "tls"]) / nr) " |")
 			}
 			delete cand; delete diff
 		}
@@ -544,9 +746,17 @@ for a in "$@"; do
 	}' "$pf"
 done
 
-if command -v gnuplot >/dev/null; then
+# the chart: series with throughput figures only (an insns or scale run
+# alone has none)
+CHARTED=()
+for s in "${SERIESES[@]}"; do
+	[ ! -s "$OUT/$s.dat" ] || [ "$(grep -vc '^#' "$OUT/$s.dat")" = 0 ] || CHARTED+=("$s")
+done
+if [ ${#CHARTED[@]} = 0 ]; then
+	echo "(no throughput figures: no chart)" >> "$REPORT"
+elif command -v gnuplot >/dev/null; then
 	{
-		n=${#SERIESES[@]}
+		n=${#CHARTED[@]}
 		echo "set terminal pngcairo size 1700,$((560 * n)) font 'sans,10'"
 		echo "set output '$OUT/bench.png'"
 		echo "set multiplot layout $n,2 title 'ktls bench: loopback, one VM per series, medians (${ACCEL_TITLE:-accelerator unknown}: compare within a panel)'"
@@ -554,7 +764,7 @@ if command -v gnuplot >/dev/null; then
 		echo "set style fill solid 0.85 border -1; set boxwidth 0.9"
 		echo "set datafile missing '–'; set key top left; set grid ytics"
 		echo "set xtics rotate by -40 font 'sans,8' nomirror"
-		for s in "${SERIESES[@]}"; do
+		for s in "${CHARTED[@]}"; do
 			d=$OUT/$s.dat
 			echo "set title 'Series $s: throughput (log scale; crypto limit = AF\\_ALG, 16 KiB records)'"
 			echo "set ylabel 'MB/s'; set logscale y; set yrange [*:*]"

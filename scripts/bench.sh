@@ -16,7 +16,8 @@
 # of those variables given still wins).  The default run takes
 # about 12 minutes under TCG on a 2-core machine. The accelerator (KVM only
 # when a probe shows it works: tests/vm/runner/accel.sh, KTLS_ACCEL) is named in
-# the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES: see
+# the report for every series. BENCH_KMODES, BENCH_PAIR, BENCH_PARTS, BENCH_STREAMS, BENCH_SCALE, BENCH_AA, BENCH_PMODES,
+# BENCH_TXULP, BENCH_RXCOPY, BENCH_ITIME: see
 # tests/bench/bench-suite.sh.  KTLS_QEMU_ICOUNT (e.g. shift=0,sleep=off)
 # runs the VM with qemu's -icount: guest time = instructions executed
 # (docs/performance.md, Method). BENCH_PARTS with "insns" (icount only)
@@ -77,10 +78,12 @@ for s in $SERIES_LIST; do
 		[ -z "${BENCH_CIPHERS:-}" ] || echo "BENCH_CIPHERS='$BENCH_CIPHERS'"
 		echo 'export BENCH_ROUNDS BENCH_TIME BENCH_FULL'
 		for v in BENCH_CIPHERS BENCH_TLS BENCH_KMODES BENCH_PAIR BENCH_PARTS \
-			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES BENCH_ASYNC \
-			BENCH_PAR_CIPHERS BENCH_PAR_MODES; do
+			BENCH_STREAMS BENCH_SCALE BENCH_AA BENCH_PMODES BENCH_RXCOPY \
+			BENCH_ITIME BENCH_ASYNC BENCH_PAR_CIPHERS BENCH_PAR_MODES; do
 			[ -z "${!v:-}" ] || echo "$v='${!v}'; export $v"
 		done
+		# (empty is a value: each module sends to itself in recv modes)
+		[ -z "${BENCH_TXULP+x}" ] || echo "BENCH_TXULP='$BENCH_TXULP'; export BENCH_TXULP"
 		echo "KTLS_BENCH='$OUT/ktls-bench-static'; export KTLS_BENCH"
 		[ $INSNS = 0 ] || echo "BENCH_INSNMARK='$OUT/insnmark'; export BENCH_INSNMARK"
 		sed 1d "$TOP/tests/bench/bench-suite.sh"
@@ -130,6 +133,8 @@ for s in $SERIES_LIST; do
 	sed -n 's/^# PROF //p' "$run/results.log" > "$d/profile.txt"
 	sed -n 's/^# COST //p' "$run/results.log" > "$d/cost.txt"
 	sed -n 's/^# TCPSTAT //p' "$run/results.log" > "$d/tcpstat.txt"
+	sed -n 's/^# INSJSON //p' "$run/results.log" > "$d/insns.jsonl"
+	sed -n 's/^# KEYUPDATE-UNSUPPORTED //p' "$run/results.log" > "$d/keyupdate-unsupported.txt"
 	if [ $INSNS = 1 ]; then
 		bash "$TOP/scripts/bench-insns.sh" "$d/insns.raw" "$run/results.log" \
 			> "$d/insns.txt" || log "series $s: no instruction counts"

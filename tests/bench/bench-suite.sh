@@ -16,7 +16,7 @@
 # compared modes; recv:nopad is recv with TLS_RX_EXPECT_NO_PAD, TLS 1.3
 # only), BENCH_PAIR (default tls,ktls; tls,tls is an A/A run
 # showing the method's noise floor), BENCH_PARTS (default "tcp crypto
-# compare openssl streams scale profile"), BENCH_AA=1 (also an A/A run of
+# compare openssl streams scale keyupdate profile"), BENCH_AA=1 (also an A/A run of
 # the in-tree module against itself per compared mode and round, printed
 # as "# AA {...}": the method's noise floor), BENCH_STREAMS (parallel
 # connections of the streams part, 64), BENCH_SCALE (pairs of the scale
@@ -26,7 +26,18 @@
 # guest nanoseconds are instructions: docs/performance.md, Method) and of
 # the insns part (instructions per kernel function, counted by qemu;
 # BENCH_INSNMARK: the marker program, scripts/bench.sh sets it), KTLS_BENCH
-# (the harness; scripts/bench.sh sets it to its staged static build).
+# (the harness; scripts/bench.sh sets it to its staged static build),
+# BENCH_PARTS may also name keyupdate (KeyUpdates per second, TLS 1.3),
+# BENCH_TXULP (the sender's ULP in the recv modes, default tls: both
+# modules decrypt what the in-tree module sealed; empty: each module sends
+# to itself), BENCH_RXCOPY=1 (the send modes' receiver read()s the
+# ciphertext instead of discarding it with recv(MSG_TRUNC)), BENCH_ITIME
+# (seconds of each run of the insns part, 0.3).
+# The insns and scale parts run BENCH_ROUNDS rounds, the in-tree module
+# first on odd rounds and last on even ones, each with a ktls-against-ktls
+# control run ("ktls2" in the insns part, "# AA" lines in the scale part);
+# the insns part also counts plain TCP each round (sendfile from tmpfs to
+# a discarding receiver, "tcp"), the base of η (docs/performance.md).
 set -u
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -49,10 +60,13 @@ else
 fi
 [ -z "${BENCH_KMODES:-}" ] || KMODES=$BENCH_KMODES
 PAIR0=${BENCH_PAIR:-tls,ktls}
-PARTS=${BENCH_PARTS:-"tcp crypto compare openssl streams scale profile"}
+PARTS=${BENCH_PARTS:-"tcp crypto compare openssl streams scale keyupdate profile"}
 STREAMS=${BENCH_STREAMS:-64}
 SCALE=${BENCH_SCALE:-"1 1000 10000"}
 AA=${BENCH_AA:-0}
+TXULP=${BENCH_TXULP-tls}
+RXCOPY=${BENCH_RXCOPY:-0}
+ITIME=${BENCH_ITIME:-0.3}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 part tcp || TMODES=""
 part tcp && TMODES="send:16K sendfile"
@@ -70,6 +84,7 @@ if part parallel && [ -n "$ASYNC" ]; then
 		case "$m:$v" in *:nopad:1.2) ;; *) npar=$((npar + 3)) ;; esac
 	done; done; done
 fi
+nku=0; part keyupdate && [ "${VERS%% *}" = 1.3 ] && nku=$((3 * ROUNDS))
 W=$(mktemp -d /tmp/bench.XXXXXX)
 export TMPDIR="$W"
 N=0
@@ -86,11 +101,14 @@ IMODES=$CMODES	# the insns part's
 part cost || CMODES=""
 INSNMARK=${BENCH_INSNMARK:-}
 part insns && [ -n "$INSNMARK" ] || IMODES=""
-np=0; for _ in $PMODES $CMODES $IMODES; do np=$((np + 1)); done
+np=0; for _ in $PMODES $CMODES; do np=$((np + 1)); done
+ni=0; for _ in $IMODES; do ni=$((ni + 1)); done
+[ "$ni" = 0 ] || ni=$((ROUNDS * (3 * ni + 1)))
+nsc=$((nsc * ROUNDS * 3 / 2))
 # per round: (compared kernel modes + openssl modes + crypto) per cipher
 # and version, the TCP ceiling and the streams pair; then the scale runs
 # (one per ULP and size) and the call counts
-echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst + npar) + nsc + 2 * np))"
+echo "1..$((ROUNDS * (nc * nv * ((1 + AA) * nk + no + ncr) + nt + nst + npar) + nsc + nku + 2 * np + ni))"
 echo "# kernel $(uname -r); ULPs: $(cat /proc/sys/net/ipv4/tcp_available_ulp)"
 echo "# rounds $ROUNDS, $TIME s per module in $SLICES slices (others $OTIME s), ciphers: $CIPHERS; TLS $VERS"
 
@@ -122,12 +140,22 @@ margs() {	# margs send:16K:more -> --mode send --size 16K --more
 	echo "$@"
 }
 
+# kargs MODE: what a kTLS run of MODE adds to margs: the recv modes'
+# common sender (BENCH_TXULP), the send modes' copying receiver
+# (BENCH_RXCOPY=1)
+kargs() {
+	case "$1" in
+	recv*) [ -z "$TXULP" ] || echo --tx-ulp "$TXULP" ;;
+	send*|splice) [ "$RXCOPY" = 0 ] || echo --rx-copy ;;
+	esac
+}
+
 # oneargs ULP MODE: the arguments of one module's 0.3 s run in the cost
 # and insns parts (first cipher and version, the compared runs' buffers)
 oneargs() {
 	# shellcheck disable=SC2046
-	echo --time 0.3 --impl ktls --ulp "$1" --sockbuf 256K \
-		--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" $(margs "$2")
+	echo --time "$ITIME" --impl ktls --ulp "$1" --sockbuf 256K \
+		--cipher "${CIPHERS%% *}" --tls "${VERS%% *}" $(margs "$2") $(kargs "$2")
 }
 
 # bytes_of FILE: the payload bytes of a `ktls-bench --json` result
@@ -152,13 +180,13 @@ while [ $r -lt "$ROUNDS" ]; do
 				# shellcheck disable=SC2046
 				run "r$r compare $PAIR $m $c tls$v" --compare $PAIR \
 					--time "$TIME" --slices "$SLICES" \
-					--cipher "$c" --tls "$v" $(margs "$m")
+					--cipher "$c" --tls "$v" $(margs "$m") $(kargs "$m")
 				[ "$AA" = 1 ] || continue
 				TAG=AA
 				# shellcheck disable=SC2046
 				run "r$r A/A tls,tls $m $c tls$v" --compare tls,tls \
 					--time "$TIME" --slices "$SLICES" \
-					--cipher "$c" --tls "$v" $(margs "$m")
+					--cipher "$c" --tls "$v" $(margs "$m") $(kargs "$m")
 				TAG=BENCH
 			done
 			for m in $OMODES; do
@@ -226,13 +254,55 @@ if [ "$npar" != 0 ]; then
 fi
 
 # Scale as a server sees it: key installs per second and memory per
-# socket with N connections (one run per ULP and N, first cipher/version).
+# socket with N connections (first cipher/version), per round each ULP
+# and a second run of the second (the A/A control, "# AA"), in-tree first
+# on odd rounds and last on even ones: a run can reuse what the one
+# before it freed.
 if [ "$nsc" != 0 ]; then
-	for n in $SCALE; do
-		for u in ${PAIR0%,*} ${PAIR0#*,}; do
-			run "scale conns=$n ulp=$u" --mode install --conns "$n" --ulp "$u" \
-				--cipher "${CIPHERS%% *}" --tls "${VERS%% *}"
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		A=${PAIR0%,*} B=${PAIR0#*,}
+		order="$A $B $B:aa"
+		[ $((r % 2)) = 1 ] || order="$B:aa $B $A"
+		for n in $SCALE; do
+			for u in $order; do
+				case "$u" in *:aa) TAG=AA ;; *) TAG=BENCH ;; esac
+				run "r$r scale conns=$n ulp=$u" --mode install --conns "$n" \
+					--ulp "${u%:aa}" --cipher "${CIPHERS%% *}" --tls "${VERS%% *}"
+			done
 		done
+		TAG=BENCH
+	done
+fi
+# KeyUpdates per second (TLS 1.3 only): TLS_TX set again with a new key,
+# then a 1-byte record, for OTIME seconds; per round each ULP and ktls
+# again (A/A), alternating. A module that refuses a second TLS_TX (the
+# in-tree module before 6.14) is "not supported", not a failure:
+# "# KEYUPDATE-UNSUPPORTED ulp error".
+if [ "$nku" != 0 ]; then
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		A=${PAIR0%,*} B=${PAIR0#*,}
+		order="$A $B $B:aa"
+		[ $((r % 2)) = 1 ] || order="$B:aa $B $A"
+		for u in $order; do
+			case "$u" in *:aa) TAG=AA ;; *) TAG=BENCH ;; esac
+			N=$((N + 1))
+			if "$BENCH" --json --time "$OTIME" --mode keyupdate --ulp "${u%:aa}" \
+				--cipher "${CIPHERS%% *}" --tls 1.3 > "$W/out" 2> "$W/err"; then
+				sed "s/^/# $TAG /" "$W/out"
+			elif grep -q 'KeyUpdate' "$W/err"; then
+				echo "# KEYUPDATE-UNSUPPORTED ${u%:aa} $(tail -n 1 "$W/err")"
+			else
+				sed 's/^/# /' "$W/err" | tail -n 5
+				echo "not ok $N - r$r keyupdate ulp=$u"
+				continue
+			fi
+			echo "ok $N - r$r keyupdate ulp=$u"
+		done
+		TAG=BENCH
 	done
 fi
 # Call counts per record (ftrace function tracer, both modules, AES-128-GCM
@@ -391,24 +461,45 @@ done
 # "# INSNS mark ulp mode bytes", then once the kernel's and the modules'
 # text symbols ("# KSYM address name [module]": Debian's System.map is a
 # stub).
+# Per round: plain TCP (label tcp, mode tcp:sendfile), then per mode
+# in-tree (tls), ktls and ktls again (ktls2, the A/A control), the order
+# reversed on even rounds. "# INSNS mark label mode count round" (count:
+# payload bytes; round trips for pingpong), "# INSJSON" the harness's line.
+insrun() {	# insrun LABEL MODE ROUND ARGS...
+	lab=$1 im=$2 ir=$3
+	shift 3
+	N=$((N + 1))
+	"$INSNMARK"
+	mk=$((mk + 1))
+	if "$BENCH" --json "$@" > "$W/out" 2> "$W/err"; then
+		"$INSNMARK"
+		mk=$((mk + 1))
+		case "$im" in
+		pingpong*) b=$(sed 's/.*"round_trips":\([0-9]*\).*/\1/' "$W/out") ;;
+		*) b=$(bytes_of "$W/out") ;;
+		esac
+		echo "# INSNS $mk $lab $im $b $ir"
+		sed 's/^/# INSJSON /' "$W/out"
+		echo "ok $N - r$ir insns $lab $im"
+	else
+		sed 's/^/# /' "$W/err" | tail -n 5
+		echo "not ok $N - r$ir insns $lab $im"
+	fi
+}
 if [ -n "$IMODES" ]; then
 	mk=0
-	for m in $IMODES; do
-		for u in tls ktls; do
-			N=$((N + 1))
-			"$INSNMARK"
-			mk=$((mk + 1))
-			# shellcheck disable=SC2046
-			if "$BENCH" --json $(oneargs "$u" "$m") > "$W/out" 2> "$W/err"; then
-				"$INSNMARK"
-				mk=$((mk + 1))
-				b=$(bytes_of "$W/out")
-				echo "# INSNS $mk $u $m $b"
-				echo "ok $N - insns ulp=$u $m"
-			else
-				sed 's/^/# /' "$W/err" | tail -n 5
-				echo "not ok $N - insns ulp=$u $m"
-			fi
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		insrun tcp tcp:sendfile $r --time "$ITIME" --impl tcp --sockbuf 256K \
+			--mode sendfile --file-size 2M
+		order="tls ktls ktls2"
+		[ $((r % 2)) = 1 ] || order="ktls2 ktls tls"
+		for m in $IMODES; do
+			for u in $order; do
+				# shellcheck disable=SC2046
+				insrun "$u" "$m" $r $(oneargs "${u%2}" "$m")
+			done
 		done
 	done
 	awk '$2 ~ /^[tTwW]$/ { print "# KSYM", $1, $3, $4 }' /proc/kallsyms

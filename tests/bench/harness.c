@@ -18,10 +18,14 @@
  *   tcp      plain TCP, the ceiling
  *   crypto   the kernel AEAD through AF_ALG, no network: the crypto limit
  *
- * In the send, sendfile and splice modes the receiver reads the raw bytes
- * (ciphertext) without decrypting, so the sender's cost is what differs;
- * in recv mode the sender uses the same implementation (16 KiB sends) and
- * the receiver decrypts (kTLS RX, SSL_read).
+ * In the send, sendfile and splice modes the receiver discards the raw
+ * bytes (ciphertext) with recv(MSG_TRUNC), which TCP frees without copying
+ * them to user space (--rx-copy: read() them into a buffer instead), so
+ * the sender's cost is what differs; in recv mode the sender uses the same
+ * implementation (16 KiB sends; --tx-ulp: another kTLS ULP, so that two
+ * modules under test decrypt what one sender sealed) and the receiver
+ * decrypts (kTLS RX, SSL_read).  --mode pingpong: each end sends --size
+ * bytes and waits for them to come back (kTLS on both ends, both ways).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,17 +62,20 @@ const char *PROG_NAME = "ktls-bench";
 #endif
 
 enum impl { I_KTLS, I_OPENSSL, I_TCP, I_CRYPTO };
-enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV, M_INSTALL };
-#define N_MODES 5
+enum mode { M_SEND, M_SENDFILE, M_SPLICE, M_RECV, M_INSTALL, M_PINGPONG,
+	    M_KEYUPDATE };
+#define N_MODES 7
 static const char *const impl_names[] = { "ktls", "openssl", "tcp", "crypto" };
 static const char *const mode_names[] = { "send", "sendfile", "splice", "recv",
-					  "install" };
+					  "install", "pingpong", "keyupdate" };
 
 struct bench {
 	enum impl impl;
 	enum mode mode;
 	const char *ulp;
 	const char *ulp2;	/* --compare: the other ULP, interleaved */
+	const char *tx_ulp;	/* --tx-ulp: the sender's ULP in recv mode */
+	int rx_copy;		/* --rx-copy: send modes read() the ciphertext */
 	int slices;		/* --compare: time slices per ULP */
 	size_t size;		/* bytes per send / record */
 	int more;		/* MSG_MORE on every send */
@@ -88,6 +95,7 @@ struct bench {
 /* What each side reports through the result pipe. */
 struct side {
 	unsigned long long bytes;
+	unsigned long long trips;	/* --mode pingpong: round trips */
 	double t_start, t_end;	/* CLOCK_MONOTONIC, system-wide */
 	double cpu_user, cpu_sys;
 	int err;		/* errno of the first failure, 0 if none */
@@ -99,9 +107,18 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: %s [options]\n"
 "  --impl I        ktls (default), openssl, tcp, crypto\n"
-"  --mode M        send (default), sendfile, splice, recv\n"
+"  --mode M        send (default), sendfile, splice, recv, pingpong (each\n"
+"                  round trip: --size bytes there, read whole, sent back),\n"
+"                  keyupdate (TLS 1.3: TLS_TX set again with a new key,\n"
+"                  then a 1-byte record, as fast as it goes: KeyUpdates\n"
+"                  per second of the sender)\n"
 "  --ulp NAME      TCP ULP for --impl ktls (default tls; ktls for ktls.ko\n"
 "                  loaded with ulp_name=ktls beside the in-tree module)\n"
+"  --tx-ulp NAME   recv mode: the sending socket's ULP (default: --ulp),\n"
+"                  so every module under test decrypts the same sender\n"
+"  --rx-copy       send/sendfile/splice: the receiver read()s the ciphertext\n"
+"                  into a buffer (default: recv(MSG_TRUNC), which discards\n"
+"                  it without a copy to user space)\n"
 "  --size N        bytes per send (send/recv) or record (crypto); K/M\n"
 "                  suffixes; default 16K\n"
 "  --more          MSG_MORE on every send (send mode, kernel sockets)\n"
@@ -222,6 +239,38 @@ static int ktls_rx_no_pad(const struct bench *b, int fd, const char **what)
 		return 0;
 	*what = "setsockopt(TLS_RX_EXPECT_NO_PAD)";
 	return setsockopt(fd, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one, sizeof(one));
+}
+
+/*
+ * kTLS on a connection, sender @s, receiver @r: TLS_TX on @s (with
+ * --tx-ulp's ULP in recv mode), TLS_RX on @r in recv mode; pingpong
+ * both ways on both, with a second key.
+ */
+static int ktls_setup(const struct bench *b, int s, int r, const char *ulp,
+		      const char **what)
+{
+	const char *tx = b->mode == M_RECV && b->tx_ulp ? b->tx_ulp : ulp;
+	struct keys k, k2;
+	int rc = -1;
+
+	*what = "";
+	if (make_keys(b, &k) < 0 || make_keys(b, &k2) < 0)
+		goto out;
+	if (ktls_attach(s, tx, TLS_TX, &k, what) < 0)
+		goto out;
+	if ((b->mode == M_RECV || b->mode == M_PINGPONG) &&
+	    (ktls_attach(r, ulp, TLS_RX, &k, what) < 0 ||
+	     ktls_rx_no_pad(b, r, what) < 0))
+		goto out;
+	if (b->mode == M_PINGPONG &&
+	    (ktls_attach(r, ulp, TLS_TX, &k2, what) < 0 ||
+	     ktls_attach(s, ulp, TLS_RX, &k2, what) < 0))
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_cleanse(&k, sizeof(k));
+	OPENSSL_cleanse(&k2, sizeof(k2));
+	return rc;
 }
 
 /* ------------------------------------------------------------- OpenSSL */
@@ -392,7 +441,30 @@ static void sender(const struct bench *b, int fd, SSL *ssl, int file_fd,
 					off = 0;
 				break;
 			}
+			case M_KEYUPDATE: {
+				/* what a TLS 1.3 sender does on a KeyUpdate: new key, go on */
+				struct keys k;
+
+				if (make_keys(b, &k) < 0) {
+					fail_side(sd, "key material");
+					break;
+				}
+				if (setsockopt(fd, SOL_TLS, TLS_TX, k.info, k.len) < 0) {
+					fail_side(sd, "setsockopt(TLS_TX) again (KeyUpdate)");
+					OPENSSL_cleanse(&k, sizeof(k));
+					break;
+				}
+				OPENSSL_cleanse(&k, sizeof(k));
+				if (send_all(fd, buf, 1, 0) < 0)
+					fail_side(sd, "send");
+				else {
+					sd->bytes++;
+					sd->trips++;
+				}
+				break;
+			}
 			case M_INSTALL:	/* run_install() */
+			case M_PINGPONG:	/* pp_sender() */
 				break;
 			}
 		}
@@ -440,6 +512,17 @@ static void receiver(const struct bench *b, int fd, SSL *ssl, struct side *sd)
 				ERR_clear_error();
 				break;
 			}
+		} else if (b->mode != M_RECV && !b->rx_copy) {
+			/* TCP frees what MSG_TRUNC asks for, copying nothing */
+			r = recv(fd, buf, bufsz, MSG_TRUNC);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				fail_side(sd, "recv(MSG_TRUNC)");
+				break;
+			}
+			if (!r)
+				break;
 		} else {
 			/* kTLS RX: a 16 KiB buffer is one record per call */
 			r = read(fd, buf, b->impl == I_KTLS && b->mode == M_RECV ?
@@ -455,6 +538,92 @@ static void receiver(const struct bench *b, int fd, SSL *ssl, struct side *sd)
 		}
 		sd->bytes += r;
 	}
+	sd->t_end = now_sec();
+	rusage_now(&u1, &s1);
+	sd->cpu_user = u1 - u0;
+	sd->cpu_sys = s1 - s0;
+	free(buf);
+}
+
+/* ----------------------------------------------------- --mode pingpong */
+
+/* Read exactly @n bytes (kTLS: a record per call while n fits one). */
+static int read_exact(int fd, char *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = read(fd, buf + done, n - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+		done += r;
+	}
+	return 1;
+}
+
+/*
+ * The initiating end: --size bytes out, the same back, until --time is
+ * up.  sd->bytes counts the payload one way, sd->trips the round trips.
+ */
+static void pp_sender(const struct bench *b, int fd, struct side *sd)
+{
+	char *buf = malloc(b->size);
+	double deadline, u0, s0, u1, s1;
+
+	if (!buf) {
+		fail_side(sd, "malloc");
+		return;
+	}
+	memset(buf, 0x5a, b->size);
+	rusage_now(&u0, &s0);
+	sd->t_start = now_sec();
+	deadline = sd->t_start + b->seconds;
+	while (!sd->err && now_sec() < deadline) {
+		for (int i = 0; i < 8 && !sd->err; i++) {
+			if (send_all(fd, buf, b->size, 0) < 0)
+				fail_side(sd, "send");
+			else if (read_exact(fd, buf, b->size) != 1)
+				fail_side(sd, "read (reply)");
+			else {
+				sd->bytes += b->size;
+				sd->trips++;
+			}
+		}
+	}
+	rusage_now(&u1, &s1);
+	sd->t_end = now_sec();
+	sd->cpu_user = u1 - u0;
+	sd->cpu_sys = s1 - s0;
+	free(buf);
+}
+
+/* The echoing end: --size bytes in, the same out, until EOF. */
+static void pp_echo(const struct bench *b, int fd, struct side *sd)
+{
+	char *buf = malloc(b->size);
+	double u0, s0, u1, s1;
+	int r;
+
+	if (!buf) {
+		fail_side(sd, "malloc");
+		return;
+	}
+	rusage_now(&u0, &s0);
+	sd->t_start = now_sec();
+	while ((r = read_exact(fd, buf, b->size)) == 1) {
+		if (send_all(fd, buf, b->size, 0) < 0) {
+			fail_side(sd, "send (reply)");
+			break;
+		}
+		sd->bytes += b->size;
+		sd->trips++;
+	}
+	/* EOF is the end; anything else but a reset at close is a failure */
+	if (r < 0 && errno != ECONNRESET)
+		fail_side(sd, "read");
 	sd->t_end = now_sec();
 	rusage_now(&u1, &s1);
 	sd->cpu_user = u1 - u0;
@@ -751,9 +920,18 @@ static void report(const struct bench *b, const struct side *tx,
 		json_str("kernel", u.release, 0);
 		json_str("mode", b->impl == I_CRYPTO ? "aead" : mode_names[b->mode], 0);
 		printf("\"size\":%zu,\"more\":%s,\"rx_no_pad\":%s,\"slices\":%d,"
-		       "\"streams\":%d,", b->size, b->more ? "true" : "false",
+		       "\"streams\":%d,\"rx_copy\":%s,", b->size, b->more ? "true" : "false",
 		       b->rx_no_pad ? "true" : "false", b->ulp2 ? b->slices : 0,
-		       b->streams);
+		       b->streams, b->rx_copy ? "true" : "false");
+		json_str("tx_ulp", b->impl == I_KTLS && b->mode == M_RECV ?
+			 (b->tx_ulp ? b->tx_ulp : b->ulp) : "", 0);
+		if (b->mode == M_PINGPONG)
+			printf("\"round_trips\":%llu,\"ns_per_round_trip\":%.0f,",
+			       tx->trips, tx->trips ? wall * 1e9 / tx->trips : 0);
+		if (b->mode == M_KEYUPDATE)
+			printf("\"keyupdates\":%llu,\"keyupdates_per_s\":%.1f,"
+			       "\"keyupdates_per_tx_cpu_s\":%.1f,", tx->trips,
+			       tx->trips / wall, cpu_tx > 0 ? tx->trips / cpu_tx : 0);
 		json_str("tls", ver, 0);
 		json_str("cipher", b->impl == I_TCP ? "-" : b->cd->name, 0);
 		printf("\"wall_s\":%.6f,\"bytes\":%llu,\"bytes_per_s\":%.0f,"
@@ -775,6 +953,9 @@ static void report(const struct bench *b, const struct side *tx,
 		       b->impl == I_TCP ? "-" : b->cd->name, b->streams);
 		printf("bytes:    %llu in %.3f s = %.1f MB/s\n", bytes, wall,
 		       bytes / wall / 1e6);
+		if (b->mode == M_PINGPONG)
+			printf("trips:    %llu round trips, %.0f ns each\n", tx->trips,
+			       tx->trips ? wall * 1e9 / tx->trips : 0);
 		printf("cpu:      %.3f s (sender %.3f = %.3f user + %.3f sys, "
 		       "receiver %.3f); machine busy %.3f s\n",
 		       cpu, cpu_tx, tx->cpu_user, tx->cpu_sys, cpu_rx, busy);
@@ -804,6 +985,8 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 		{ "streams", required_argument, 0, 'N' },
 		{ "conns", required_argument, 0, 'n' },
 		{ "sockbuf", required_argument, 0, 'B' },
+		{ "tx-ulp", required_argument, 0, 'T' },
+		{ "rx-copy", no_argument, 0, 'R' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
@@ -838,6 +1021,12 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			break;
 		case 'u':
 			b->ulp = optarg;
+			break;
+		case 'T':
+			b->tx_ulp = optarg;
+			break;
+		case 'R':
+			b->rx_copy = 1;
 			break;
 		case 's':
 			if (parse_size(optarg, &b->size) < 0)
@@ -936,6 +1125,29 @@ static int parse_args(struct bench *b, int argc, char *argv[])
 			"--impl ktls and --tls 1.3\n", PROG_NAME);
 		return -1;
 	}
+	if (b->tx_ulp && (b->mode != M_RECV || b->impl != I_KTLS)) {
+		fprintf(stderr, "%s: --tx-ulp is for --mode recv with --impl ktls\n",
+			PROG_NAME);
+		return -1;
+	}
+	if (b->rx_copy && b->mode != M_SEND && b->mode != M_SENDFILE &&
+	    b->mode != M_SPLICE) {
+		fprintf(stderr, "%s: --rx-copy is for the send, sendfile and splice "
+			"modes\n", PROG_NAME);
+		return -1;
+	}
+	if (b->mode == M_KEYUPDATE && (b->impl != I_KTLS || b->ulp2 ||
+					b->streams > 1 || b->version != TLS_1_3_VERSION)) {
+		fprintf(stderr, "%s: --mode keyupdate is for --impl ktls, TLS 1.3, "
+			"one connection\n", PROG_NAME);
+		return -1;
+	}
+	if (b->mode == M_PINGPONG && (b->impl == I_OPENSSL || b->impl == I_CRYPTO ||
+				      b->ulp2 || b->streams > 1 || b->more)) {
+		fprintf(stderr, "%s: --mode pingpong is for --impl ktls or tcp, one "
+			"connection, no --compare, --streams, --more\n", PROG_NAME);
+		return -1;
+	}
 	if (b->ulp2 && b->impl != I_KTLS) {
 		fprintf(stderr, "%s: --compare is for kernel TLS ULPs\n", PROG_NAME);
 		return -1;
@@ -980,7 +1192,6 @@ static int run_compare(struct bench *b, int file_fd)
 	struct bench one = *b;
 	pid_t pid[2] = { -1, -1 };
 	const char *what = "";
-	struct keys k;
 	char c;
 
 	one.seconds = b->seconds / b->slices;
@@ -992,15 +1203,11 @@ static int run_compare(struct bench *b, int file_fd)
 			goto fail;
 		}
 		fix_sockbufs(s[i], r[i], buf);
-		if (make_keys(b, &k) < 0 ||
-		    ktls_attach(s[i], ulps[i], TLS_TX, &k, &what) < 0 ||
-		    (b->mode == M_RECV && (ktls_attach(r[i], ulps[i], TLS_RX, &k, &what) < 0 ||
-					   ktls_rx_no_pad(b, r[i], &what) < 0))) {
+		if (ktls_setup(b, s[i], r[i], ulps[i], &what) < 0) {
 			fprintf(stderr, "%s: %s with ULP `%s': %s\n", PROG_NAME,
 				what[0] ? what : "key material", ulps[i], strerror(errno));
 			return -1;
 		}
-		OPENSSL_cleanse(&k, sizeof(k));
 	}
 	fflush(stdout);
 	for (int i = 0; i < 2; i++) {
@@ -1100,7 +1307,6 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 	int s = -1, r = -1, go[2], res[2], status;
 	double busy0;
 	SSL *ssl = NULL;
-	struct keys k;
 	const char *what = "";
 	pid_t pid;
 	char c = 1;
@@ -1112,16 +1318,15 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 	}
 	if (b->sockbuf)
 		fix_sockbufs(s, r, b->sockbuf);
-	if (b->impl == I_KTLS) {
-		if (make_keys(b, &k) < 0 ||
-		    ktls_attach(s, b->ulp, TLS_TX, &k, &what) < 0 ||
-		    (b->mode == M_RECV && (ktls_attach(r, b->ulp, TLS_RX, &k, &what) < 0 ||
-					   ktls_rx_no_pad(b, r, &what) < 0))) {
-			fprintf(stderr, "%s: %s with ULP `%s': %s\n", PROG_NAME,
-				what[0] ? what : "key material", b->ulp, strerror(errno));
-			return -1;
-		}
-		OPENSSL_cleanse(&k, sizeof(k));
+	if (b->mode == M_PINGPONG) {
+		int one = 1;
+
+		setsockopt(r, SOL_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	if (b->impl == I_KTLS && ktls_setup(b, s, r, b->ulp, &what) < 0) {
+		fprintf(stderr, "%s: %s with ULP `%s': %s\n", PROG_NAME,
+			what[0] ? what : "key material", b->ulp, strerror(errno));
+		return -1;
 	}
 	if (pipe(go) < 0 || pipe(res) < 0) {
 		fprintf(stderr, "%s: pipe: %s\n", PROG_NAME, strerror(errno));
@@ -1152,7 +1357,9 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 		}
 		if (write(go[1], &c, 1) != 1)
 			_exit(1);
-		if (!rx->err)
+		if (!rx->err && b->mode == M_PINGPONG)
+			pp_echo(b, r, rx);
+		else if (!rx->err)
 			receiver(b, r, b->mode == M_RECV ? rssl : NULL, rx);
 		if (write(res[1], rx, sizeof(*rx)) != sizeof(*rx))
 			_exit(1);
@@ -1178,7 +1385,9 @@ static int run_single(const struct bench *b, SSL_CTX *sctx, int file_fd,
 		while (read(gate, &c, 1) > 0 || errno == EINTR)
 			;
 	busy0 = machine_busy();
-	if (!tx->err)
+	if (!tx->err && b->mode == M_PINGPONG)
+		pp_sender(b, s, tx);
+	else if (!tx->err)
 		sender(b, s, ssl, file_fd, tx);
 	shutdown(s, SHUT_WR);
 	close(s);
@@ -1298,7 +1507,29 @@ static int run_streams(struct bench *b, SSL_CTX *sctx, int file_fd)
 
 struct meminfo {
 	long long free_kb, slab_kb, sunreclaim_kb, percpu_kb;
+	long long slabobj;	/* /proc/slabinfo: active objects x size, bytes */
 };
+
+/*
+ * The bytes of every slab cache's active objects (active_objs x objsize
+ * of /proc/slabinfo): what the kernel's objects take, without the free
+ * room of their slabs.  SLUB counts the free objects of the per-CPU slabs
+ * as active, so a few per-CPU slabs' worth is noise; -1 if unreadable.
+ */
+static long long slab_objects(void)
+{
+	char line[512], name[64];
+	FILE *f = fopen("/proc/slabinfo", "r");
+	long long sum = 0, act, num, size;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld %lld %lld", name, &act, &num, &size) == 4)
+			sum += act * size;
+	fclose(f);
+	return sum;
+}
 
 static int read_meminfo(struct meminfo *m)
 {
@@ -1321,6 +1552,7 @@ static int read_meminfo(struct meminfo *m)
 			m->percpu_kb = v;
 	}
 	fclose(f);
+	m->slabobj = slab_objects();
 	return m->free_kb ? 0 : -1;
 }
 
@@ -1346,6 +1578,10 @@ static double per_sock(const struct meminfo *a, const struct meminfo *b,
 	case 1:
 		d = b->slab_kb - a->slab_kb;
 		break;
+	case 3:
+		if (a->slabobj < 0 || b->slabobj < 0)
+			return -1;
+		return (double)(b->slabobj - a->slabobj) / socks;
 	default:
 		d = b->percpu_kb - a->percpu_kb;
 		break;
@@ -1360,7 +1596,10 @@ static double per_sock(const struct meminfo *a, const struct meminfo *b,
  * after: the memory the kernel took per socket for kTLS alone (the TCP
  * sockets exist at both readings).  Then every pair exchanges one --size
  * record each way and reads it ("used": what stays allocated once a
- * socket has carried traffic), then 1 KiB each way left unread ("busy").
+ * socket has carried traffic), then 1 KiB on every socket held in a record
+ * open by MSG_MORE ("held"), then that record closed at 2 KiB and sent, left
+ * unread by the peer ("busy").  Besides /proc/meminfo, /proc/slabinfo gives
+ * the bytes of active slab objects (active_objs x objsize) at each step.
  */
 static int run_install(struct bench *b)
 {
@@ -1371,7 +1610,7 @@ static int run_install(struct bench *b)
 	socklen_t al = sizeof(a);
 	rlim_t need = socks + 64;
 	struct rlimit rl;
-	struct meminfo m0, m1, m2, m3;
+	struct meminfo m0, m1, m2, m3, m4;
 	struct keys ka, kb;
 	double t0, t1, u0, s0, u1, s1, tc;
 	const char *what = "";
@@ -1445,13 +1684,22 @@ static int run_install(struct bench *b)
 			goto out;
 		}
 	settle(&m2);
+	/* a record held open by MSG_MORE on every socket: nothing sent yet */
+	for (int i = 0; i < socks; i++)
+		if (send_all(fd[i], buf, 1024, MSG_MORE) < 0) {
+			fprintf(stderr, "%s: MSG_MORE send on socket %d: %s\n", PROG_NAME,
+				i + 1, strerror(errno));
+			goto out;
+		}
+	settle(&m3);
+	/* closed (2 KiB) and sent: every socket holds its peer's record unread */
 	for (int i = 0; i < socks; i++)
 		if (send_all(fd[i], buf, 1024, 0) < 0) {
 			fprintf(stderr, "%s: busy send on socket %d: %s\n", PROG_NAME,
 				i + 1, strerror(errno));
 			goto out;
 		}
-	settle(&m3);
+	settle(&m4);
 	tc = now_sec();
 	for (int i = 0; i < socks; i++) {
 		close(fd[i]);
@@ -1476,14 +1724,22 @@ static int run_install(struct bench *b)
 		       "\"idle_percpu_bytes_per_socket\":%.0f,"
 		       "\"used_bytes_per_socket\":%.0f,\"used_slab_bytes_per_socket\":%.0f,"
 		       "\"busy_bytes_per_socket\":%.0f,\"busy_slab_bytes_per_socket\":%.0f,"
-		       "\"memfree_kb\":[%lld,%lld,%lld,%lld],",
+		       "\"idle_slabobj_bytes_per_socket\":%.0f,"
+		       "\"used_slabobj_bytes_per_socket\":%.0f,"
+		       "\"held_slabobj_bytes_per_socket\":%.0f,"
+		       "\"busy_slabobj_bytes_per_socket\":%.0f,"
+		       "\"used_percpu_bytes_per_socket\":%.0f,"
+		       "\"memfree_kb\":[%lld,%lld,%lld,%lld,%lld],",
 		       n, socks, b->size, t1 - t0, socks / (t1 - t0 > 0 ? t1 - t0 : 1e-9),
 		       (u1 - u0) + (s1 - s0), tc,
 		       per_sock(&m0, &m1, 0, socks), per_sock(&m0, &m1, 1, socks),
 		       per_sock(&m0, &m1, 2, socks),
 		       per_sock(&m0, &m2, 0, socks), per_sock(&m0, &m2, 1, socks),
-		       per_sock(&m0, &m3, 0, socks), per_sock(&m0, &m3, 1, socks),
-		       m0.free_kb, m1.free_kb, m2.free_kb, m3.free_kb);
+		       per_sock(&m0, &m4, 0, socks), per_sock(&m0, &m4, 1, socks),
+		       per_sock(&m0, &m1, 3, socks), per_sock(&m0, &m2, 3, socks),
+		       per_sock(&m0, &m3, 3, socks), per_sock(&m0, &m4, 3, socks),
+		       per_sock(&m0, &m2, 2, socks),
+		       m0.free_kb, m1.free_kb, m2.free_kb, m3.free_kb, m4.free_kb);
 		json_str("command", b->command, 1);
 		printf("}\n");
 	} else {
@@ -1497,7 +1753,12 @@ static int run_install(struct bench *b)
 		       "each way %.0f B (%.0f)\n",
 		       per_sock(&m0, &m1, 0, socks), per_sock(&m0, &m1, 1, socks), b->size,
 		       per_sock(&m0, &m2, 0, socks), per_sock(&m0, &m2, 1, socks),
-		       per_sock(&m0, &m3, 0, socks), per_sock(&m0, &m3, 1, socks));
+		       per_sock(&m0, &m4, 0, socks), per_sock(&m0, &m4, 1, socks));
+		printf("slab objects per socket (active x size): idle %.0f B, after "
+		       "traffic %.0f B, MSG_MORE record held %.0f B, record unread "
+		       "%.0f B\n", per_sock(&m0, &m1, 3, socks),
+		       per_sock(&m0, &m2, 3, socks), per_sock(&m0, &m3, 3, socks),
+		       per_sock(&m0, &m4, 3, socks));
 	}
 	rc = 0;
 out:

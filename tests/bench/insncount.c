@@ -18,13 +18,18 @@
  * iteration, and -icount counts each iteration as an instruction: a 4 KiB
  * clear_page_erms is 4,096 "instructions", where hardware takes about a
  * hundred cycles. Those iterations are counted on their own too, so that
- * a report can show the cost with and without them.
+ * a report can show the cost with and without them, and the bytes they
+ * move apart by opcode: rep movs (0xa4/0xa5: memcpy, copies to and from
+ * user space) as bytes copied, rep stos (0xaa/0xab: memset, clear_page)
+ * as bytes cleared (iterations x element size: 1 for movsb/stosb, 2 with
+ * the 0x66 prefix, 8 with REX.W, else 4).
  *
  * The guest marks phases by executing tests/bench/insnmark.c's marker
  * instruction (movabs of the 8 bytes "KTLSMARK" into %rax). Each marker
  * appends the counts since the previous one to the output file,
- * "mark N" and then "address instructions executions rep-iterations"
- * lines (hexadecimal address, decimal counts), and clears them.
+ * "mark N" and then "address instructions executions rep-iterations
+ * bytes-copied bytes-cleared" lines (hexadecimal address, decimal counts),
+ * and clears them.
  *
  * Usage: qemu-system-x86_64 ... -plugin insncount.so,out=FILE
  *
@@ -89,6 +94,8 @@ struct slot {
 	uint64_t count;		/* instructions */
 	uint64_t execs;		/* executions of the block */
 	uint64_t reps;		/* iterations of its rep string instructions */
+	uint64_t movs;		/* bytes its rep movs copied */
+	uint64_t stos;		/* bytes its rep stos stored */
 };
 
 static struct slot *slots;
@@ -124,26 +131,34 @@ static void dump(unsigned int vcpu, void *udata)
 	if (!out)
 		return;
 	fprintf(out, "mark %u\n", ++marks);
-	fprintf(out, "0 %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", user.count,
+	fprintf(out, "0 %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 0\n", user.count,
 		user.execs, user.reps);
 	user.count = user.execs = user.reps = 0;
 	for (unsigned int i = 0; i < SLOTS; i++) {
 		if (!slots[i].count)
 			continue;
-		fprintf(out, "%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		fprintf(out, "%" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64 " %" PRIu64 "\n",
 			slots[i].addr, slots[i].count, slots[i].execs,
-			slots[i].reps);
+			slots[i].reps, slots[i].movs, slots[i].stos);
 		slots[i].count = slots[i].execs = slots[i].reps = 0;
+		slots[i].movs = slots[i].stos = 0;
 	}
 	fflush(out);
 }
 
-/* Whether @insn is a string instruction with a rep/repe/repne prefix. */
-static bool is_rep_string(const struct qemu_plugin_insn *insn)
+enum rep_kind { REP_NONE, REP_OTHER, REP_MOVS, REP_STOS };
+
+/*
+ * Whether @insn is a string instruction with a rep/repe/repne prefix, and
+ * which: movs and stos apart, with the bytes one iteration moves in *@size.
+ */
+static enum rep_kind rep_string(const struct qemu_plugin_insn *insn,
+				unsigned int *size)
 {
 	const unsigned char *b = qemu_plugin_insn_data(insn);
 	size_t n = qemu_plugin_insn_size(insn);
-	bool rep = false;
+	bool rep = false, opsize = false, rexw = false;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -151,21 +166,35 @@ static bool is_rep_string(const struct qemu_plugin_insn *insn)
 
 		if (c == 0xf2 || c == 0xf3)
 			rep = true;
-		else if (!(c == 0x66 || c == 0x67 || c == 0x2e || c == 0x3e ||
-			   c == 0x26 || c == 0x36 || c == 0x64 || c == 0x65 ||
-			   (c >= 0x40 && c <= 0x4f)))
+		else if (c == 0x66)
+			opsize = true;
+		else if (c >= 0x40 && c <= 0x4f)
+			rexw = c & 8;	/* REX comes last of the prefixes */
+		else if (!(c == 0x67 || c == 0x2e || c == 0x3e || c == 0x26 ||
+			   c == 0x36 || c == 0x64 || c == 0x65))
 			break;	/* not a prefix: the opcode */
 	}
 	if (!rep || i >= n)
-		return false;
+		return REP_NONE;
+	*size = rexw ? 8 : opsize ? 2 : 4;
 	switch (b[i]) {
+	case 0xa4:
+		*size = 1;
+		return REP_MOVS;
+	case 0xa5:
+		return REP_MOVS;
+	case 0xaa:
+		*size = 1;
+		return REP_STOS;
+	case 0xab:
+		return REP_STOS;
 	case 0x6c: case 0x6d: case 0x6e: case 0x6f:	/* ins, outs */
-	case 0xa4: case 0xa5: case 0xa6: case 0xa7:	/* movs, cmps */
-	case 0xaa: case 0xab: case 0xac: case 0xad:	/* stos, lods */
+	case 0xa6: case 0xa7:				/* cmps */
+	case 0xac: case 0xad:				/* lods */
 	case 0xae: case 0xaf:				/* scas */
-		return true;
+		return REP_OTHER;
 	}
-	return false;
+	return REP_NONE;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -181,10 +210,17 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			return;
 		for (size_t i = 0; i < n; i++) {
 			struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+			unsigned int size = 0;
+			enum rep_kind k = rep_string(insn, &size);
 
-			if (is_rep_string(insn))
+			if (k == REP_NONE)
+				continue;
+			qemu_plugin_register_vcpu_insn_exec_inline(insn,
+				QEMU_PLUGIN_INLINE_ADD_U64, &s->reps, 1);
+			if (k == REP_MOVS || k == REP_STOS)
 				qemu_plugin_register_vcpu_insn_exec_inline(insn,
-					QEMU_PLUGIN_INLINE_ADD_U64, &s->reps, 1);
+					QEMU_PLUGIN_INLINE_ADD_U64,
+					k == REP_MOVS ? &s->movs : &s->stos, size);
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {

@@ -26,6 +26,12 @@ t "tcp send, fixed socket buffers" json --impl tcp --sockbuf 256K
 t "tcp send 1K MSG_MORE" json --impl tcp --size 1K --more
 t "tcp sendfile" json --impl tcp --mode sendfile --file-size 1M
 t "tcp splice" json --impl tcp --mode splice --file-size 1M
+t "tcp sendfile, copying receiver" json --impl tcp --mode sendfile --file-size 1M --rx-copy
+t "tcp pingpong 1 byte" bash -c "'$BENCH' --json --time 0.1 --impl tcp --mode pingpong --size 1 | grep -q '\"round_trips\":[1-9]'"
+t "tcp pingpong 16K" bash -c "'$BENCH' --json --time 0.1 --impl tcp --mode pingpong --size 16K | grep -q '\"ns_per_round_trip\":[1-9]'"
+t "--tx-ulp outside recv refused" bash -c "'$BENCH' --mode send --tx-ulp tls; [ \$? = 2 ]"
+t "--rx-copy in recv refused" bash -c "'$BENCH' --mode recv --rx-copy; [ \$? = 2 ]"
+t "keyupdate outside kTLS refused" bash -c "'$BENCH' --impl tcp --mode keyupdate; [ \$? = 2 ]"
 t "openssl send TLS 1.2 ChaCha20" json --impl openssl --tls 1.2 --cipher CHACHA20-POLY1305
 t "openssl recv TLS 1.3 AES-128-CCM" json --impl openssl --mode recv --cipher AES-128-CCM
 if "$BENCH" --impl crypto --time 0.05 >/dev/null 2>&1; then
