@@ -331,9 +331,9 @@ static inline void ktls_sealed_free(struct ktls_tx_sealed *rec)
  * synchronous sealed record, which is never pending at the same time).
  * Everything but @pending and @done is protected by ctx->tx_lock and
  * lock_sock; the completion touches only those and its record's err.
- * Allocated by the first record of a socket whose AEAD is asynchronous
- * (ktls_tx_async_new()): a socket with a synchronous one never has it,
- * and its struct ktls_tx stays within kmalloc-512.
+ * Allocated by the first record of a socket that does complete later
+ * (ktls_tx_async_seal()): a socket whose AEAD always completes at once
+ * never has it, and its struct ktls_tx stays within kmalloc-512.
  */
 struct ktls_tx_async {
 	struct list_head flight;	/* struct ktls_tx_scratch, in order */
@@ -345,7 +345,7 @@ struct ktls_tx_async {
 };
 
 struct ktls_tx_async *ktls_tx_async_new(gfp_t gfp);
-int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
+int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async **ap,
 		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
 		       struct scatterlist *src, struct scatterlist *dst,
 		       u32 len);

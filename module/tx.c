@@ -475,9 +475,7 @@ static int ktls_tx_seal(struct sock *sk, struct ktls_tx *tx, u32 mine)
 		}
 	}
 
-	if (!tx->async && ktls_crypto_is_async(&tx->c))
-		WRITE_ONCE(tx->async, ktls_tx_async_new(sk->sk_allocation));
-	err = ktls_tx_async_seal(sk, tx->async, &tx->c, scr, src, sg,
+	err = ktls_tx_async_seal(sk, &tx->async, &tx->c, scr, src, sg,
 				 plain + p->tail_len);
 	if (err < 0) {
 		/* plaintext read from spliced pages is intact: try again */

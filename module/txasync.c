@@ -20,6 +20,7 @@
  */
 
 #include <linux/completion.h>
+#include <linux/crypto.h>
 #include <linux/list.h>
 #include <linux/slab.h>
 
@@ -67,7 +68,7 @@ static void ktls_tx_async_done(KTLS_CRYPTO_DONE_ARG arg, int err)
 /**
  * ktls_tx_async_seal() - seal one record, the AEAD maybe completing later
  * @sk: socket (counters)
- * @a: the socket's in-flight state, or NULL (no memory for it: wait)
+ * @ap: the socket's in-flight state, NULL until a record completed later
  * @c: keyed state
  * @scr: the record's scratch, its nonce, AAD and scatterlists built
  * @src: plaintext, led by the AAD
@@ -75,26 +76,44 @@ static void ktls_tx_async_done(KTLS_CRYPTO_DONE_ARG arg, int err)
  * @len: plaintext bytes after the AAD
  *
  * Called with ctx->tx_lock and lock_sock held. A synchronous transform
- * is simply waited for, as before. An asynchronous one is not: the
- * record joins the flight (the caller hands it over with
- * ktls_tx_async_add()), and so does one it sealed at once while others
- * are in flight, to keep the order.
+ * is simply waited for, as before; so is every record of an
+ * asynchronous one until one of them does complete later (x86's SIMD
+ * wrappers, "asynchronous", practically never do in a send call): that
+ * one allocates *@ap (a socket that never sees one spends no memory on
+ * it). Once *@ap is there a record is not waited for: it joins the
+ * flight (the caller hands it over with ktls_tx_async_add()), and so
+ * does one it sealed at once while others are in flight, to keep the
+ * order.
  *
  * Return: 0 (sealed: nothing in flight, the caller goes on as for a
  * synchronous AEAD), 1 (in flight: hand it over), or a negative errno
  * (not sealed, the callback will not run).
  */
-int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async *a,
+int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async **ap,
 		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
 		       struct scatterlist *src, struct scatterlist *dst,
 		       u32 len)
 {
+	struct ktls_tx_async *a = *ap;
 	int err;
 
 	sock_owned_by_me(sk);
-	if (!a || !ktls_crypto_is_async(c))
+	if (!ktls_crypto_is_async(c))
 		return ktls_crypto_aead(c, &scr->req, src, dst, len, scr->iv,
 					true);
+	if (!a) {
+		DECLARE_CRYPTO_WAIT(wait);
+
+		err = ktls_crypto_seal_start(c, &scr->req, src, dst, len,
+					     scr->iv, crypto_req_done, &wait);
+		if (err != -EINPROGRESS && err != -EBUSY)
+			return err;
+		err = crypto_wait_req(err, &wait);
+		/* no memory: the next records are waited for too */
+		if (!err)
+			WRITE_ONCE(*ap, ktls_tx_async_new(sk->sk_allocation));
+		return err;
+	}
 	scr->async = a;
 	scr->err = 0;
 	atomic_inc(&a->pending);
