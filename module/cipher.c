@@ -257,6 +257,19 @@ bool ktls_crypto_is_async(const struct ktls_crypto *c)
 	       CRYPTO_ALG_ASYNC;
 }
 
+static int ktls_crypto_start(const struct ktls_crypto *c,
+			     struct aead_request *req, struct scatterlist *src,
+			     struct scatterlist *dst, u32 len, u8 *iv,
+			     bool encrypt, crypto_completion_t done, void *data)
+{
+	aead_request_set_tfm(req, c->aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP, done, data);
+	aead_request_set_ad(req, c->prot.aad_len);
+	aead_request_set_crypt(req, src, dst, len, iv);
+	return encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
 /**
  * ktls_crypto_seal_start() - start sealing one record, without waiting
  * @c: keyed state
@@ -280,10 +293,29 @@ int ktls_crypto_seal_start(const struct ktls_crypto *c,
 			   struct scatterlist *dst, u32 len, u8 *iv,
 			   crypto_completion_t done, void *data)
 {
-	aead_request_set_tfm(req, c->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP, done, data);
-	aead_request_set_ad(req, c->prot.aad_len);
-	aead_request_set_crypt(req, src, dst, len, iv);
-	return crypto_aead_encrypt(req);
+	return ktls_crypto_start(c, req, src, dst, len, iv, true, done, data);
+}
+
+/**
+ * ktls_crypto_open_start() - start opening one record, without waiting
+ * @c: keyed state
+ * @req: request in the record's own scratch (ktls_crypto_scratch_get())
+ * @src: ciphertext and tag, led by the AAD
+ * @dst: output, led by the AAD
+ * @len: bytes of ciphertext and tag after the AAD
+ * @iv: the record's nonce
+ * @done: as for ktls_crypto_seal_start()
+ * @data: for @done
+ *
+ * As ktls_crypto_seal_start(), the other way.
+ *
+ * Return: 0 (opened, @done is not called), -EINPROGRESS or -EBUSY
+ * (@done will be called), -EBADMSG (bad tag), or another error.
+ */
+int ktls_crypto_open_start(const struct ktls_crypto *c,
+			   struct aead_request *req, struct scatterlist *src,
+			   struct scatterlist *dst, u32 len, u8 *iv,
+			   crypto_completion_t done, void *data)
+{
+	return ktls_crypto_start(c, req, src, dst, len, iv, false, done, data);
 }

@@ -207,7 +207,9 @@ size_t ktls_get_info_size(const struct sock *sk);
  */
 enum ktls_scratch_kind {
 	KTLS_SCRATCH_TX,	/* a send call's scratch (tx.c) */
-	KTLS_SCRATCH_RX,	/* a receive call's scratch (rxdec.c) */
+	KTLS_SCRATCH_RX,	/* a receive call's scratch (rxdec.c), and
+				 * each of its records in flight (rxasync.c)
+				 */
 	KTLS_SCRATCH_REC,	/* a full-size RX record buffer (recbuf.c) */
 	KTLS_SCRATCH_KINDS,
 };
@@ -234,6 +236,10 @@ void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
 			      struct aead_request *req);
 bool ktls_crypto_is_async(const struct ktls_crypto *c);
 int ktls_crypto_seal_start(const struct ktls_crypto *c,
+			   struct aead_request *req, struct scatterlist *src,
+			   struct scatterlist *dst, u32 len, u8 *iv,
+			   crypto_completion_t done, void *data);
+int ktls_crypto_open_start(const struct ktls_crypto *c,
 			   struct aead_request *req, struct scatterlist *src,
 			   struct scatterlist *dst, u32 len, u8 *iv,
 			   crypto_completion_t done, void *data);
@@ -467,13 +473,21 @@ int ktls_recbuf_inner_parse(const struct ktls_rx_rec *rec, u32 off,
 /* TLS 1.2 explicit nonce, the longest (GCM, CCM) */
 #define KTLS_RX_MAX_EXPLICIT	8
 
+struct ktls_rx_async;
+
 /*
  * What decrypting a record needs besides the record: taken when a record
  * is fetched and freed when the reader leaves with nothing queued, so an
  * idle socket holds none of it. @req is last: the transform's request
- * context follows it.
+ * context follows it. A record in flight (rxasync.c) has one of its own,
+ * given back before its recvmsg returns; only it uses the first fields.
  */
 struct ktls_rx_scratch {
+	struct ktls_rx_async *async;	/* whose count the completion drops */
+	int err;			/* the AEAD's result, from its done */
+	u32 len;			/* the record's bytes */
+	u32 plain;			/* its content, if data */
+	u32 npages;			/* entries of @pages taken */
 	u8 aad[KTLS_MAX_AAD];		/* heap: scatterlists can't map stack */
 	u8 iv[KTLS_MAX_NONCE];
 	u8 hdr[KTLS_REC_HDR_LEN + KTLS_RX_MAX_EXPLICIT]; /* zero-copy: */
@@ -527,6 +541,8 @@ void ktls_rx_rec_put(struct ktls_rx *rx, struct ktls_rx_rec *rec);
  * ktls_rx_alloc_work() with neither (it takes lock_sock).
  */
 int ktls_rx_copy_bits(struct sock *sk, u32 skip, u8 *to, u32 len);
+int ktls_rx_hdr_at(struct sock *sk, struct ktls_rx *rx, u32 skip, u8 *type,
+		   u32 *len);
 int ktls_rx_copy_to_rec(struct sock *sk, struct ktls_rx_rec *rec, u32 off,
 			u32 len);
 void ktls_rx_abort(struct sock *sk, struct ktls_rx *rx, int err);
@@ -534,13 +550,16 @@ int ktls_rx_pull(struct sock *sk, struct ktls_rx *rx, u32 n);
 bool ktls_rx_parse(struct sock *sk, struct ktls_rx *rx);
 void ktls_rx_data_ready(struct sock *sk);
 void ktls_rx_alloc_work(struct work_struct *work);
-bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
+bool ktls_rx_map_queue(struct sock *sk, struct scatterlist *sgl, u32 start,
 		       u32 len);
 
 /*
  * rxdec.c - decrypting one record, for rx.c and rxzc.c: called with
  * lock_sock held; ktls_rx_scratch_put() also at free, the socket detached
  */
+void ktls_rx_prepare_seq(const struct ktls_crypto *c,
+			 struct ktls_rx_scratch *scr, const u8 *seq,
+			 const u8 *head);
 void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head);
 int ktls_rx_aead(struct sock *sk, struct ktls_rx *rx, struct scatterlist *src,
 		 struct scatterlist *dst, u32 clen);
@@ -550,9 +569,28 @@ void ktls_rx_scratch_put(struct ktls_rx *rx);
 void ktls_rx_record_done(struct sock *sk, struct ktls_rx *rx);
 int ktls_rx_type(struct msghdr *msg, u8 rec_type, u8 *type);
 
-/* rxzc.c - for rx.c: called as the reader with lock_sock held */
+/*
+ * rxzc.c - for rx.c and rxasync.c: called as the reader with lock_sock
+ * held (ktls_rx_zc_fits() and ktls_rx_map_user() need no lock)
+ */
+bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
+		   size_t room, u8 type);
+bool ktls_rx_zc_fits(const struct ktls_prot *p, u32 rec_len, size_t room);
+int ktls_rx_map_user(struct ktls_rx_scratch *scr, struct iov_iter *iter,
+		     u32 len, unsigned int *npages);
 int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
 		    size_t room, u8 *type, size_t *copied);
+
+/*
+ * rxasync.c - a recvmsg's records in flight, for an asynchronous AEAD:
+ * called as the reader with lock_sock held, which is kept (never
+ * released) until every AEAD it started is done, so the skbs they read
+ * stay in the TCP receive queue; nothing is in flight when it returns.
+ */
+#define KTLS_RX_FLIGHT_MAX	16
+int ktls_rx_read_async(struct sock *sk, struct ktls_rx *rx,
+		       struct msghdr *msg, size_t room, u8 *type,
+		       size_t *copied);
 
 /*
  * rx.c - the read loop, for splice.c: called with lock_sock held unless
@@ -614,6 +652,8 @@ enum ktls_stat {
 	KTLS_STAT_RX_REKEY_RECEIVED,
 	KTLS_STAT_TX_ASYNC,		/* records whose AEAD completed later */
 	KTLS_STAT_TX_ASYNC_MAX,		/* most records in flight at once */
+	KTLS_STAT_RX_ASYNC,		/* RX: records whose AEAD completed later */
+	KTLS_STAT_RX_ASYNC_MAX,		/* RX: most records in flight at once */
 	KTLS_STAT_MAX,
 };
 

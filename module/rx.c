@@ -118,7 +118,8 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 		if (!rec)
 			return -ENOMEM;
 		/* decrypt from the skbs, copying only header and nonce */
-		in_rec = !ktls_rx_map_queue(sk, rx, start, len - start);
+		in_rec = !ktls_rx_map_queue(sk, rx->scr->sg, start,
+						 len - start);
 		err = ktls_rx_copy_to_rec(sk, rec, 0, in_rec ? len : start);
 		if (WARN_ON_ONCE(err)) {
 			ktls_rx_rec_put(rx, rec);
@@ -349,7 +350,8 @@ static int ktls_rx_copy(struct ktls_rx *rx, struct msghdr *msg,
 
 /*
  * A new record for the reader: decrypted straight into @msg when it can
- * be (not for @peek), else onto rx->recs.
+ * be (not for @peek), with those behind it for an asynchronous AEAD,
+ * else onto rx->recs.
  * Return: 1 when read or queued, 0 when none, or a negative errno.
  */
 static int ktls_rx_next_rec(struct sock *sk, struct ktls_rx *rx,
@@ -361,6 +363,9 @@ static int ktls_rx_next_rec(struct sock *sk, struct ktls_rx *rx,
 	if (ret <= 0)
 		return ret;
 	if (!peek) {
+		ret = ktls_rx_read_async(sk, rx, msg, room, type, copied);
+		if (ret)
+			return ret;
 		ret = ktls_rx_read_zc(sk, rx, msg, room, type, copied);
 		if (ret)
 			return ret;

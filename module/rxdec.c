@@ -13,8 +13,10 @@
 #include "ktls.h"
 
 /**
- * ktls_rx_prepare() - nonce and AAD of a record into rx->scr
- * @rx: RX state, with rx->scr
+ * ktls_rx_prepare_seq() - nonce and AAD of a record into a scratch
+ * @c: keyed state
+ * @scr: the scratch the record is decrypted with
+ * @seq: the record's sequence number
  * @head: the record's header and explicit nonce
  *
  * The AAD takes the record header as received, TLS 1.3 too (RFC 8446
@@ -23,13 +25,24 @@
  * 23 whatever arrived and accepts such a record: a deliberate difference,
  * docs/design.md.
  */
+void ktls_rx_prepare_seq(const struct ktls_crypto *c,
+			 struct ktls_rx_scratch *scr, const u8 *seq,
+			 const u8 *head)
+{
+	const struct ktls_prot *p = &c->prot;
+
+	ktls_nonce_build(p, scr->iv, c->salt_iv, seq, head + KTLS_REC_HDR_LEN);
+	ktls_aad_build_rx(p, scr->aad, seq, head);
+}
+
+/**
+ * ktls_rx_prepare() - nonce and AAD of the next record into rx->scr
+ * @rx: RX state, with rx->scr
+ * @head: the record's header and explicit nonce
+ */
 void ktls_rx_prepare(struct ktls_rx *rx, const u8 *head)
 {
-	const struct ktls_prot *p = &rx->c.prot;
-
-	ktls_nonce_build(p, rx->scr->iv, rx->c.salt_iv, rx->c.seq,
-			 head + KTLS_REC_HDR_LEN);
-	ktls_aad_build_rx(p, rx->scr->aad, rx->c.seq, head);
+	ktls_rx_prepare_seq(&rx->c, rx->scr, rx->c.seq, head);
 }
 
 /**

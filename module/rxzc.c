@@ -17,20 +17,27 @@
 
 #include "ktls.h"
 
-/*
+/**
+ * ktls_rx_zc_ok() - whether the next record may go to the reader's pages
+ * @sk: socket, lock_sock held, as the reader
+ * @rx: its RX state
+ * @msg: destination
+ * @room: bytes of @msg left to fill in this call
+ * @type: the type this call returns, 0 until one was read
+ *
  * Whether the record at copied_seq (rx->rec_len bytes, whole in TCP or in
  * rx->part and TCP) may be decrypted straight into @msg, @room bytes of
  * which are left: nothing is queued before it, it is known to be data
  * before it is decrypted (TLS 1.3: only the peer's promise of no padding,
  * TLS_RX_EXPECT_NO_PAD, tells that the last byte is the type), and its
  * content fits.
+ *
+ * Return: true when it may.
  */
-static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
-			  struct msghdr *msg, size_t room, u8 type)
+bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
+		   size_t room, u8 type)
 {
 	const struct ktls_prot *p = &rx->c.prot;
-	u32 over = KTLS_REC_HDR_LEN + p->explicit_len + p->tag_len +
-		   p->tail_len;
 
 	if (!list_empty(&rx->recs) || !rx->ready ||
 	    !user_backed_iter(&msg->msg_iter) ||
@@ -38,17 +45,38 @@ static bool ktls_rx_zc_ok(struct sock *sk, struct ktls_rx *rx,
 	    (p->tail_len && !ktls_get_ctx(sk)->rx_no_pad))
 		return false;
 	room = min(room, iov_iter_count(&msg->msg_iter));
-	return rx->rec_len >= over && rx->rec_len - over <= room;
+	return ktls_rx_zc_fits(p, rx->rec_len, room);
 }
 
-/*
- * Take pages of @iter for the next @len bytes into scr->zc_sg[1...].
- * @npages counts the pages taken, even on error.
+/**
+ * ktls_rx_zc_fits() - whether a record's content fits the reader's room
+ * @p: record format
+ * @rec_len: the record's length, header included
+ * @room: bytes the reader has left
+ *
+ * Return: true when the record has content (TLS 1.3: a type byte) and
+ * all of it, were it data, fits @room.
+ */
+bool ktls_rx_zc_fits(const struct ktls_prot *p, u32 rec_len, size_t room)
+{
+	u32 over = KTLS_REC_HDR_LEN + p->explicit_len + p->tag_len +
+		   p->tail_len;
+
+	return rec_len >= over && rec_len - over <= room;
+}
+
+/**
+ * ktls_rx_map_user() - take the reader's pages for a record's content
+ * @scr: the scratch the record is decrypted with
+ * @iter: the reader's iterator, user-backed; advanced
+ * @len: bytes to map into @scr->zc_sg[1...], @scr->pages
+ * @npages: set to the pages taken, even on error: release them with
+ *	ktls_compat_pages_put()
+ *
  * Return: 0, or -EFAULT, -E2BIG (too many pages) to use a record buffer.
  */
-static int ktls_rx_map_user(struct ktls_rx_scratch *scr,
-			    struct iov_iter *iter, u32 len,
-			    unsigned int *npages)
+int ktls_rx_map_user(struct ktls_rx_scratch *scr, struct iov_iter *iter,
+		     u32 len, unsigned int *npages)
 {
 	struct scatterlist *sg = scr->zc_sg + 1;
 	unsigned int n = 0;
@@ -102,7 +130,8 @@ static int ktls_rx_decrypt_zc(struct sock *sk, struct ktls_rx *rx,
 		sg_mark_end(&scr->sg[ktls_recbuf_sg(rx->part, start,
 						    rx->rec_len - start,
 						    scr->sg + 1)]);
-	} else if (!ktls_rx_map_queue(sk, rx, start, rx->rec_len - start)) {
+	} else if (!ktls_rx_map_queue(sk, scr->sg, start,
+					      rx->rec_len - start)) {
 		return -E2BIG;
 	}
 	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));

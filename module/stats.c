@@ -38,12 +38,15 @@ static const char *const ktls_stat_names[KTLS_STAT_MAX] = {
 	/* ours, after upstream's */
 	[KTLS_STAT_TX_ASYNC]		= "TlsTxAsyncRecords",
 	[KTLS_STAT_TX_ASYNC_MAX]	= "TlsTxAsyncMaxInFlight",
+	[KTLS_STAT_RX_ASYNC]		= "TlsRxAsyncRecords",
+	[KTLS_STAT_RX_ASYNC_MAX]	= "TlsRxAsyncMaxInFlight",
 };
 
 /* high-water marks: shown as the largest per-CPU value, not the sum */
 static bool ktls_stat_is_max(int stat)
 {
-	return stat == KTLS_STAT_TX_ASYNC_MAX;
+	return stat == KTLS_STAT_TX_ASYNC_MAX ||
+	       stat == KTLS_STAT_RX_ASYNC_MAX;
 }
 
 /**

@@ -167,23 +167,51 @@ static void ktls_rx_pull_partial(struct sock *sk, struct ktls_rx *rx,
 	ktls_rx_pull(sk, rx, min_t(u32, inq, want - rx->part_got));
 }
 
-/* The record header: from rx->part when it holds one, else from TCP. */
-static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
-			    int inq)
+/**
+ * ktls_rx_hdr_at() - the header of a record in the TCP queue, checked
+ * @sk: socket, locked
+ * @rx: its RX state
+ * @skip: the record's offset from copied_seq
+ * @type: set to its outer type
+ * @len: set to its length, header included
+ *
+ * The one header check, for the record at copied_seq (framing) and for
+ * those after it (records in flight, rxasync.c).
+ *
+ * Return: 0, 1 when the header is not all queued, or ktls_hdr_parse()'s
+ * error (-EMSGSIZE, -EBADMSG, -EINVAL).
+ */
+int ktls_rx_hdr_at(struct sock *sk, struct ktls_rx *rx, u32 skip, u8 *type,
+		   u32 *len)
 {
+	u8 hdr[KTLS_REC_HDR_LEN];
+
+	sock_owned_by_me(sk);
+	if (tcp_inq(sk) < (int)(skip + KTLS_REC_HDR_LEN) ||
+	    ktls_rx_copy_bits(sk, skip, hdr, KTLS_REC_HDR_LEN))
+		return 1;
+	return ktls_hdr_parse(&rx->c.prot, hdr, type, len);
+}
+
+/*
+ * The record header's check: from rx->part when it holds one, else from
+ * TCP. Return: as ktls_rx_hdr_at().
+ */
+static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, int inq,
+			    u8 *type, u32 *len)
+{
+	u8 hdr[KTLS_REC_HDR_LEN];
+
 	if (rx->part && rx->part_got < KTLS_REC_HDR_LEN &&
 	    ktls_rx_pull(sk, rx, min_t(u32, inq, KTLS_REC_HDR_LEN -
 					      rx->part_got)))
-		return -EAGAIN;
-	if (rx->part) {
-		if (rx->part_got < KTLS_REC_HDR_LEN)
-			return -EAGAIN;
-		ktls_recbuf_read(rx->part, 0, hdr, KTLS_REC_HDR_LEN);
-		return 0;
-	}
-	if (inq < KTLS_REC_HDR_LEN)
-		return -EAGAIN;
-	return ktls_rx_copy_bits(sk, 0, hdr, KTLS_REC_HDR_LEN);
+		return 1;
+	if (!rx->part)
+		return ktls_rx_hdr_at(sk, rx, 0, type, len);
+	if (rx->part_got < KTLS_REC_HDR_LEN)
+		return 1;
+	ktls_recbuf_read(rx->part, 0, hdr, KTLS_REC_HDR_LEN);
+	return ktls_hdr_parse(&rx->c.prot, hdr, type, len);
 }
 
 /*
@@ -196,7 +224,6 @@ static int ktls_rx_peek_hdr(struct sock *sk, struct ktls_rx *rx, u8 *hdr,
  */
 static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
 {
-	u8 hdr[KTLS_REC_HDR_LEN];
 	int inq = tcp_inq(sk);
 	bool ready = false;
 	u32 len;
@@ -208,13 +235,14 @@ static bool __ktls_rx_parse(struct sock *sk, struct ktls_rx *rx, gfp_t gfp)
 		WRITE_ONCE(rx->ready, false);
 		return false;
 	}
-	if (!rx->rec_len && !ktls_rx_peek_hdr(sk, rx, hdr, inq)) {
-		err = ktls_hdr_parse(&rx->c.prot, hdr, &type, &len);
-		if (err) {
+	if (!rx->rec_len) {
+		err = ktls_rx_peek_hdr(sk, rx, inq, &type, &len);
+		if (err < 0) {
 			ktls_rx_abort(sk, rx, err);
 			return false;
 		}
-		rx->rec_len = len;
+		if (!err)
+			rx->rec_len = len;
 	}
 	if (rx->rec_len)
 		ready = (rx->part ? rx->part_got : 0) + tcp_inq(sk) >=
@@ -290,20 +318,22 @@ void ktls_rx_alloc_work(struct work_struct *work)
 	release_sock(sk);
 	sock_put(sk);
 }
+
 /**
  * ktls_rx_map_queue() - map a record's bytes straight from the TCP queue
  * @sk: socket, lock_sock held (the queue can't change)
- * @rx: its RX state, with rx->scr
- * @start: bytes of the record at copied_seq to skip (header and nonce)
- * @len: bytes after them to map into rx->scr->sg[1...]
+ * @sgl: KTLS_RX_SG entries (a scratch's sg[]): [0] is left for the AAD
+ * @start: bytes after copied_seq to skip (records before it, the
+ *	record's header and nonce)
+ * @len: bytes after them to map into @sgl[1...]
  *
  * Return: true, or false when the bytes need more entries than there are.
  */
-bool ktls_rx_map_queue(struct sock *sk, struct ktls_rx *rx, u32 start,
+bool ktls_rx_map_queue(struct sock *sk, struct scatterlist *sgl, u32 start,
 		       u32 len)
 {
 	u32 seq = tcp_sk(sk)->copied_seq + start;
-	struct scatterlist *sg = rx->scr->sg + 1;
+	struct scatterlist *sg = sgl + 1;
 	int left = KTLS_RX_SG - 1;
 	struct sk_buff *skb;
 

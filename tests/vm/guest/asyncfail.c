@@ -16,6 +16,13 @@
  *   - no failure: a long send (more records than may fly at once, the
  *     send buffer full) and non-blocking sends TCP takes part of, all in
  *     order, with several records in flight (TlsTxAsyncMaxInFlight).
+ * RX (fixture ar): records the reference sealed, several queued before
+ * one recv, decrypted at once (ktls.ko: TLS 1.2, TLS 1.3 with
+ * TLS_RX_EXPECT_NO_PAD): exact data and order; a bad tag amid them (the
+ * recv returns the records before it, then EBADMSG); the AEAD failing one
+ * (-EIO: nothing lost or read twice); an alert amid them (returned alone,
+ * with its type); a KeyUpdate amid them (the records under the next key
+ * read intact once TLS_RX is set again).
  * The module is unloaded when the program ends (later suites get the
  * kernel's own gcm(aes) again).
  */
@@ -28,7 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -317,6 +326,382 @@ TEST_F(af, long_send_in_order)
 TEST_F(af, dontwait_partial_in_order)
 {
 	long_send(_metadata, self, 1);
+}
+
+/* ------------------------------------------------------------ RX side */
+
+/*
+ * RX records in flight (issue 30 part 2): the kTLS end a receives, b is
+ * plain TCP and sends records the reference sealed, several queued in TCP
+ * before one large recv. With TLS 1.2 or TLS 1.3 and TLS_RX_EXPECT_NO_PAD
+ * ktls.ko decrypts them at once (TlsRxAsyncRecords); TLS 1.3 without it
+ * reads one record at a time, with the same answers.
+ */
+#define RREC	8		/* records queued before a recv */
+#define RMAX	4000		/* their largest content */
+#define RBUF	(RREC * (RMAX + 64))
+
+FIXTURE(ar)
+{
+	int a, b;		/* a: kTLS RX; b: plain TCP, the reference */
+	struct ref_dir tx;	/* b's records, as the reference seals them */
+	uint8_t data[RREC * RMAX];
+	uint8_t wire[RBUF];
+	uint8_t buf[RBUF];
+	size_t wlen;		/* bytes in @wire */
+	size_t plen;		/* content bytes sealed into @wire */
+};
+
+FIXTURE_VARIANT(ar)
+{
+	uint16_t version;
+	int no_pad;		/* TLS_RX_EXPECT_NO_PAD */
+	int batch;		/* ktls.ko decrypts several at once */
+	const char *fail_sync;
+};
+
+FIXTURE_VARIANT_ADD(ar, tls12_later)
+{
+	.version = REF_V12, .batch = 1, .fail_sync = "0",
+};
+
+FIXTURE_VARIANT_ADD(ar, tls12_at_once)
+{
+	.version = REF_V12, .batch = 1, .fail_sync = "1",
+};
+
+FIXTURE_VARIANT_ADD(ar, tls13_later)
+{
+	.version = REF_V13, .fail_sync = "0",
+};
+
+FIXTURE_VARIANT_ADD(ar, tls13_no_pad_later)
+{
+	.version = REF_V13, .no_pad = 1, .batch = 1, .fail_sync = "0",
+};
+
+FIXTURE_VARIANT_ADD(ar, tls13_no_pad_at_once)
+{
+	.version = REF_V13, .no_pad = 1, .batch = 1, .fail_sync = "1",
+};
+
+/* Seal @len bytes of @type from @pt as one record onto @wire. */
+static void rx_seal(struct __test_metadata *_metadata, FIXTURE_DATA(ar) *self,
+		    uint8_t type, const void *pt, size_t len)
+{
+	ssize_t n;
+
+	ASSERT_LE(self->wlen + len + 64, sizeof(self->wire));
+	n = ref_seal(&self->tx, type, pt, len, 0, self->wire + self->wlen);
+	ASSERT_GT(n, 0);
+	self->wlen += n;
+}
+
+/* Seal @n data records of the stream's next bytes, sizes varying. */
+static void rx_seal_data(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(ar) *self, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = 1000 + (i * 777 + self->plen) % (RMAX - 999);
+
+		ASSERT_LE(self->plen + len, sizeof(self->data));
+		rx_seal(_metadata, self, REF_TYPE_DATA,
+			self->data + self->plen, len);
+		self->plen += len;
+	}
+}
+
+/* Send @wire in one write and wait until a has all of it queued. */
+static void rx_flush(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(ar) *self)
+{
+	int i, inq = 0;
+
+	ASSERT_EQ(send(self->b, self->wire, self->wlen, 0),
+		  (ssize_t)self->wlen);
+	for (i = 0; i < 200; i++) {
+		if (!ioctl(self->a, SIOCINQ, &inq) &&
+		    inq >= (int)self->wlen)
+			break;
+		usleep(10 * 1000);
+	}
+	self->wlen = 0;
+}
+
+FIXTURE_SETUP(ar)
+{
+	struct srng r = { .s = 0x72786173 ^ variant->version };
+	struct ref_dir rx;
+	int one = 1, type;
+	long before;
+	char ulp[32];
+
+	ASSERT_EQ(kmod_load(), 0) TH_LOG("%s: %s", KMOD, strerror(errno));
+	ASSERT_EQ(param_write("fail_after", "-1"), 0);
+	ASSERT_EQ(param_write("dec_fail_after", "-1"), 0)
+		TH_LOG("ktls_flakyaead without dec_fail_after");
+	ASSERT_EQ(param_write("dec_fail_err", "5"), 0);
+	ASSERT_EQ(param_write("fail_sync", variant->fail_sync), 0);
+	ASSERT_EQ(loopback_pair(AF_INET, &self->a, &self->b), 0);
+	ASSERT_EQ(set_timeouts(self->a, 20), 0);
+	ASSERT_EQ(set_timeouts(self->b, 20), 0);
+	ulp_name(ulp, sizeof(ulp));
+	before = param_read("requests");
+	ASSERT_EQ(ktls_attach(self->a, ulp, TLS_RX, &r, &rx, variant->version,
+			      &guest_ciphers[GC_AES_GCM_128]), 0)
+		TH_LOG("TLS_RX: %s", strerror(errno));
+	self->tx = rx;
+	if (variant->no_pad)
+		ASSERT_EQ(setsockopt(self->a, SOL_TLS, TLS_RX_EXPECT_NO_PAD,
+				     &one, sizeof(one)), 0);
+	srng_fill(&r, self->data, sizeof(self->data));
+	self->wlen = 0;
+	self->plen = 0;
+	/* the key went to the flaky AEAD: one record goes through it */
+	rx_seal(_metadata, self, REF_TYPE_DATA, "x", 1);
+	rx_flush(_metadata, self);
+	ASSERT_EQ(recv_type(self->a, self->buf, sizeof(self->buf), 0, &type),
+		  1);
+	ASSERT_EQ(param_read("requests"), before + 1)
+		TH_LOG("the socket's gcm(aes) is not ktls_flakyaead");
+}
+
+FIXTURE_TEARDOWN(ar)
+{
+	param_write("dec_fail_after", "-1");
+	close(self->a);
+	close(self->b);
+}
+
+/* Counter @name now, or -1 (the in-tree module has none of ours). */
+static long rx_async_seen(long before)
+{
+	long now = stat_value("TlsRxAsyncRecords");
+
+	return now == -1 || before == -1 ? -1 : now - before;
+}
+
+/*
+ * Read from a until @want bytes or an error; the bytes read so far in
+ * @got. Return: 0, or the errno that ended it.
+ */
+static int rx_read(FIXTURE_DATA(ar) *self, size_t want, size_t *got)
+{
+	int type;
+
+	*got = 0;
+	while (*got < want) {
+		ssize_t n = recv_type(self->a, self->buf + *got,
+				      sizeof(self->buf) - *got, 0, &type);
+
+		if (n < 0)
+			return errno;
+		if (!n || type != REF_TYPE_DATA)
+			return -1;
+		*got += n;
+	}
+	return 0;
+}
+
+TEST_F(ar, batch_in_order)
+{
+	long before = stat_value("TlsRxAsyncRecords");
+	int type;
+	ssize_t n;
+
+	rx_seal_data(_metadata, self, RREC);
+	rx_flush(_metadata, self);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)self->plen) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(self->buf, self->data, self->plen), 0);
+	if (variant->batch && rx_async_seen(before) != -1) {
+		EXPECT_GE(rx_async_seen(before), RREC);
+		EXPECT_GE(stat_value("TlsRxAsyncMaxInFlight"), 2);
+	}
+	/* and the stream goes on */
+	rx_seal_data(_metadata, self, 3);
+	rx_flush(_metadata, self);
+	before = self->plen - (size_t)n;
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, before);
+	EXPECT_EQ(memcmp(self->buf, self->data + self->plen - before, before),
+		  0);
+}
+
+/*
+ * The fourth record's tag is broken: the recv returns exactly the three
+ * before it, the next one EBADMSG, once TlsDecryptError.
+ */
+TEST_F(ar, bad_tag_mid_batch)
+{
+	long before = stat_value("TlsRxAsyncRecords");
+	long errs = stat_value("TlsDecryptError");
+	size_t good;
+	int type;
+	ssize_t n;
+
+	rx_seal_data(_metadata, self, 3);
+	good = self->plen;
+	rx_seal_data(_metadata, self, 1);
+	self->wire[self->wlen - 1] ^= 0x40;
+	rx_seal_data(_metadata, self, RREC - 4);
+	rx_flush(_metadata, self);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)good) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(memcmp(self->buf, self->data, good), 0);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	EXPECT_EQ(n, -1);
+	EXPECT_EQ(errno, EBADMSG);
+	if (errs != -1)
+		EXPECT_EQ(stat_value("TlsDecryptError"), errs + 1);
+	if (variant->batch && rx_async_seen(before) != -1)
+		EXPECT_GE(rx_async_seen(before), 4);
+}
+
+/* The same, the first record of the batch: EBADMSG, nothing read. */
+TEST_F(ar, bad_tag_first)
+{
+	int type;
+	ssize_t n;
+
+	rx_seal_data(_metadata, self, 1);
+	self->wire[self->wlen - 1] ^= 0x40;
+	rx_seal_data(_metadata, self, RREC - 1);
+	rx_flush(_metadata, self);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	EXPECT_EQ(n, -1);
+	EXPECT_EQ(errno, EBADMSG);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	EXPECT_EQ(n, -1);
+	EXPECT_EQ(errno, EBADMSG);
+}
+
+/*
+ * The AEAD itself fails the third decryption (-EIO, not a bad tag): what
+ * is read is an exact prefix of the stream, nothing lost before it or
+ * read twice; records in flight are read whole, the failed one again.
+ */
+TEST_F(ar, driver_error_mid_batch)
+{
+	long before = stat_value("TlsRxAsyncRecords");
+	size_t got;
+	int err;
+
+	rx_seal_data(_metadata, self, RREC);
+	ASSERT_EQ(param_write("dec_fail_after", "2"), 0);
+	rx_flush(_metadata, self);
+	err = rx_read(self, self->plen, &got);
+	EXPECT_EQ(memcmp(self->buf, self->data, got), 0);
+	EXPECT_EQ(param_read("dec_fail_after"), -1)
+		TH_LOG("no decryption failed");
+	if (variant->batch) {
+		EXPECT_EQ(err, 0) TH_LOG("recv: %s", strerror(err));
+		EXPECT_EQ(got, self->plen);
+		if (rx_async_seen(before) != -1)
+			EXPECT_GE(rx_async_seen(before), 3);
+	} else {
+		/* one record at a time: the socket fails there, as upstream */
+		EXPECT_TRUE(got == self->plen || err == EBADMSG)
+			TH_LOG("got %zu of %zu: %s", got, self->plen,
+			       strerror(err));
+	}
+}
+
+/*
+ * A control record (an alert) amid data records: the first recv returns
+ * the data before it, the next the alert alone with its type, the next
+ * the data after it.
+ */
+TEST_F(ar, control_mid_batch)
+{
+	static const uint8_t alert[2] = { 1, 0 };
+	size_t first;
+	int type;
+	ssize_t n;
+
+	rx_seal_data(_metadata, self, 3);
+	first = self->plen;
+	rx_seal(_metadata, self, REF_TYPE_ALERT, alert, sizeof(alert));
+	rx_seal_data(_metadata, self, 3);
+	rx_flush(_metadata, self);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)first) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(self->buf, self->data, first), 0);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)sizeof(alert)) TH_LOG("recv: %s",
+						    strerror(errno));
+	EXPECT_EQ(type, REF_TYPE_ALERT);
+	EXPECT_EQ(memcmp(self->buf, alert, sizeof(alert)), 0);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)(self->plen - first));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(self->buf, self->data + first, self->plen - first),
+		  0);
+}
+
+/*
+ * TLS 1.3 KeyUpdate amid data records, the ones after it under the next
+ * key: the data before it, the KeyUpdate, EKEYEXPIRED until TLS_RX is
+ * set again, then the data after it, intact (records opened in flight
+ * with the old key were not taken). TLS 1.2: the same handshake record
+ * is returned alone and the data after it follows, same key.
+ */
+TEST_F(ar, key_update_mid_batch)
+{
+	static const uint8_t ku[] = { 0x18, 0, 0, 1, 0 };
+	struct srng r = { .s = 0x6b7570 };
+	uint8_t ci[64];
+	size_t first, len;
+	int type;
+	ssize_t n;
+
+	rx_seal_data(_metadata, self, 3);
+	first = self->plen;
+	rx_seal(_metadata, self, REF_TYPE_HS, ku, sizeof(ku));
+	if (variant->version == REF_V12) {
+		/* no KeyUpdate in 1.2: a handshake record like any other */
+		rx_seal_data(_metadata, self, 3);
+		rx_flush(_metadata, self);
+		n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+		ASSERT_EQ(n, (ssize_t)first);
+		n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+		ASSERT_EQ(n, (ssize_t)sizeof(ku));
+		EXPECT_EQ(type, REF_TYPE_HS);
+		n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+		ASSERT_EQ(n, (ssize_t)(self->plen - first));
+		EXPECT_EQ(memcmp(self->buf, self->data + first,
+				 self->plen - first), 0);
+		return;
+	}
+	srng_fill(&r, self->tx.key, self->tx.c->key_len);
+	srng_fill(&r, self->tx.iv, self->tx.c->iv_len);
+	self->tx.seq = 0;
+	len = ref_dir_crypto_info(&self->tx, ci);	/* before it seals */
+	rx_seal_data(_metadata, self, 3);
+	rx_flush(_metadata, self);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)first) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(memcmp(self->buf, self->data, first), 0);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)sizeof(ku)) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(type, REF_TYPE_HS);
+	n = recv_type(self->a, self->buf, sizeof(self->buf), MSG_DONTWAIT,
+		      &type);
+	EXPECT_EQ(n, -1);
+	EXPECT_EQ(errno, EKEYEXPIRED);
+	n = setsockopt(self->a, SOL_TLS, TLS_RX, ci, len);
+	explicit_bzero(ci, sizeof(ci));
+	ASSERT_EQ(n, 0) TH_LOG("TLS_RX again: %s", strerror(errno));
+	n = recv_type(self->a, self->buf, sizeof(self->buf), 0, &type);
+	ASSERT_EQ(n, (ssize_t)(self->plen - first))
+		TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(type, REF_TYPE_DATA);
+	EXPECT_EQ(memcmp(self->buf, self->data + first, self->plen - first),
+		  0);
 }
 
 TEST_HARNESS_MAIN

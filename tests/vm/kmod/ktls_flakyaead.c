@@ -10,12 +10,18 @@
  *   fail_after   encryptions that still succeed before one fails; -1
  *                (default) never fails. Counts down; the failing request
  *                sets it back to -1.
- *   fail_sync    1: the failing request returns -EIO at once instead of
- *                completing with it later.
+ *   fail_sync    1: the failing request returns its error at once instead
+ *                of completing with it later.
+ *   dec_fail_after  decryptions that still succeed before one fails with
+ *                dec_fail_err; -1 (default) never. Counts down as
+ *                fail_after does.
+ *   dec_fail_err the errno that decryption fails with (default 5, EIO;
+ *                74, EBADMSG, passes for a bad tag).
  *   requests     encryptions and decryptions seen (read only).
  * The guest program tests/vm/guest/asyncfail.c loads it.
  */
 #include <linux/atomic.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
@@ -27,6 +33,12 @@ MODULE_PARM_DESC(fail_after, "encryptions before one fails (-1: never)");
 static bool fail_sync;
 module_param(fail_sync, bool, 0644);
 MODULE_PARM_DESC(fail_sync, "fail at once instead of on completion");
+static int dec_fail_after = -1;
+module_param(dec_fail_after, int, 0644);
+MODULE_PARM_DESC(dec_fail_after, "decryptions before one fails (-1: never)");
+static int dec_fail_err = EIO;
+module_param(dec_fail_err, int, 0644);
+MODULE_PARM_DESC(dec_fail_err, "errno a failing decryption returns");
 static atomic_t requests = ATOMIC_INIT(0);
 module_param_named(requests, requests.counter, int, 0444);
 MODULE_PARM_DESC(requests, "requests seen");
@@ -88,17 +100,18 @@ static void flaky_done(struct work_struct *work)
 	local_bh_enable();
 }
 
-/* whether this encryption is the one to fail */
-static bool flaky_fails(void)
+/* whether this request is the one to fail: the error, or 0 */
+static int flaky_fails(bool enc)
 {
-	bool fail = false;
+	int *after = enc ? &fail_after : &dec_fail_after;
+	int fail = 0;
 
 	spin_lock(&flaky_lock);
-	if (fail_after == 0) {
-		fail = true;
-		fail_after = -1;
-	} else if (fail_after > 0) {
-		fail_after--;
+	if (*after == 0) {
+		fail = enc ? -EIO : -abs(dec_fail_err);
+		*after = -1;
+	} else if (*after > 0) {
+		(*after)--;
 	}
 	spin_unlock(&flaky_lock);
 	return fail;
@@ -112,10 +125,10 @@ static int flaky_crypt(struct aead_request *req, bool enc)
 
 	atomic_inc(&requests);
 	r->req = req;
-	if (enc && flaky_fails()) {
-		r->err = -EIO;
+	r->err = flaky_fails(enc);
+	if (r->err) {
 		if (fail_sync)
-			return -EIO;
+			return r->err;
 	} else {
 		aead_request_set_tfm(sub, ctx->inner);
 		aead_request_set_callback(sub, 0, NULL, NULL);
