@@ -211,6 +211,19 @@ void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
 	memzero_explicit(req, sizeof(*req) + crypto_aead_reqsize(c->aead));
 }
 
+static int ktls_crypto_start(const struct ktls_crypto *c,
+			     struct aead_request *req, struct scatterlist *src,
+			     struct scatterlist *dst, u32 len, u8 *iv,
+			     bool encrypt, crypto_completion_t done, void *data)
+{
+	aead_request_set_tfm(req, c->aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP, done, data);
+	aead_request_set_ad(req, c->prot.aad_len);
+	aead_request_set_crypt(req, src, dst, len, iv);
+	return encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
 /**
  * ktls_crypto_aead() - seal or open one record with @c's transform
  * @c: keyed state
@@ -223,51 +236,42 @@ void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
  * @encrypt: seal (true) or open
  *
  * Process context: waits for an asynchronous transform (cryptd), so the
- * buffers stay held until it is done.
+ * buffers stay held until it is done. A request that does complete later
+ * sets @c->later (ktls_crypto_later()). Called under the lock of @c's
+ * direction.
  *
  * Return: 0, -EBADMSG for a bad tag, or another error from the crypto API.
  */
-int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
+int ktls_crypto_aead(struct ktls_crypto *c, struct aead_request *req,
 		     struct scatterlist *src, struct scatterlist *dst, u32 len,
 		     u8 *iv, bool encrypt)
 {
 	DECLARE_CRYPTO_WAIT(wait);
+	int err = ktls_crypto_start(c, req, src, dst, len, iv, encrypt,
+				    crypto_req_done, &wait);
 
-	aead_request_set_tfm(req, c->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, c->prot.aad_len);
-	aead_request_set_crypt(req, src, dst, len, iv);
-	return crypto_wait_req(encrypt ? crypto_aead_encrypt(req) :
-			       crypto_aead_decrypt(req), &wait);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		c->later = true;
+	return crypto_wait_req(err, &wait);
 }
 
 /**
- * ktls_crypto_is_async() - whether @c's transform may complete later
+ * ktls_crypto_later() - whether several records should be kept in flight
  * @c: keyed state
  *
- * Return: true for an asynchronous implementation (cryptd, pcrypt, a
- * hardware queue, or a SIMD wrapper that falls back to cryptd): its
- * requests may return -EINPROGRESS.
+ * An asynchronous implementation (cryptd, pcrypt, a hardware queue) may
+ * return -EINPROGRESS; x86's SIMD wrappers are flagged asynchronous too
+ * but in a send or recvmsg call practically always complete at once. So
+ * the records in flight begin once one request of this transform did
+ * complete later (ktls_crypto_aead() saw it): until then, and with a
+ * transform that never does, each record is waited for, with one
+ * scratch, as with a synchronous AEAD.
+ *
+ * Return: true once a request of @c's transform completed later.
  */
-bool ktls_crypto_is_async(const struct ktls_crypto *c)
+bool ktls_crypto_later(const struct ktls_crypto *c)
 {
-	return crypto_aead_tfm(c->aead)->__crt_alg->cra_flags &
-	       CRYPTO_ALG_ASYNC;
-}
-
-static int ktls_crypto_start(const struct ktls_crypto *c,
-			     struct aead_request *req, struct scatterlist *src,
-			     struct scatterlist *dst, u32 len, u8 *iv,
-			     bool encrypt, crypto_completion_t done, void *data)
-{
-	aead_request_set_tfm(req, c->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP, done, data);
-	aead_request_set_ad(req, c->prot.aad_len);
-	aead_request_set_crypt(req, src, dst, len, iv);
-	return encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	return c->later;
 }
 
 /**

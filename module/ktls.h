@@ -97,6 +97,7 @@ const struct ktls_cipher *ktls_cipher_find(u16 type);
 struct ktls_crypto {
 	const struct ktls_cipher *cipher;
 	struct ktls_prot prot;
+	bool later;	/* a request completed later: keep several in flight */
 	struct crypto_aead *aead;
 	u8 salt_iv[KTLS_MAX_SALT_IV];
 	u8 seq[KTLS_REC_SEQ_LEN];
@@ -229,12 +230,12 @@ void *ktls_crypto_scratch_get(const struct ktls_crypto *c,
 void ktls_crypto_scratch_put(const struct ktls_crypto *c,
 			     enum ktls_scratch_kind kind, void *scr, u8 *iv,
 			     struct aead_request *req);
-int ktls_crypto_aead(const struct ktls_crypto *c, struct aead_request *req,
+int ktls_crypto_aead(struct ktls_crypto *c, struct aead_request *req,
 		     struct scatterlist *src, struct scatterlist *dst, u32 len,
 		     u8 *iv, bool encrypt);
 void ktls_crypto_scratch_wipe(const struct ktls_crypto *c, u8 *iv,
 			      struct aead_request *req);
-bool ktls_crypto_is_async(const struct ktls_crypto *c);
+bool ktls_crypto_later(const struct ktls_crypto *c);
 int ktls_crypto_seal_start(const struct ktls_crypto *c,
 			   struct aead_request *req, struct scatterlist *src,
 			   struct scatterlist *dst, u32 len, u8 *iv,
@@ -352,7 +353,7 @@ struct ktls_tx_async {
 
 struct ktls_tx_async *ktls_tx_async_new(gfp_t gfp);
 int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async **ap,
-		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
+		       struct ktls_crypto *c, struct ktls_tx_scratch *scr,
 		       struct scatterlist *src, struct scatterlist *dst,
 		       u32 len);
 void ktls_tx_async_add(struct ktls_tx_async *a, struct ktls_tx_scratch *scr);

@@ -4,7 +4,9 @@
  * completes later (cryptd, pcrypt, a hardware queue).
  *
  * Where zero-copy (rxzc.c) would decrypt the record at copied_seq into
- * the reader's pages and the transform is asynchronous, the records
+ * the reader's pages and a request of the transform has completed later
+ * before (ktls_crypto_later(): not x86's SIMD wrappers, which are
+ * flagged asynchronous but complete at once), the records
  * behind it that are whole in TCP, are data by their header (TLS 1.2) and
  * fit the reader's room are started too, up to KTLS_RX_FLIGHT_MAX. Each
  * maps its ciphertext where it lies in the TCP receive queue (at its
@@ -180,7 +182,8 @@ static void ktls_rx_async_consume(struct sock *sk, struct ktls_rx *rx,
  * @type: the type this call returns, 0 until one was read; set to data
  * @copied: bytes read in this call, increased by the records' content
  *
- * Only for an asynchronous transform and when ktls_rx_zc_ok() holds for
+ * Only once a request of the transform completed later
+ * (ktls_crypto_later()) and when ktls_rx_zc_ok() holds for
  * the record at copied_seq (and it is not in rx->part). A record whose
  * AEAD failed with another error than -EBADMSG, or (TLS 1.3) is not plain
  * data, stays in TCP with its iterator bytes given back, as after
@@ -203,7 +206,7 @@ int ktls_rx_read_async(struct sock *sk, struct ktls_rx *rx,
 	int n = 0, ok = 0, i;
 
 	sock_owned_by_me(sk);
-	if (!ktls_crypto_is_async(&rx->c) || rx->part ||
+	if (!ktls_crypto_later(&rx->c) || rx->part ||
 	    !ktls_rx_zc_ok(sk, rx, msg, room, *type))
 		return 0;
 	room = min(room, iov_iter_count(&msg->msg_iter));

@@ -20,7 +20,6 @@
  */
 
 #include <linux/completion.h>
-#include <linux/crypto.h>
 #include <linux/list.h>
 #include <linux/slab.h>
 
@@ -75,22 +74,20 @@ static void ktls_tx_async_done(KTLS_CRYPTO_DONE_ARG arg, int err)
  * @dst: output, led by the AAD
  * @len: plaintext bytes after the AAD
  *
- * Called with ctx->tx_lock and lock_sock held. A synchronous transform
- * is simply waited for, as before; so is every record of an
- * asynchronous one until one of them does complete later (x86's SIMD
- * wrappers, "asynchronous", practically never do in a send call): that
- * one allocates *@ap (a socket that never sees one spends no memory on
- * it). Once *@ap is there a record is not waited for: it joins the
- * flight (the caller hands it over with ktls_tx_async_add()), and so
- * does one it sealed at once while others are in flight, to keep the
- * order.
+ * Called with ctx->tx_lock and lock_sock held. Each record is waited
+ * for, as with a synchronous AEAD, until one of @c's requests completed
+ * later (ktls_crypto_later()): then *@ap is allocated (a socket whose
+ * AEAD never does spends no memory on it), and from the next record on
+ * a record is not waited for: it joins the flight (the caller hands it
+ * over with ktls_tx_async_add()), and so does one it sealed at once
+ * while others are in flight, to keep the order.
  *
  * Return: 0 (sealed: nothing in flight, the caller goes on as for a
  * synchronous AEAD), 1 (in flight: hand it over), or a negative errno
  * (not sealed, the callback will not run).
  */
 int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async **ap,
-		       const struct ktls_crypto *c, struct ktls_tx_scratch *scr,
+		       struct ktls_crypto *c, struct ktls_tx_scratch *scr,
 		       struct scatterlist *src, struct scatterlist *dst,
 		       u32 len)
 {
@@ -98,19 +95,11 @@ int ktls_tx_async_seal(struct sock *sk, struct ktls_tx_async **ap,
 	int err;
 
 	sock_owned_by_me(sk);
-	if (!ktls_crypto_is_async(c))
-		return ktls_crypto_aead(c, &scr->req, src, dst, len, scr->iv,
-					true);
 	if (!a) {
-		DECLARE_CRYPTO_WAIT(wait);
-
-		err = ktls_crypto_seal_start(c, &scr->req, src, dst, len,
-					     scr->iv, crypto_req_done, &wait);
-		if (err != -EINPROGRESS && err != -EBUSY)
-			return err;
-		err = crypto_wait_req(err, &wait);
+		err = ktls_crypto_aead(c, &scr->req, src, dst, len, scr->iv,
+				       true);
 		/* no memory: the next records are waited for too */
-		if (!err)
+		if (!err && ktls_crypto_later(c))
 			WRITE_ONCE(*ap, ktls_tx_async_new(sk->sk_allocation));
 		return err;
 	}

@@ -517,8 +517,12 @@ TEST_F(ar, batch_in_order)
 	ASSERT_EQ(n, (ssize_t)self->plen) TH_LOG("recv: %s", strerror(errno));
 	EXPECT_EQ(type, REF_TYPE_DATA);
 	EXPECT_EQ(memcmp(self->buf, self->data, self->plen), 0);
+	/*
+	 * the first record of a socket is waited for: records fly once its
+	 * AEAD was seen completing later (ktls_crypto_later())
+	 */
 	if (variant->batch && rx_async_seen(before) != -1) {
-		EXPECT_GE(rx_async_seen(before), RREC);
+		EXPECT_GE(rx_async_seen(before), RREC - 1);
 		EXPECT_GE(stat_value("TlsRxAsyncMaxInFlight"), 2);
 	}
 	/* and the stream goes on */
