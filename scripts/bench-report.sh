@@ -673,8 +673,10 @@ done
 # Synchronous against parallel AEAD in one boot (the parallel part,
 # BENCH_ASYNC): OUTDIR/<series>/parallel.jsonl, harness lines led by
 # "aead" (sync or the wrapper), "slot" (1-3) and "round". Per round the
-# states ran A B A: the ratio parallel/sync is of slots 1 and 2, the
-# control (same state) of slots 3 and 1. Medians and ranges over rounds.
+# states ran A B A: A's figure is the mean of slots 1 and 3 (a linear
+# drift within the round cancels), B's is slot 2; the control, slot 3
+# over slot 1, is the same state against itself: how far the host moved
+# within a round. Medians and ranges over rounds.
 for a in "$@"; do
 	s=${a%%=*}
 	pf=$(dirname "${a#*=}")/parallel.jsonl
@@ -711,7 +713,7 @@ for a in "$@"; do
 	END {
 		p("### Series " s ": one stream, synchronous against parallel AEAD (" wrapper ") in one boot (" meth ")")
 		p("")
-		p("Per round the wrapper off and on in alternating order, then the first state again (the control: a ratio of one state to itself). MB/s are medians over rounds; ratios are medians of per-round ratios, with their range.")
+		p("Per round the states ran A B A, the wrapper off first on odd rounds and on first on even ones; A is the mean of its two runs (a linear drift within the round cancels), B its one. The control is the second run of A over its first: the same state against itself. MB/s are medians over rounds; ratios are medians of per-round ratios, with their range.")
 		p("")
 		p("| TLS | cipher | mode | sync MB/s in-tree / ktls | " wrapper " MB/s in-tree / ktls | " wrapper "/sync in-tree | " wrapper "/sync ktls | ktls/in-tree, " wrapper " | ktls/in-tree, sync | control ktls, in-tree |")
 		p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -722,12 +724,19 @@ for a in "$@"; do
 			n = ne = 0
 			for (r = 1; r <= nr; r++) {
 				if (!((k, r, 1) in st) || !((k, r, 2) in st)) continue
-				ps1 = (st[k, r, 1] == "sync") ? 1 : 2; pp1 = 3 - ps1
-				if (v[k, "intree", r, ps1] <= 0 || v[k, "ktls", r, ps1] <= 0 ||
-				    v[k, "intree", r, pp1] <= 0 || v[k, "ktls", r, pp1] <= 0) continue
+				if (!((k, r, 3) in st)) continue
+				syncfirst = (st[k, r, 1] == "sync")
+				if (v[k, "intree", r, 1] <= 0 || v[k, "ktls", r, 1] <= 0 ||
+				    v[k, "intree", r, 2] <= 0 || v[k, "ktls", r, 2] <= 0 ||
+				    v[k, "intree", r, 3] <= 0 || v[k, "ktls", r, 3] <= 0) continue
 				n++
-				ss[n] = v[k, "intree", r, ps1] / 1e6; sp[n] = v[k, "ktls", r, ps1] / 1e6
-				ps[n] = v[k, "intree", r, pp1] / 1e6; pp[n] = v[k, "ktls", r, pp1] / 1e6
+				# A B A: A is the mean of slots 1 and 3 (a linear drift
+				# within the round cancels), B is slot 2
+				ai = (v[k, "intree", r, 1] + v[k, "intree", r, 3]) / 2e6
+				ak = (v[k, "ktls", r, 1] + v[k, "ktls", r, 3]) / 2e6
+				bi = v[k, "intree", r, 2] / 1e6; bk = v[k, "ktls", r, 2] / 1e6
+				ss[n] = syncfirst ? ai : bi; sp[n] = syncfirst ? ak : bk
+				ps[n] = syncfirst ? bi : ai; pp[n] = syncfirst ? bk : ak
 				a[n] = ps[n] / ss[n]; b[n] = pp[n] / sp[n]
 				c[n] = pp[n] / ps[n]; d[n] = sp[n] / ss[n]
 				if (v[k, "ktls", r, 3] > 0) {
