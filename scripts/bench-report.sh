@@ -46,6 +46,12 @@ AWK_GET='
 	}
 '
 
+# med(v, n): the median of v[1..n], which it sorts in place (0 when n is
+# 0), with the lowest and highest value left in MLO and MHI; for the awk
+# programs below
+AWK_MED='
+'
+
 # flat JSON (ktls bench's own output) -> TSV:
 # series impl mode tls cipher bytes_per_s bytes_per_cpu_s kernel module
 flatten() {	# flatten SERIES FILE
@@ -114,17 +120,11 @@ done
 [ ${#SERIESES[@]} -gt 0 ] || { echo "bench-report: nothing to report" >&2; exit 1; }
 
 # Medians per (series, impl, mode, tls, cipher), per-round ratio ranges.
-awk -F'\t' -v report="$REPORT" -v outdir="$OUT" -v methods="$METHODS" '
-function median(key, col,   n, i, j, t, v) {
+awk -F'\t' -v report="$REPORT" -v outdir="$OUT" -v methods="$METHODS" "$AWK_MED"'
+function median(key, col,   n, i, v) {
 	n = cnt[key]
 	for (i = 1; i <= n; i++) v[i] = val[key, i, col]
-	for (i = 2; i <= n; i++) {
-		t = v[i]
-		for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-		v[j + 1] = t
-	}
-	if (!n) return ""
-	return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	return n ? med(v, n) : ""
 }
 function rrange(ka, kb, col,   n, i, r, lo, hi) {
 	n = cnt[ka] < cnt[kb] ? cnt[ka] : cnt[kb]
@@ -137,18 +137,12 @@ function rrange(ka, kb, col,   n, i, r, lo, hi) {
 	}
 	return hi < 0 ? "" : sprintf("%.2f–%.2f", lo, hi)
 }
-function pmedian(ka, kb, col,   n, i, j, m, t, v) {	# median of per-round ratios
+function pmedian(ka, kb, col,   n, i, m, v) {	# median of per-round ratios
 	n = cnt[ka] < cnt[kb] ? cnt[ka] : cnt[kb]
 	m = 0
 	for (i = 1; i <= n; i++)
 		if (val[kb, i, col] > 0) v[++m] = val[ka, i, col] / val[kb, i, col]
-	for (i = 2; i <= m; i++) {
-		t = v[i]
-		for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-		v[j + 1] = t
-	}
-	if (!m) return "–"
-	return sprintf("%.2f", (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2)
+	return m ? sprintf("%.2f", med(v, m)) : "–"
 }
 function mb(x) { return x == "" ? "–" : sprintf("%.1f", x / 1e6) }
 function ratio(a, b) { return (a == "" || b == "" || b <= 0) ? "–" : sprintf("%.2f", a / b) }
@@ -244,16 +238,8 @@ for a in "$@"; do
 	# (the scale and KeyUpdate parts' A/A runs have tables of their own)
 	grep -v '"mode":"install"' "$f" | grep -qv '"mode":"keyupdate"' || continue
 	m=$(cat "$(dirname "$f")/method.txt" 2>/dev/null || echo "method not recorded")
-	flatten "$s" "$f" | awk -F'\t' -v report="$REPORT" -v s="$s" -v meth="$m" '
+	flatten "$s" "$f" | awk -F'\t' -v report="$REPORT" -v s="$s" -v meth="$m" "$AWK_MED"'
 	function p(x) { print x >> report }
-	function med(arr, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = arr[i]
-			for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
-			arr[j + 1] = t
-		}
-		return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
-	}
 	{
 		k = $3
 		if (!(k in seen)) { seen[k] = 1; modes[++nm] = k }
@@ -289,17 +275,8 @@ done
 # Scale: key installs per second and memory per socket (--mode install),
 # every round: medians (range); ktls2 = the A/A control (ktls again).
 if [ -s "$SCALE" ]; then
-	awk -F'\t' -v report="$REPORT" '
+	awk -F'\t' -v report="$REPORT" "$AWK_MED"'
 	function p(x) { print x >> report }
-	function med(v, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-		MLO = v[1]; MHI = v[n]
-		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
 	function fig(k, u, col, fmt,   n, i, v) {
 		n = cnt[k, u]
 		if (!n) return "–"
@@ -354,17 +331,8 @@ for a in "$@"; do
 	{ cat "${a#*=}"; [ ! -f "$d/aa.jsonl" ] || sed 's/^{/{"aa":1,/' "$d/aa.jsonl"; } |
 		grep '"mode":"keyupdate"' > "$OUT/ku.tmp" || true
 	[ -s "$OUT/ku.tmp" ] || [ -s "$d/keyupdate-unsupported.txt" ] || continue
-	awk -v report="$REPORT" -v s="$s" -v uns="$d/keyupdate-unsupported.txt" "$AWK_GET"'
+	awk -v report="$REPORT" -v s="$s" -v uns="$d/keyupdate-unsupported.txt" "$AWK_GET$AWK_MED"'
 	function p(x) { print x >> report }
-	function med(v, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-		MLO = v[1]; MHI = v[n]
-		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
 	function fig(u, col,   n, i, v, x) {
 		n = cnt[u]
 		if (!n) return (u in nosup) ? "not supported" : "–"
@@ -478,22 +446,12 @@ AEAD_MOD='\[(aesni_intel|gcm|ghash[a-z_]*|aes[a-z_]*|libaes|gf128mul|chacha[a-z0
 for s in "${SERIESES[@]}"; do
 	inf=$OUT/$s/insns.txt
 	[ -s "$inf" ] || continue
-	awk -v s="$s" -v report="$REPORT" -v aead_re="$AEAD_RE" -v aead_mod="$AEAD_MOD" '
+	awk -v s="$s" -v report="$REPORT" -v aead_re="$AEAD_RE" -v aead_mod="$AEAD_MOD" "$AWK_MED"'
 	function p(x) { print x >> report }
 	function hdr(cols, n, l,   x, i) {
 		x = "|"
 		for (i = 1; i <= n; i++) x = x (i <= l ? "---|" : "---:|")
 		p(cols); p(x)
-	}
-	# median of v[1..n] (sorted in place); lo and hi in MLO, MHI
-	function med(v, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-		MLO = v[1]; MHI = v[n]
-		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 	}
 	# "median (lo–hi)" of what(m, u, r) over the rounds, fmt for each
 	function fig(m, u, what, fmt,   v, n, r, x) {
@@ -682,16 +640,8 @@ for a in "$@"; do
 	pf=$(dirname "${a#*=}")/parallel.jsonl
 	[ -s "$pf" ] || continue
 	m=$(cat "$(dirname "$pf")/method.txt" 2>/dev/null || echo "method not recorded")
-	awk -v s="$s" -v meth="$m" -v report="$REPORT" "$AWK_GET"'
+	awk -v s="$s" -v meth="$m" -v report="$REPORT" "$AWK_GET$AWK_MED"'
 	function p(x) { print x >> report }
-	function med(arr, n,   i, j, t) {
-		for (i = 2; i <= n; i++) {
-			t = arr[i]
-			for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]
-			arr[j + 1] = t
-		}
-		return n ? ((n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2) : 0
-	}
 	# "median (lo–hi)" of the n values in arr
 	function mr(arr, n,   lo, hi, i) {
 		if (!n) return "–"

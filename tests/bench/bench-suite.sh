@@ -161,6 +161,10 @@ oneargs() {
 # bytes_of FILE: the payload bytes of a `ktls-bench --json` result
 bytes_of() { sed 's/.*"bytes":\([0-9]*\).*/\1/' "$1"; }
 
+# in_order R X Y Z: the runs of round R, X Y Z on odd rounds and Z Y X on
+# even ones (a run can reuse what the one before it freed)
+in_order() { if [ $(($1 % 2)) = 1 ]; then echo "$2 $3 $4"; else echo "$4 $3 $2"; fi; }
+
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
@@ -263,8 +267,7 @@ if [ "$nsc" != 0 ]; then
 	while [ $r -lt "$ROUNDS" ]; do
 		r=$((r + 1))
 		A=${PAIR0%,*} B=${PAIR0#*,}
-		order="$A $B $B:aa"
-		[ $((r % 2)) = 1 ] || order="$B:aa $B $A"
+		order=$(in_order $r "$A" "$B" "$B:aa")
 		for n in $SCALE; do
 			for u in $order; do
 				case "$u" in *:aa) TAG=AA ;; *) TAG=BENCH ;; esac
@@ -285,8 +288,7 @@ if [ "$nku" != 0 ]; then
 	while [ $r -lt "$ROUNDS" ]; do
 		r=$((r + 1))
 		A=${PAIR0%,*} B=${PAIR0#*,}
-		order="$A $B $B:aa"
-		[ $((r % 2)) = 1 ] || order="$B:aa $B $A"
+		order=$(in_order $r "$A" "$B" "$B:aa")
 		for u in $order; do
 			case "$u" in *:aa) TAG=AA ;; *) TAG=BENCH ;; esac
 			N=$((N + 1))
@@ -493,8 +495,7 @@ if [ -n "$IMODES" ]; then
 		r=$((r + 1))
 		insrun tcp tcp:sendfile $r --time "$ITIME" --impl tcp --sockbuf 256K \
 			--mode sendfile --file-size 2M
-		order="tls ktls ktls2"
-		[ $((r % 2)) = 1 ] || order="ktls2 ktls tls"
+		order=$(in_order $r tls ktls ktls2)
 		for m in $IMODES; do
 			for u in $order; do
 				# shellcheck disable=SC2046

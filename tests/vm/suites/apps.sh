@@ -37,17 +37,6 @@ C13="TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 
 C12L=$(echo $C12 | tr ' ' ':')
 C13L=$(echo $C13 | tr ' ' ':')
 
-cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
-
 # nginx: 8 curl + ktls get 1.2/1.3 + 2 gnutls-cli + sendfile + log = 14;
 # s_server 3.0/3.5 x 8 curl, s_client 3.0/3.5 x 8 = 32; ktls get ->
 # gnutls-serv 2; KeyUpdate 3; setup 1.
@@ -56,6 +45,7 @@ echo "1..52"
 # tap, t, sha ("apps:WORD" in tests/vm/known/*.txt)
 # shellcheck source=tests/vm/suites/lib/tap.sh
 . /lib/ktls/tap.sh
+trap tap_cleanup EXIT INT TERM
 same() { # same GOT WANT
 	[ "$(sha "$1")" = "$(sha "$2")" ] && return 0
 	echo "body differs: $(wc -c < "$1") bytes, $(wc -c < "$2") expected"

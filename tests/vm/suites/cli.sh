@@ -33,17 +33,6 @@ SIZES="0 1 16383 16384 16385 big"
 C13="TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 TLS_AES_128_CCM_SHA256"
 C12="ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-ECDSA-AES128-CCM"
 
-cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
-
 # 4 check + 1 serve + 6x8 get + 1 log + 1 concurrent + 4 bad input
 # + 2 s_server + 2 s_client + 2 curl + 3 KeyUpdate + 1 hang + 1 huge
 # + 2 bench = 72,
@@ -55,6 +44,7 @@ echo "1..$((72 + NSTAT))"
 TAP_TAIL=15
 # shellcheck source=tests/vm/suites/lib/tap.sh
 . /lib/ktls/tap.sh
+trap tap_cleanup EXIT INT TERM
 tv() { # tv NAME CMD...: like t, and always show CMD's output as diagnostics
 	name=$1
 	shift

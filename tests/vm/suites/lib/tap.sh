@@ -34,3 +34,14 @@ t() { # t NAME CMD...: run CMD, report; its output is shown on failure
 	fi
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+# tap_cleanup: a suite's exit trap (`trap tap_cleanup EXIT INT TERM`):
+# its background processes ($PIDS) killed and reaped, W removed
+tap_cleanup() {
+	for _p in $PIDS; do
+		kill "$_p" 2>/dev/null || true
+	done
+	for _p in $PIDS; do
+		wait "$_p" 2>/dev/null || true
+	done
+	rm -rf "$W"
+}
