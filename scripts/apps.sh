@@ -29,8 +29,11 @@ TRIXIE_PKGS="openssl libssl3t64 libc6 zlib1g libzstd1"
 . "$TOP/scripts/trixie.sh"
 
 fetch() {
-	if [ ! -f "$APPS/nginx/.complete" ]; then
-		unpack "$APPS/nginx" "$(cached_deb nginx)"
+	# (.complete holds the mark; a cache without nginx in it is unpacked
+	# again, e.g. one a fetch that passed the .deb as the mark left behind)
+	if [ "$(cat "$APPS/nginx/.complete" 2>/dev/null)" != nginx ] ||
+		[ ! -x "$APPS/nginx/usr/sbin/nginx" ]; then
+		unpack "$APPS/nginx" nginx "$(cached_deb nginx)"
 		log "nginx: $(cat "$APPS/nginx/VERSIONS")"
 	fi
 	# shellcheck disable=SC2086

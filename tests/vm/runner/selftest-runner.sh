@@ -15,7 +15,8 @@
 # a passing fake selftest in 2 shards with every AEAD made asynchronous
 # (--async pcrypt; green), a module that WARNs on load, and a suite that
 # powers the guest off before the verdict (both red); --async cryptd on
-# 6.1 and a suite the kernel can't run are red before any boot.
+# 6.1 and a suite the kernel can't run are red before any boot. Part 3:
+# scripts/apps.sh fetches nginx into a fresh or a half-made cache.
 # Last line: `N passed, N failed` over all cases.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -366,6 +367,26 @@ EOS
 		--extra-ko "$VM/fixtures/warn_on_load.ko" --shards 2
 	vm_case red poweroff-before-verdict --fake-selftest "$TMP/fake-poweroff" --shards 2
 fi
+
+# ---- part 3: the apps suite's programs fetched into a fresh cache (the
+# .debs shared with the real cache, trixie's unpacked tree copied), and
+# into one an earlier fetch left with a .complete but no nginx
+APC=$TMP/apps-cache
+mkdir -p "$APC/apps"
+ln -s "$CACHE/debs" "$APC/debs"
+[ ! -d "$CACHE/apps/trixie" ] || cp -a "$CACHE/apps/trixie" "$APC/apps/"
+for state in fresh no-nginx; do
+	if [ $state = no-nginx ]; then
+		rm -rf "$APC/apps/nginx"
+		mkdir -p "$APC/apps/nginx"
+		echo "$CACHE/debs/nginx.deb" > "$APC/apps/nginx/.complete"
+	fi
+	KTLS_CACHE=$APC bash "$TOP/scripts/apps.sh" fetch > "$TMP/apps-$state.log" 2>&1
+	rc=$?
+	[ -x "$APC/apps/nginx/usr/sbin/nginx" ] || rc=1
+	[ $rc = 0 ] || sed 's/^/# /' "$TMP/apps-$state.log" | tail -n 5
+	expect green "apps.sh fetch into a $state cache: nginx unpacked" $rc
+done
 
 echo "$PASS passed, $FAIL failed"
 [ $FAIL = 0 ]
