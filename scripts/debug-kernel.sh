@@ -115,6 +115,5 @@ touch "$OUT/.complete"
 write_env
 log "built $(cat "$OUT/include/config/kernel.release") in $((t1 - t0)) s"
 # Builds of other fragment versions are dropped (each is ~0.5-1 GB) but
-# the newest of them: a work tree of the commit before still finds its own.
-ls -dt "$CACHE"/debug-$SERIES-*/ 2>/dev/null | grep -vxF "$OUT/" | tail -n +2 |
-	while read -r d; do rm -rf "$d"; done
+# the newest of them. (A fresh cache has no other: that is no error.)
+prune_others "$OUT" "$CACHE"/debug-$SERIES-*/

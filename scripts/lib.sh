@@ -20,6 +20,10 @@
 #   load_series S  need_series S, then source the file (keys a series
 #                  may leave out first get their defaults: KROOT KCROSS
 #                  KSYSROOT empty, KARCH amd64, KBUSYBOX /bin/busybox)
+#   prune_others KEEP DIR...
+#                  remove every DIR but KEEP and the newest of the others
+#                  (a work tree of the commit before still finds its own
+#                  build); no DIR but KEEP, or none at all, is fine
 #
 # Set before sourcing: LOG_PREFIX (default: the script's name without
 # .sh), LOG_FD (default 2), DIE_LINE (e.g. a runner's closing line).
@@ -60,4 +64,15 @@ load_series() {
 	KROOT="" KCROSS="" KSYSROOT="" KARCH=amd64 KBUSYBOX=/bin/busybox
 	# shellcheck disable=SC1090
 	. "$(series_env "$1")"
+}
+
+prune_others() {
+	local keep=${1%/} d n=0
+	shift
+	{ ls -dt "$@" 2>/dev/null || true; } | while read -r d; do
+		d=${d%/}
+		[ "$d" != "$keep" ] || continue
+		n=$((n + 1))
+		[ $n = 1 ] || rm -rf "$d"
+	done
 }

@@ -16,7 +16,8 @@
 # (--async pcrypt; green), a module that WARNs on load, and a suite that
 # powers the guest off before the verdict (both red); --async cryptd on
 # 6.1 and a suite the kernel can't run are red before any boot. Part 3:
-# scripts/apps.sh fetches nginx into a fresh or a half-made cache.
+# scripts/apps.sh fetches nginx into a fresh or a half-made cache;
+# prune_others, which ends scripts/debug-kernel.sh, on a fresh cache.
 # Last line: `N passed, N failed` over all cases.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -387,6 +388,27 @@ for state in fresh no-nginx; do
 	[ $rc = 0 ] || sed 's/^/# /' "$TMP/apps-$state.log" | tail -n 5
 	expect green "apps.sh fetch into a $state cache: nginx unpacked" $rc
 done
+
+# ---- part 3b: prune_others (lib.sh), as scripts/debug-kernel.sh ends:
+# a fresh cache holds only the build just made (no error), a used one
+# keeps that and the newest other
+PR=$TMP/prune
+mkdir -p "$PR/debug-a" "$PR/debug-b" "$PR/debug-c" "$PR/debug-new"
+touch -d '3 days ago' "$PR/debug-a"; touch -d '2 days ago' "$PR/debug-b"
+touch -d '1 day ago' "$PR/debug-c"
+(set -e; prune_others "$PR/debug-new" "$PR"/debug-*/; echo done) > "$TMP/prune.out" 2>&1
+rc=$?
+[ "$(ls "$PR" | tr '\n' ' ')" = "debug-c debug-new " ] && grep -qx done "$TMP/prune.out" || rc=1
+expect green "prune_others: the build and the newest other kept" $rc
+rm -rf "$PR/debug-c"
+(set -e; prune_others "$PR/debug-new" "$PR"/debug-*/; echo done) > "$TMP/prune.out" 2>&1
+rc=$?
+[ "$(ls "$PR")" = debug-new ] && grep -qx done "$TMP/prune.out" || rc=1
+expect green "prune_others: only the build itself (a fresh cache)" $rc
+(set -e; prune_others "$PR/debug-x" "$PR"/none-*/; echo done) > "$TMP/prune.out" 2>&1
+rc=$?
+grep -qx done "$TMP/prune.out" || rc=1
+expect green "prune_others: nothing matches" $rc
 
 echo "$PASS passed, $FAIL failed"
 [ $FAIL = 0 ]
