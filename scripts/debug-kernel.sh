@@ -5,8 +5,9 @@
 #
 # Config: allnoconfig plus the fragments tests/vm/debug/*.config, then
 # olddefconfig; every option the fragments set is checked in the result.
+# Source: the package's tree with tests/vm/debug/fixups.sh applied.
 # Built once into $KTLS_CACHE/debug-6.12-<hash>/ (hash of the fragments,
-# the source package version and the compiler), so it is rebuilt only when
+# the fixups, the source package version and the compiler), so it is rebuilt only when
 # one of them changes. Builds run under `nice -n 19`. Writes
 # $KTLS_CACHE/series-6.12-debug.env for tests/vm/run.sh and `make module`:
 #   KREL KIMG KBUILD KSRC KSRCVER as scripts/deps.sh writes them, KDEBUG=1.
@@ -24,19 +25,23 @@ JOBS=${KTLS_JOBS:-$(nproc)}
 
 load_series "$SERIES"
 
-# (the fragments' options, not their comments)
-key=$( { grep -hvE '^[[:space:]]*(#|$)' "${FRAGS[@]}"; echo "$KSRCVER"; gcc --version | head -n1; } |
-	sha256sum | cut -c1-12)
+FIXUPS=$TOP/tests/vm/debug/fixups.sh
+# (the fragments' options, not their comments; the source fixups whole)
+key=$( { grep -hvE '^[[:space:]]*(#|$)' "${FRAGS[@]}"; cat "$FIXUPS"; echo "$KSRCVER"
+	gcc --version | head -n1; } | sha256sum | cut -c1-12)
 OUT=$CACHE/debug-$SERIES-$key
 if [ "${1:-}" = --print ]; then
 	echo "$OUT"
 	exit 0
 fi
 
-# The whole source tree of the package version deps.sh resolved.
+# The whole source tree of the package version deps.sh resolved, with
+# tests/vm/debug/fixups.sh applied (.complete holds the fixups' hash: a
+# tree made with other fixups is unpacked again).
 full_source() {
-	local dir=$CACHE/src/linux-full-$SERIES-$KSRCVER deb inner
-	if [ ! -f "$dir/.complete" ]; then
+	local dir=$CACHE/src/linux-full-$SERIES-$KSRCVER deb inner fix
+	fix=$(sha256sum < "$FIXUPS" | cut -c1-12)
+	if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$fix" ]; then
 		deb=$(cached_deb "linux-source-$SERIES" "$KSRCVER") || exit 1
 		inner=$(source_tarball "$deb")
 		[ -n "$inner" ] || die "no source tarball in $deb"
@@ -45,7 +50,8 @@ full_source() {
 		mkdir -p "$dir.tmp"
 		dpkg-deb --fsys-tarfile "$deb" | tar -xO "$inner" | xz -dc -T0 |
 			tar -x -C "$dir.tmp" --strip-components=1
-		touch "$dir.tmp/.complete"
+		bash "$FIXUPS" "$dir.tmp" || die "tests/vm/debug/fixups.sh failed on $(basename "$deb")"
+		echo "$fix" > "$dir.tmp/.complete"
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
 	fi

@@ -119,10 +119,22 @@ filter_for() {
 	set +f
 }
 
+# --async-from SUITE:MODE (run.sh): before SUITE, the first wrapper's
+# drivers lowered below what they wrap and every AEAD wrapped in MODE;
+# the suites from there on install their keys through MODE
+step_async_switch() {
+	[ -n "${ASYNC_FROM:-}" ] && [ "${ASYNC_FROM%%:*}" = "$1" ] || return 0
+	say "KTLS-ASYNC-SWITCH $ASYNC -> ${ASYNC_FROM#*:} before $1"
+	/bin/tool-force-async "$ASYNC" off > "$OUT" 2>&1 &&
+		/bin/tool-force-async "${ASYNC_FROM#*:}" > "$OUT" 2>&1 ||
+		fail "--async-from $ASYNC_FROM: not every AEAD is asynchronous through ${ASYNC_FROM#*:} (force-async)"
+}
+
 step_suites() {
 	for s in /suites/*; do
 		name=${s##*/}
 		name=${name#*-}
+		step_async_switch "$name"
 		say "KTLS-SUITE-BEGIN $name"
 		t0=$(date +%s)
 		cd /tmp || return

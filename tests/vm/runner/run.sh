@@ -58,6 +58,9 @@
 #                     force-async.c), so each record's AEAD completes
 #                     asynchronously; the run fails if one the kernel has
 #                     is not wrapped. cryptd: 6.1 and 6.12 (7.x has none)
+#   --async-from SUITE:MODE  with --async: from suite SUITE on, MODE
+#                     instead (the first one's drivers lowered, every AEAD
+#                     wrapped in MODE): one boot runs both wrappers
 #
 # KTLS_ACCEL=auto|kvm|tcg (default auto): qemu's accelerator, decided by
 # tests/vm/runner/accel.sh (KVM only when a probe boot shows it works),
@@ -94,7 +97,7 @@ EXTRA_KO=""
 EXTRA_SUITE=""
 SUITE_ENV=""
 ARCH_SUFFIX=""
-ASYNC=""
+ASYNC="" ASYNC_FROM=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -123,6 +126,10 @@ while [ $# -gt 0 ]; do
 	--async) case "$2" in
 		pcrypt|cryptd) ASYNC=$2 ;;
 		*) die "--async: pcrypt or cryptd, not \`$2'" ;;
+		esac; shift ;;
+	--async-from) case "$2" in
+		*:pcrypt|*:cryptd) ASYNC_FROM=$2 ;;
+		*) die "--async-from: SUITE:pcrypt or SUITE:cryptd, not \`$2'" ;;
 		esac; shift ;;
 	-h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument \`$1' (see --help)" ;;
@@ -306,16 +313,23 @@ fi
 # hands the AEAD it wraps the caller's own request and does not restore
 # it: the kernel's self-test of every cryptd AEAD WARNs ("corrupted
 # request struct"); 6.12's cryptd passes it.
-if [ "$ASYNC" = cryptd ] && [[ $SERIES == 6.1 || $SERIES == 6.1-* ]]; then
+[ -z "$ASYNC_FROM" ] || [ -n "$ASYNC" ] || die "--async-from needs --async"
+[ -z "$ASYNC_FROM" ] || [ "${ASYNC_FROM#*:}" != "$ASYNC" ] ||
+	die "--async-from $ASYNC_FROM: the boot already runs $ASYNC"
+if [[ " $ASYNC ${ASYNC_FROM#*:} " == *" cryptd "* ]] && [[ $SERIES == 6.1 || $SERIES == 6.1-* ]]; then
 	die "--async cryptd: 6.1's cryptd fails the kernel's own self-test of every AEAD it wraps (a WARN); use pcrypt"
 fi
 ASYNC_MODS="" ASYNC_OPTS=""
-case "$ASYNC" in
-pcrypt) ASYNC_MODS="pcrypt algif_aead crypto_user"	# crypto_user: tool-force-async off|on
-	ASYNC_OPTS="CONFIG_CRYPTO_PCRYPT CONFIG_CRYPTO_USER" ;;
-cryptd) ASYNC_MODS="cryptd algif_aead crypto_user"
-	ASYNC_OPTS="CONFIG_CRYPTO_CRYPTD CONFIG_CRYPTO_USER" ;;
-esac
+for m in $ASYNC ${ASYNC_FROM:+${ASYNC_FROM#*:}}; do
+	case "$m" in
+	pcrypt) ASYNC_MODS="$ASYNC_MODS pcrypt"
+		ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_PCRYPT" ;;
+	cryptd) ASYNC_MODS="$ASYNC_MODS cryptd"
+		ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_CRYPTD" ;;
+	esac
+done
+# crypto_user: tool-force-async off|on and cryptd's priority
+[ -z "$ASYNC" ] || ASYNC_MODS="$ASYNC_MODS algif_aead crypto_user" ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_USER"
 if [ -n "$ASYNC" ]; then
 	if [ -n "$KCONFIG_FILE" ]; then
 		for opt in $ASYNC_OPTS; do
@@ -343,6 +357,10 @@ for s in "$VMDIR"/suites/*.sh $EXTRA_SUITE; do
 			die "staging files for suite $n failed"
 	fi
 done
+# (a switch before a suite that does not run would never happen)
+if [ -n "$ASYNC_FROM" ] && ! ls "$STAGE/suites/"*-"${ASYNC_FROM%%:*}" >/dev/null 2>&1; then
+	die "--async-from $ASYNC_FROM: suite ${ASYNC_FROM%%:*} is not in this run"
+fi
 if [ -n "$ARCH_SUFFIX" ]; then
 	# the CLI for the guest's architecture (the host's is tools/ktls-static)
 	mkdir -p "$BUILD/tools"
@@ -375,7 +393,7 @@ if [ -n "$ASYNC" ]; then	# the wrapper and AF_ALG's AEAD sockets
 	bash "$RUNNER/stage-modules.sh" --suite async "$KIMG" "$KREL" "$STAGE" $ASYNC_MODS \
 		>> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging --async modules failed"; }
 	cp "$BUILD/guest/tool-force-async" "$STAGE/bin/"
-	printf '%s\n' "$ASYNC" > "$RUN/async.txt"
+	printf '%s\n' "$ASYNC${ASYNC_FROM:+, ${ASYNC_FROM#*:} from suite ${ASYNC_FROM%%:*} on}" > "$RUN/async.txt"
 fi
 if [ -n "$BOOT_MODULES" ]; then
 	# shellcheck disable=SC2086
@@ -390,6 +408,7 @@ fi
 	echo "DEBUG=$DEBUG"
 	echo "SUITE_ENV='$SUITE_ENV'"
 	echo "ASYNC=$ASYNC"
+	echo "ASYNC_FROM=$ASYNC_FROM"
 	echo "OUT=$RESULTS_DEV"
 } > "$STAGE/etc/ktls-run.conf"
 cp "$RUNNER/init.sh" "$STAGE/init"
