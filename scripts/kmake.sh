@@ -9,6 +9,7 @@
 # same path, in a private mount namespace (nothing stays mounted).
 # Series of another architecture (SERIES-arm64) are cross-built with the
 # series' CROSS_COMPILE prefix (KCROSS); their headers name the compiler.
+# KTLS_JOBS=N: make -jN (tests/check-all.sh sets it to the CPU count).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -19,6 +20,7 @@ shift 2
 [ $# -gt 0 ] || set -- modules
 load_series "$SERIES"
 [ -z "$KCROSS" ] || set -- CROSS_COMPILE="$KCROSS" "$@"
+[ -z "${KTLS_JOBS:-}" ] || set -- -j"$KTLS_JOBS" "$@"
 if [ -z "$KROOT" ]; then
 	exec make -C "$KBUILD" M="$DIR" "$@"
 fi
