@@ -50,6 +50,15 @@ AWK_GET='
 # 0), with the lowest and highest value left in MLO and MHI; for the awk
 # programs below
 AWK_MED='
+	function med(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = v[i]
+			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+			v[j + 1] = t
+		}
+		MLO = v[1]; MHI = v[n]
+		return n ? ((n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) : 0
+	}
 '
 
 # flat JSON (ktls bench's own output) -> TSV:
