@@ -189,10 +189,13 @@ if [ $NATIVE_ONLY = 0 ]; then
 	# each its own upstream selftest (in 2 shards, as every selftest
 	# here: tests/vm/runner/shard.sh), 7.3 also a short lifecycle, readsock
 	# (the kernel's own readers' read_sock) and consumers (NVMe/TCP with
-	# TLS and NFS over TLS, through tlshd), which 6.12 runs too.
+	# TLS and NFS over TLS, through tlshd), which 6.12 runs too; those
+	# two with every AEAD through pcrypt (--async-from), the selftest
+	# synchronous (7.2's runs through pcrypt).
 	# `cli` and the rest: make vm-check SERIES=7.x
 	step vm-7.3-ktls vm bash tests/vm/run.sh --series 7.3 --module ktls \
 		--suites selftest,lifecycle,readsock,consumers --env KTLS_LIFECYCLE_CYCLES=5 \
+		--async-from readsock:pcrypt \
 		--skip-tests "$(mp_only 13_chacha 12_aria_gcm:even)"
 	# 7.2 with every AEAD asynchronous (pcrypt, below)
 	step vm-7.2-ktls vm bash tests/vm/run.sh --series 7.2 --module ktls --async pcrypt \
@@ -246,8 +249,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--suites selftest,peer,fuzz,stress --filter "${PEER_TESTS#,}" \
 		--skip-tests "$(mp_only 13_aes_gcm)" --env 'KTLS_FUZZ_SECONDS=10 KTLS_STRESS_SECONDS=10'
 	step vm-6.12-cryptd vm bash tests/vm/run.sh --series 6.12 --module ktls --async cryptd \
-		--suites selftest,peer,fuzz,consumers --filter "$VARIANT_TESTS,tls.12_chacha.*$PEER_TESTS" \
-		--env KTLS_FUZZ_SECONDS=10
+		--suites selftest,peer,fuzz,stress,consumers --filter "$VARIANT_TESTS,tls.12_chacha.*$PEER_TESTS" \
+		--env 'KTLS_FUZZ_SECONDS=10 KTLS_STRESS_SECONDS=10'
 	# the reference: Debian's in-tree tls.ko under the same upstream
 	# selftest on each series (issue 17; docs/testing.md), in CI the
 	# fixtures without variants and AES-GCM 1.3 (all of it with `make

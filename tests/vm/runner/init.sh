@@ -90,9 +90,10 @@ step_modules() {	# /etc/ktls-modules: "file required(0|1|test)" lines
 }
 
 # --async MODE (run.sh): the wrapper's modules, then every AEAD wrapped
-# (guest/tools/force-async.c), before any suite installs a key
+# (guest/tools/force-async.c), before any suite installs a key; with only
+# --async-from, the modules now and the wrapping later
 step_async() {
-	[ -n "${ASYNC:-}" ] || return 0
+	[ -n "${ASYNC:-}${ASYNC_FROM:-}" ] || return 0
 	while read -r f _; do
 		out=$(insmod "/lib/modules/$f" 2>&1)
 		case "$?:$out" in
@@ -100,6 +101,7 @@ step_async() {
 		*) fail "insmod $f failed: $out"; return ;;
 		esac
 	done < /etc/ktls-modules-async
+	[ -n "${ASYNC:-}" ] || return 0
 	/bin/tool-force-async "$ASYNC" > "$OUT" 2>&1 ||
 		fail "--async $ASYNC: not every AEAD is asynchronous (force-async)"
 }
@@ -120,12 +122,13 @@ filter_for() {
 }
 
 # --async-from SUITE:MODE (run.sh): before SUITE, the first wrapper's
-# drivers lowered below what they wrap and every AEAD wrapped in MODE;
-# the suites from there on install their keys through MODE
+# drivers (if any: --async) lowered below what they wrap and every AEAD
+# wrapped in MODE; the suites from there on install their keys through
+# MODE
 step_async_switch() {
 	[ -n "${ASYNC_FROM:-}" ] && [ "${ASYNC_FROM%%:*}" = "$1" ] || return 0
-	say "KTLS-ASYNC-SWITCH $ASYNC -> ${ASYNC_FROM#*:} before $1"
-	/bin/tool-force-async "$ASYNC" off > "$OUT" 2>&1 &&
+	say "KTLS-ASYNC-SWITCH ${ASYNC:-sync} -> ${ASYNC_FROM#*:} before $1"
+	{ [ -z "${ASYNC:-}" ] || /bin/tool-force-async "$ASYNC" off > "$OUT" 2>&1; } &&
 		/bin/tool-force-async "${ASYNC_FROM#*:}" > "$OUT" 2>&1 ||
 		fail "--async-from $ASYNC_FROM: not every AEAD is asynchronous through ${ASYNC_FROM#*:} (force-async)"
 }
@@ -154,11 +157,11 @@ step_suites() {
 # --async with ktls.ko: its records really went through the wrapper (the
 # module counts those whose AEAD completed later)
 step_async_used() {
-	[ -n "${ASYNC:-}" ] || return 0
+	[ -n "${ASYNC:-}${ASYNC_FROM:-}" ] || return 0
 	n=$(awk '$1 == "TlsTxAsyncRecords" { print $2; exit }' /proc/net/*tls_stat 2>/dev/null)
 	[ -n "$n" ] || return 0		# the in-tree module: no such counter
 	say "KTLS-ASYNC TlsTxAsyncRecords $n"
-	[ "$n" -gt 0 ] || fail "--async $ASYNC: no record's AEAD completed asynchronously (TlsTxAsyncRecords 0)"
+	[ "$n" -gt 0 ] || fail "--async${ASYNC:+ $ASYNC}${ASYNC_FROM:+ --async-from $ASYNC_FROM}: no record's AEAD completed asynchronously (TlsTxAsyncRecords 0)"
 }
 
 step_gauges() {		# every kTLS socket is closed: gauges back to 0

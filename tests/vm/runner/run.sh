@@ -58,9 +58,10 @@
 #                     force-async.c), so each record's AEAD completes
 #                     asynchronously; the run fails if one the kernel has
 #                     is not wrapped. cryptd: 6.1 and 6.12 (7.x has none)
-#   --async-from SUITE:MODE  with --async: from suite SUITE on, MODE
-#                     instead (the first one's drivers lowered, every AEAD
-#                     wrapped in MODE): one boot runs both wrappers
+#   --async-from SUITE:MODE  from suite SUITE on, every AEAD wrapped in
+#                     MODE: the suites before it run synchronously, or
+#                     with --async through the other wrapper (its drivers
+#                     are then lowered below what they wrap)
 #
 # KTLS_ACCEL=auto|kvm|tcg (default auto): qemu's accelerator, decided by
 # tests/vm/runner/accel.sh (KVM only when a probe boot shows it works),
@@ -317,7 +318,6 @@ fi
 # hands the AEAD it wraps the caller's own request and does not restore
 # it: the kernel's self-test of every cryptd AEAD WARNs ("corrupted
 # request struct"); 6.12's cryptd passes it.
-[ -z "$ASYNC_FROM" ] || [ -n "$ASYNC" ] || die "--async-from needs --async"
 [ -z "$ASYNC_FROM" ] || [ "${ASYNC_FROM#*:}" != "$ASYNC" ] ||
 	die "--async-from $ASYNC_FROM: the boot already runs $ASYNC"
 if [[ " $ASYNC ${ASYNC_FROM#*:} " == *" cryptd "* ]] && [[ $SERIES == 6.1 || $SERIES == 6.1-* ]]; then
@@ -333,12 +333,12 @@ for m in $ASYNC ${ASYNC_FROM:+${ASYNC_FROM#*:}}; do
 	esac
 done
 # crypto_user: tool-force-async off|on and cryptd's priority
-[ -z "$ASYNC" ] || ASYNC_MODS="$ASYNC_MODS algif_aead crypto_user" ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_USER"
-if [ -n "$ASYNC" ]; then
+[ -z "$ASYNC$ASYNC_FROM" ] || ASYNC_MODS="$ASYNC_MODS algif_aead crypto_user" ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_USER"
+if [ -n "$ASYNC$ASYNC_FROM" ]; then
 	if [ -n "$KCONFIG_FILE" ]; then
 		for opt in $ASYNC_OPTS; do
 			grep -qE "^$opt=[ym]" "$KCONFIG_FILE" ||
-				die "--async $ASYNC: $SERIES's kernel has no $opt ($KCONFIG_FILE)"
+				die "--async $ASYNC$ASYNC_FROM: $SERIES's kernel has no $opt ($KCONFIG_FILE)"
 		done
 	fi
 fi
@@ -391,12 +391,12 @@ fi
 KTLS_ALL_BUILTIN=$DEBUG \
 bash "$RUNNER/stage-modules.sh" "$KIMG" "$KREL" "$STAGE" "$KO" "$EXTRA_KO" \
 	> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging modules failed"; }
-if [ -n "$ASYNC" ]; then	# the wrapper and AF_ALG's AEAD sockets
+if [ -n "$ASYNC$ASYNC_FROM" ]; then	# the wrapper and AF_ALG's AEAD sockets
 	# shellcheck disable=SC2086
 	bash "$RUNNER/stage-modules.sh" --suite async "$KIMG" "$KREL" "$STAGE" $ASYNC_MODS \
 		>> "$RUN/modules.log" 2>&1 || { cat "$RUN/modules.log"; die "staging --async modules failed"; }
 	cp "$BUILD/guest/tool-force-async" "$STAGE/bin/"
-	printf '%s\n' "$ASYNC${ASYNC_FROM:+, ${ASYNC_FROM#*:} from suite ${ASYNC_FROM%%:*} on}" > "$RUN/async.txt"
+	printf '%s\n' "${ASYNC:-synchronous}${ASYNC_FROM:+, ${ASYNC_FROM#*:} from suite ${ASYNC_FROM%%:*} on}" > "$RUN/async.txt"
 fi
 if [ -n "$BOOT_MODULES" ]; then
 	# shellcheck disable=SC2086
@@ -448,7 +448,7 @@ if [ -n "${KTLS_QEMU_PLUGIN:-}" ]; then
 	ACCEL=(-accel tcg -cpu max)
 	PLUGIN=(-plugin "$KTLS_QEMU_PLUGIN")
 fi
-log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}${PLUGIN[*]:+ ${PLUGIN[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)}${ASYNC:+ async=$ASYNC} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
+log "booting $KREL (${ACCEL[*]}${ICOUNT[*]:+ ${ICOUNT[*]}}${PLUGIN[*]:+ ${PLUGIN[*]}}) module=$MODULE${MODARGS:+ ($MODARGS)}${ASYNC:+ async=$ASYNC}${ASYNC_FROM:+ async-from=$ASYNC_FROM} suites=$(ls "$STAGE/suites" | tr '\n' ' ')selftest shards: $SHARDS"
 CMDLINE="console=$CONSOLE loglevel=4 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=120 quiet"
 # Debug kernel: kmemleak reports with real addresses (not hashed).
 [ $DEBUG = 0 ] || CMDLINE="$CMDLINE no_hash_pointers"
