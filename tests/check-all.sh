@@ -146,7 +146,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 	[ -f tools/Makefile ] && step tools-static native bash -c "make -s -C tools static && echo '1 passed, 0 failed'"
 	# Each suite on the series where it says most (CI time,
 	# docs/testing.md "Which series run what"): 6.1 runs every suite but
-	# `cli`; 6.12 runs the selftest, `cli` (the userspace half),
+	# `cli`, `fuzz` and `soak` (fuzz through pcrypt on 6.1, both on the
+	# debug kernel); 6.12 runs the selftest, `cli` (the userspace half),
 	# lifecycle, uring, bpf, readsock and consumers, and leaves fuzz,
 	# sockmap, soak and stress to the debug kernel (the same 6.12 source
 	# under KASAN), apps and keyscan to 6.1, peer to 6.1.
@@ -181,7 +182,8 @@ if [ $NATIVE_ONLY = 0 ]; then
 		echo "${out#,}"
 	}
 	step vm-6.1-ktls vm bash tests/vm/run.sh --series 6.1 --module ktls \
-		--skip-suites cli --skip-tests "$(mp_only 12_chacha 13_nopad 13_sm4_gcm:even)"
+		--skip-suites cli,fuzz,soak --skip-tests "$(mp_only 12_chacha 13_nopad 13_sm4_gcm:even)" \
+		--env KTLS_STRESS_SECONDS=10
 	step vm-6.12-ktls vm bash tests/vm/run.sh --series 6.12 --module ktls \
 		--skip-suites peer,stress,fuzz,sockmap,apps,keyscan,soak \
 		--skip-tests "$(mp_only 12_aes_gcm)" --env CLI_HUGE_MB=32
@@ -256,9 +258,11 @@ if [ $NATIVE_ONLY = 0 ]; then
 	# vm-check MODULE=intree`: CI time on a slower machine). Three shards: its
 	# failing rekey tests before 6.14 wait out a 5 s timeout each, time a
 	# third harness process fills. On 7.3 also the kernel's own users
-	# (consumers) over the in-tree module, as over ktls.ko.
+	# (consumers) over the in-tree module, as over ktls.ko. Not on
+	# Debian 13's own 6.12: the in-tree module of bookworm's 6.12 is the
+	# same source (and its full run, by hand, the same results).
 	REF_TESTS='tls_basic.*,tls_err.*,global.*,tls.13_aes_gcm.*'
-	for s in 6.1 6.12 6.12-trixie 7.3 7.2; do
+	for s in 6.1 6.12 7.3 7.2; do
 		suites=selftest
 		[ $s != 7.3 ] || suites=selftest,consumers
 		step "ref-$s-intree" ref bash tests/vm/run.sh --series $s \
@@ -290,8 +294,8 @@ fi
 echo
 [ "$FINISHED" = "$BEGUN" ] ||
 	RED+=("check-all.sh: $((BEGUN - FINISHED)) step(s) abandoned by an error in the script")
-if [ $NATIVE_ONLY = 0 ] && [ -z "$ONLY" ] && [ "$FINISHED" -lt 32 ]; then
-	RED+=("check-all.sh: only $FINISHED of 32 steps finished")
+if [ $NATIVE_ONLY = 0 ] && [ -z "$ONLY" ] && [ "$FINISHED" -lt 31 ]; then
+	RED+=("check-all.sh: only $FINISHED of 31 steps finished")
 fi
 if [ ${#RED[@]} -gt 0 ]; then
 	for r in "${RED[@]}"; do echo "RED: $r"; done
