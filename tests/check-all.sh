@@ -189,14 +189,14 @@ if [ $NATIVE_ONLY = 0 ]; then
 		--skip-tests "$(mp_only 12_aes_gcm)" --env CLI_HUGE_MB=32
 	# the newer kernels (docs/testing.md: why not every suite, CI time):
 	# each its own upstream selftest (in 2 shards, as every selftest
-	# here: tests/vm/runner/shard.sh), 7.3 also a short lifecycle, readsock
-	# (the kernel's own readers' read_sock) and consumers (NVMe/TCP with
-	# TLS and NFS over TLS, through tlshd), which 6.12 runs too (not yet
-	# through pcrypt: a switch to it after lifecycle found no pcrypt,
-	# docs/testing.md).
+	# here: tests/vm/runner/shard.sh), 7.3 also a short lifecycle, then
+	# through pcrypt readsock (the kernel's own readers' read_sock) and
+	# consumers (NVMe/TCP with TLS and NFS over TLS, through tlshd), which
+	# 6.12 runs too.
 	# `cli` and the rest: make vm-check SERIES=7.x
 	step vm-7.3-ktls vm bash tests/vm/run.sh --series 7.3 --module ktls \
 		--suites selftest,lifecycle,readsock,consumers --env KTLS_LIFECYCLE_CYCLES=5 \
+		--async-from readsock:pcrypt \
 		--skip-tests "$(mp_only 13_chacha 12_aria_gcm:even)"
 	# 7.2 with every AEAD asynchronous (pcrypt, below)
 	step vm-7.2-ktls vm bash tests/vm/run.sh --series 7.2 --module ktls --async pcrypt \

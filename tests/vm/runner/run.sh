@@ -333,7 +333,7 @@ for m in $ASYNC ${ASYNC_FROM:+${ASYNC_FROM#*:}}; do
 	esac
 done
 # crypto_user: tool-force-async off|on and cryptd's priority
-[ -z "$ASYNC$ASYNC_FROM" ] || ASYNC_MODS="$ASYNC_MODS algif_aead crypto_user" ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_USER"
+[ -z "$ASYNC$ASYNC_FROM" ] || ASYNC_MODS="$ASYNC_MODS crypto_user" ASYNC_OPTS="$ASYNC_OPTS CONFIG_CRYPTO_USER"
 if [ -n "$ASYNC$ASYNC_FROM" ]; then
 	if [ -n "$KCONFIG_FILE" ]; then
 		for opt in $ASYNC_OPTS; do

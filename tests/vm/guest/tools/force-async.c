@@ -4,15 +4,16 @@
  *
  * Usage: tool-force-async pcrypt|cryptd [off|on]
  *
- * Binding an AF_ALG socket to an AEAD makes the crypto manager build it
- * and register it; a wrapper registers under the NAME of what it wraps,
- * so crypto_alloc_aead(NAME) - what ktls.ko and the in-tree tls.ko call
- * when a key is installed - gets the wrapper once it is the best (highest
- * priority) NAME there is, and each record's AEAD completes later.
+ * A NETLINK_CRYPTO request (crypto_user: CRYPTO_MSG_NEWALG) for an AEAD
+ * makes the crypto manager build it and register it; a wrapper registers
+ * under the NAME of what it wraps, so crypto_alloc_aead(NAME) - what
+ * ktls.ko and the in-tree tls.ko call when a key is installed - gets the
+ * wrapper once it is the best (highest priority) NAME there is, and each
+ * record's AEAD completes later.
  *
  * pcrypt (padata: the work on another CPU, the completion from padata's
- * serial callback with BHs off): bind NAME, read its best driver D from
- * /proc/crypto, bind pcrypt(D). pcrypt registers 100 above D.
+ * serial callback with BHs off): build NAME, read its best driver D from
+ * /proc/crypto, build pcrypt(D). pcrypt registers 100 above D.
  *
  * cryptd (a kworker, the completion in process context): cryptd wraps
  * only synchronous drivers, and the best x86 drivers are asynchronous
@@ -21,7 +22,7 @@
  * D, is then raised above the best NAME through NETLINK_CRYPTO
  * (crypto_user: CRYPTO_MSG_UPDATEALG).
  *
- * (Bind MODE(NAME) instead and the manager, which waits for an algorithm
+ * (Build MODE(NAME) instead and the manager, which waits for an algorithm
  * of that very name, wraps its own wrapper again and again until the name
  * is too long.) The check reads /proc/crypto again and fails unless, for
  * every NAME the kernel has, the best is MODE(D).
@@ -39,24 +40,24 @@
  * one was not, 2 on a usage or system error.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/cryptouser.h>
-#include <linux/if_alg.h>
 #include <linux/netlink.h>
 
-#ifndef AF_ALG
-#define AF_ALG 38
-#endif
+/* the kernel's algorithm type bits (include/linux/crypto.h, not uapi) */
+#define CRYPTO_ALG_TYPE_AEAD	0x00000003
+#define CRYPTO_ALG_TYPE_MASK	0x0000000f
 
 /*
  * The AEADs of the TLS_CIPHER_* a kTLS socket can be given, and
  * synchronous builds of each from generic parts (cryptd's), tried in
  * turn. Their parts are named by driver: a template instance registers
- * under its parts' driver names, and a bind by any other name makes the
+ * under its parts' driver names, and a request by any other name makes the
  * manager build it twice (EEXIST). sm4-ktls, aria-ktls: ktls.ko's own
  * block ciphers, on kernels without SM4 or ARIA.
  */
@@ -84,25 +85,6 @@ struct alg {
 	long prio;
 	int async;
 };
-
-/* bind an AF_ALG AEAD socket to @alg: 0, or the errno */
-static int bind_aead(const char *alg)
-{
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
-	int fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
-	int err = 0;
-
-	if (fd < 0) {
-		fprintf(stderr, "force-async: AF_ALG socket: %s\n", strerror(errno));
-		exit(2);
-	}
-	strcpy((char *)sa.salg_type, "aead");
-	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", alg);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		err = errno;
-	close(fd);
-	return err;
-}
 
 /* filters of best(): @arg is the mode for the wrapper ones */
 static int any(const struct alg *a, const char *arg)
@@ -183,8 +165,15 @@ static int best(const char *name, int (*keep)(const struct alg *, const char *),
 	return found;
 }
 
-/* set @driver's priority through NETLINK_CRYPTO: 0, or the errno */
-static int set_priority(const char *driver, unsigned int prio)
+/*
+ * One NETLINK_CRYPTO request about an AEAD: @type CRYPTO_MSG_NEWALG builds
+ * @alg (a driver name when @exact, else a cra_name) and registers it;
+ * CRYPTO_MSG_UPDATEALG sets driver @alg's priority to @prio. 0, or the
+ * errno. (Not AF_ALG: newer kernels let an AF_ALG socket bind only a few
+ * synchronous algorithms, so a bind can't build pcrypt(D) there.)
+ */
+static int crypto_request(__u16 type, const char *alg, int exact,
+			  unsigned int prio)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -192,13 +181,16 @@ static int set_priority(const char *driver, unsigned int prio)
 		struct nlattr at;
 		__u32 prio;
 	} req = {
-		.nh.nlmsg_len = sizeof(req),
-		.nh.nlmsg_type = CRYPTO_MSG_UPDATEALG,
+		.nh.nlmsg_type = type,
 		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		.alg.cru_type = CRYPTO_ALG_TYPE_AEAD,
+		.alg.cru_mask = CRYPTO_ALG_TYPE_MASK,
 		.at.nla_len = NLA_HDRLEN + sizeof(__u32),
 		.at.nla_type = CRYPTOCFGA_PRIORITY_VAL,
 		.prio = prio,
 	};
+	size_t len = type == CRYPTO_MSG_UPDATEALG ? sizeof(req) :
+		     offsetof(typeof(req), at);
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	char buf[512];
 	struct nlmsghdr *ack = (struct nlmsghdr *)buf;
@@ -206,12 +198,16 @@ static int set_priority(const char *driver, unsigned int prio)
 	int err = 0;
 	ssize_t n;
 
-	if (fd < 0)
-		return errno;
-	snprintf(req.alg.cru_driver_name, sizeof(req.alg.cru_driver_name),
-		 "%s", driver);
-	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
-		   sizeof(nl)) != sizeof(req))
+	if (fd < 0) {
+		fprintf(stderr, "force-async: NETLINK_CRYPTO socket: %s\n",
+			strerror(errno));
+		exit(2);
+	}
+	req.nh.nlmsg_len = len;
+	snprintf(exact ? req.alg.cru_driver_name : req.alg.cru_name,
+		 sizeof(req.alg.cru_name), "%s", alg);
+	if (sendto(fd, &req, len, 0, (struct sockaddr *)&nl, sizeof(nl)) !=
+	    (ssize_t)len)
 		err = errno;
 	else if ((n = recv(fd, buf, sizeof(buf), 0)) < (ssize_t)sizeof(*ack))
 		err = n < 0 ? errno : EPROTO;
@@ -219,6 +215,20 @@ static int set_priority(const char *driver, unsigned int prio)
 		err = -((struct nlmsgerr *)NLMSG_DATA(ack))->error;
 	close(fd);
 	return err;
+}
+
+/* build and register AEAD @alg (a driver name when @exact): 0 or the errno */
+static int build(const char *alg, int exact)
+{
+	int err = crypto_request(CRYPTO_MSG_NEWALG, alg, exact, 0);
+
+	return err == EEXIST ? 0 : err;
+}
+
+/* set driver @driver's priority: 0, or the errno */
+static int set_priority(const char *driver, unsigned int prio)
+{
+	return crypto_request(CRYPTO_MSG_UPDATEALG, driver, 1, prio);
 }
 
 /* put MODE(D) above every other @name: its driver name in @want */
@@ -232,9 +242,9 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 		if (!best(names[i].name, any, NULL, &d))
 			return;
 		snprintf(want, size, "pcrypt(%s)", d.driver);
-		err = bind_aead(want);
+		err = build(want, 1);
 		if (err)
-			printf("force-async: bind %s: %s\n", want, strerror(err));
+			printf("force-async: build %s: %s\n", want, strerror(err));
 		return;
 	}
 	/* cryptd: the best synchronous one, else one from generic parts */
@@ -246,14 +256,14 @@ static void wrap(const char *mode, unsigned int i, char *want, size_t size)
 			       names[i].name);
 			return;
 		}
-		err = bind_aead(s);
+		err = build(s, 1);
 		if (err)
-			printf("force-async: bind %s: %s\n", s, strerror(err));
+			printf("force-async: build %s: %s\n", s, strerror(err));
 	}
 	snprintf(want, size, "cryptd(%s)", d.driver);
-	err = bind_aead(want);
+	err = build(want, 1);
 	if (err)
-		printf("force-async: bind %s: %s\n", want, strerror(err));
+		printf("force-async: build %s: %s\n", want, strerror(err));
 	if (!best(names[i].name, any, NULL, &top) || !strcmp(top.driver, want))
 		return;
 	err = set_priority(want, top.prio + 1);
@@ -316,7 +326,7 @@ int main(int argc, char **argv)
 		struct alg top;
 		char want[sizeof(top.driver) + 16] = "";
 
-		bind_aead(names[i].name);
+		build(names[i].name, 0);
 		if (!best(names[i].name, any, NULL, &top)) {
 			printf("force-async: %s: not in this kernel, left out\n",
 			       names[i].name);
