@@ -102,8 +102,20 @@ step_async() {
 		esac
 	done < /etc/ktls-modules-async
 	[ -n "${ASYNC:-}" ] || return 0
-	/bin/tool-force-async "$ASYNC" > "$OUT" 2>&1 ||
-		fail "--async $ASYNC: not every AEAD is asynchronous (force-async)"
+	force_async "$ASYNC" "--async $ASYNC"
+}
+
+# force_async MODE WHAT [off]: every AEAD wrapped in MODE (or, with off,
+# MODE's wrappers lowered below what they wrap), the tool's lines in the
+# results; the run fails, naming WHAT, unless every one is
+force_async() {
+	/bin/tool-force-async "$1" ${3:+"$3"} > "$OUT" 2>&1 && return 0
+	if [ -n "${3:-}" ]; then
+		fail "$2: not every $1 wrapper lowered below what it wraps (force-async $1 off)"
+	else
+		fail "$2: not every AEAD is asynchronous through $1 (force-async)"
+	fi
+	return 1
 }
 
 # The --filter globs for suite $1: "SUITE:GLOB" ones for that suite (our
@@ -128,9 +140,8 @@ filter_for() {
 step_async_switch() {
 	[ -n "${ASYNC_FROM:-}" ] && [ "${ASYNC_FROM%%:*}" = "$1" ] || return 0
 	say "KTLS-ASYNC-SWITCH ${ASYNC:-sync} -> ${ASYNC_FROM#*:} before $1"
-	{ [ -z "${ASYNC:-}" ] || /bin/tool-force-async "$ASYNC" off > "$OUT" 2>&1; } &&
-		/bin/tool-force-async "${ASYNC_FROM#*:}" > "$OUT" 2>&1 ||
-		fail "--async-from $ASYNC_FROM: not every AEAD is asynchronous through ${ASYNC_FROM#*:} (force-async)"
+	{ [ -z "${ASYNC:-}" ] || force_async "$ASYNC" "--async-from $ASYNC_FROM" off; } &&
+		force_async "${ASYNC_FROM#*:}" "--async-from $ASYNC_FROM"
 }
 
 step_suites() {
