@@ -95,6 +95,36 @@ const struct ktls_cipher *ktls_cipher_find(u16 type)
 	return NULL;
 }
 
+/* @c's cipher, record protection, salt, IV and sequence from @info */
+static int ktls_crypto_fill(struct ktls_crypto *c,
+			    const struct tls_crypto_info *info)
+{
+	const struct ktls_cipher *ci = ktls_cipher_find(info->cipher_type);
+	const u8 *raw = (const u8 *)info;
+
+	if (!ci)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->cipher = ci;
+	memcpy(c->salt_iv, raw + ci->salt_off, ci->salt_len);
+	memcpy(c->salt_iv + ci->salt_len, raw + ci->iv_off, ci->iv_len);
+	memcpy(c->seq, raw + ci->seq_off, KTLS_REC_SEQ_LEN);
+	return ktls_prot_init(&c->prot, info->version, ci->salt_len,
+			      ci->iv_len, ci->tag_len, ci->ccm,
+			      ci->explicit_iv &&
+			      info->version == TLS_1_2_VERSION);
+}
+
+/* @info's key into @aead */
+static int ktls_crypto_setkey(struct crypto_aead *aead,
+			      const struct tls_crypto_info *info)
+{
+	const struct ktls_cipher *ci = ktls_cipher_find(info->cipher_type);
+
+	return crypto_aead_setkey(aead, (const u8 *)info + ci->key_off,
+				  ci->key_len);
+}
+
 /**
  * ktls_crypto_init() - key one direction from a validated crypto_info
  * @c: state to fill
@@ -104,33 +134,21 @@ const struct ktls_cipher *ktls_cipher_find(u16 type)
  */
 int ktls_crypto_init(struct ktls_crypto *c, const struct tls_crypto_info *info)
 {
-	const struct ktls_cipher *ci = ktls_cipher_find(info->cipher_type);
-	const u8 *raw = (const u8 *)info;
 	int err;
 
-	if (!ci)
-		return -EINVAL;
-	memset(c, 0, sizeof(*c));
-	c->cipher = ci;
-	err = ktls_prot_init(&c->prot, info->version, ci->salt_len, ci->iv_len,
-			     ci->tag_len, ci->ccm,
-			     ci->explicit_iv && info->version == TLS_1_2_VERSION);
+	err = ktls_crypto_fill(c, info);
 	if (err)
-		return err;
-	memcpy(c->salt_iv, raw + ci->salt_off, ci->salt_len);
-	memcpy(c->salt_iv + ci->salt_len, raw + ci->iv_off, ci->iv_len);
-	memcpy(c->seq, raw + ci->seq_off, KTLS_REC_SEQ_LEN);
-
-	c->aead = crypto_alloc_aead(ci->aead, 0, 0);
+		goto err_wipe;
+	c->aead = crypto_alloc_aead(c->cipher->aead, 0, 0);
 	if (IS_ERR(c->aead)) {
 		err = PTR_ERR(c->aead);
 		c->aead = NULL;
 		goto err_wipe;
 	}
-	err = crypto_aead_setkey(c->aead, raw + ci->key_off, ci->key_len);
+	err = ktls_crypto_setkey(c->aead, info);
 	if (err)
 		goto err_free;
-	err = crypto_aead_setauthsize(c->aead, ci->tag_len);
+	err = crypto_aead_setauthsize(c->aead, c->cipher->tag_len);
 	if (err)
 		goto err_free;
 	return 0;
@@ -141,6 +159,78 @@ err_free:
 err_wipe:
 	memzero_explicit(c, sizeof(*c));
 	return err;
+}
+
+/**
+ * ktls_crypto_rekey() - the next key (TLS 1.3 KeyUpdate) in @cur's transform
+ * @next: state to fill
+ * @cur: the direction's keyed state; nothing uses its transform meanwhile
+ *	(the caller holds the direction's locks and nothing is in flight)
+ * @info: the new crypto_info, validated: @cur's version and cipher
+ * @old: the crypto_info @cur was keyed from
+ * @install: set when @next is to replace @cur, even on error
+ *
+ * Setting a key is much cheaper than allocating a transform, so a
+ * KeyUpdate keys @cur's transform again and @next shares it: the caller
+ * installs @next, then wipes the state it replaced without freeing its
+ * transform (ktls_crypto_retire()). A transform whose setkey failed is
+ * left unkeyed by the crypto API (it fails every request with -ENOKEY),
+ * so on failure the old key goes back in (tried three times: a
+ * template's setkey, gcm's, may allocate); should that fail too, @next is a
+ * new transform with the old key, @cur's running sequence number and
+ * *@install set: the old key stays in use either way. Only if that
+ * allocation fails as well does the direction stay unkeyed, and its next
+ * record fails (EBADMSG) instead of being sealed or opened with a wrong
+ * key.
+ *
+ * Return: 0, or the errno of keying the new key (then @cur's key stays).
+ */
+int ktls_crypto_rekey(struct ktls_crypto *next, const struct ktls_crypto *cur,
+		      const struct tls_crypto_info *info,
+		      const struct tls_crypto_info *old, bool *install)
+{
+	int err, again, tries;
+
+	*install = false;
+	err = ktls_crypto_fill(next, info);
+	if (err) {
+		memzero_explicit(next, sizeof(*next));
+		return err;
+	}
+	err = ktls_crypto_setkey(cur->aead, info);
+	if (!err) {
+		next->aead = cur->aead;
+		next->later = cur->later;
+		*install = true;
+		return 0;
+	}
+	memzero_explicit(next, sizeof(*next));
+	for (tries = 0; tries < 3; tries++) {
+		again = ktls_crypto_setkey(cur->aead, old);
+		if (!again)
+			return err;
+	}
+	pr_warn_ratelimited("KeyUpdate failed (%d) and the old key could not be set again (%d): a new transform\n",
+			    err, again);
+	if (ktls_crypto_init(next, old))
+		return err;
+	memcpy(next->seq, cur->seq, KTLS_REC_SEQ_LEN);
+	*install = true;
+	return err;
+}
+
+/**
+ * ktls_crypto_retire() - wipe state replaced by ktls_crypto_rekey()'s
+ * @c: the replaced state
+ * @live: the state that replaced it
+ *
+ * Frees @c's transform unless @live shares it.
+ */
+void ktls_crypto_retire(struct ktls_crypto *c, const struct ktls_crypto *live)
+{
+	if (c->aead == live->aead)
+		c->aead = NULL;
+	ktls_crypto_free(c);
 }
 
 /**

@@ -104,6 +104,10 @@ struct ktls_crypto {
 };
 
 int ktls_crypto_init(struct ktls_crypto *c, const struct tls_crypto_info *info);
+int ktls_crypto_rekey(struct ktls_crypto *next, const struct ktls_crypto *cur,
+		      const struct tls_crypto_info *info,
+		      const struct tls_crypto_info *old, bool *install);
+void ktls_crypto_retire(struct ktls_crypto *c, const struct ktls_crypto *live);
 void ktls_crypto_free(struct ktls_crypto *c);
 
 struct ktls_tx;
@@ -609,8 +613,8 @@ void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n);
 
 /* rx.c - the socket's RX: called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);
-int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
-			struct ktls_crypto *c);
+void ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
+			 struct ktls_crypto *c, bool resume);
 int ktls_rx_init(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_stop(struct sock *sk, struct ktls_ctx *ctx);
 void ktls_rx_release(struct sock *sk, struct ktls_ctx *ctx);

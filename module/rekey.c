@@ -21,8 +21,10 @@ static void ktls_rekey_stat(struct sock *sk, bool tx, bool ok)
  * @optlen: its length
  * @tx: direction
  *
- * Only TLS 1.3 has key updates; the version and cipher stay. On failure
- * the old key stays in use, so userspace may retry or close.
+ * Only TLS 1.3 has key updates; the version and cipher stay. The
+ * direction's transform is keyed again, not allocated again
+ * (ktls_crypto_rekey()). On failure the old key stays in use, so
+ * userspace may retry or close.
  *
  * Return: 0; -EBUSY on TLS 1.2; -EINVAL for another version, cipher or
  * length; or the errno of keying the new transform.
@@ -33,7 +35,9 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 	u8 *cur_buf = tx ? ctx->tx_info : ctx->rx_info;
 	const struct tls_crypto_info *cur = (const void *)cur_buf;
 	const struct tls_crypto_info *next = (const void *)info;
+	struct ktls_crypto *live;
 	struct ktls_crypto c;
+	bool install;
 	int err;
 
 	sock_owned_by_me(sk);
@@ -46,22 +50,20 @@ int ktls_rekey(struct sock *sk, struct ktls_ctx *ctx, const u8 *info,
 	    optlen != ktls_cipher_find(cur->cipher_type)->info_len)
 		return -EINVAL;
 
-	err = ktls_crypto_init(&c, next);
+	live = tx ? ktls_tx_crypto(ctx) : ktls_rx_crypto(ctx);
+	err = ktls_crypto_rekey(&c, live, next, cur, &install);
+	if (install) {
+		/* the new key, or (err) the old one in a new transform */
+		if (tx)
+			ktls_tx_swap_crypto(ctx, &c);
+		else
+			ktls_rx_swap_crypto(sk, ctx, &c, !err);
+		ktls_crypto_retire(&c, live);
+	}
 	if (err) {
 		ktls_rekey_stat(sk, tx, false);
 		return err;
 	}
-	if (tx) {
-		ktls_tx_swap_crypto(ctx, &c);
-	} else {
-		err = ktls_rx_swap_crypto(sk, ctx, &c);
-		if (err) {
-			ktls_crypto_free(&c);
-			ktls_rekey_stat(sk, tx, false);
-			return err;
-		}
-	}
-	ktls_crypto_free(&c);		/* the old key */
 	memcpy(cur_buf, info, optlen);
 	ktls_rekey_stat(sk, tx, true);
 	return 0;

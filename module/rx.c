@@ -591,28 +591,26 @@ void ktls_rx_free(struct ktls_ctx *ctx)
 }
 
 /**
- * ktls_rx_swap_crypto() - install the next RX key (TLS 1.3 KeyUpdate)
+ * ktls_rx_swap_crypto() - install the next RX keyed state
  * @sk: socket, lock_sock held
  * @ctx: context with RX configured
  * @c: new keyed state; on return it holds the old one, for the caller
+ * @resume: a new key (TLS 1.3 KeyUpdate), not the old one again
  *
- * Records decrypted before stay queued as they are; decryption resumes
- * with the new key if it was paused by a KeyUpdate.
- *
- * Return: 0.
+ * Records decrypted before stay queued as they are; with @resume,
+ * decryption goes on if a KeyUpdate paused it.
  */
-int ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
-			struct ktls_crypto *c)
+void ktls_rx_swap_crypto(struct sock *sk, struct ktls_ctx *ctx,
+			 struct ktls_crypto *c, bool resume)
 {
 	struct ktls_rx *rx = ctx->rx;
 
 	sock_owned_by_me(sk);
 	ktls_rx_scratch_put(rx);	/* sized for the old transform */
 	swap(rx->c, *c);
-	if (rx->key_pending) {
+	if (resume && rx->key_pending) {
 		rx->key_pending = false;
 		/* wake readers and poll if a record waits already */
 		sk->sk_data_ready(sk);
 	}
-	return 0;
 }

@@ -27,6 +27,13 @@
  *            read with recv, MSG_PEEK, splice and read_sock must all
  *            arrive intact, no read stalling: the record buffer falls
  *            back to order-0 pages (module/recbuf.c, issue 32).
+ *   rekey    TLS 1.3 KeyUpdates, the thread that sets TLS_TX (then
+ *            TLS_RX) again hit: a KeyUpdate that fails (ENOMEM) leaves
+ *            the old key in use, so the record sent next is read with
+ *            the old key; one that succeeds, with the new one; a failed
+ *            TLS_RX one is tried again until it is done. ktls keys its
+ *            transform again on a KeyUpdate, and gcm's template (SM4-GCM
+ *            here) allocates in its setkey.
  *   closing  no fault: a delay (module/testhook.h, the debug kernel's
  *            ktls.ko only) widens the window in which a softirq
  *            write_space has decided to queue the TX work and not yet
@@ -570,6 +577,104 @@ TEST_F_TIMEOUT(fault, both, 120)
 {
 	setup_ktls(_metadata, self, variant, 0);
 	transfer(_metadata, self, 1, 1, self->seed);
+}
+
+/* ------------------------------------------------------------- rekey */
+
+FIXTURE(rekey)
+{
+	int fd[2];
+};
+
+FIXTURE_VARIANT(rekey)
+{
+	struct cipher c;
+};
+
+FIXTURE_VARIANT_ADD(rekey, 13_aes_gcm)
+{
+	.c = CIPHER(TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128,
+		    struct tls12_crypto_info_aes_gcm_128),
+};
+
+FIXTURE_VARIANT_ADD(rekey, 13_sm4_gcm)
+{
+	.c = CIPHER(TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM,
+		    struct tls12_crypto_info_sm4_gcm),
+};
+
+FIXTURE_SETUP(rekey)
+{
+	long enomem = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	ASSERT_EQ(faults_configure(env_ul("KTLS_FAULT_PROBABILITY", 5)), 0)
+		TH_LOG("no fault injection in debugfs: not a debug kernel?");
+	ASSERT_EQ(tcp_pair(self->fd), 0);
+	ASSERT_EQ(ktls_setup(self->fd[0], &variant->c, 1, 0, &enomem), 0);
+	ASSERT_EQ(ktls_setup(self->fd[1], &variant->c, 1, 1, &enomem), 0);
+}
+
+FIXTURE_TEARDOWN(rekey)
+{
+	close(self->fd[0]);
+	close(self->fd[1]);
+}
+
+/* setsockopt(@opt) with the calling thread hit: 0 or the errno */
+static int setsockopt_hit(int fd, int opt, const void *v, socklen_t len)
+{
+	int ret, e;
+
+	kmsg("ktls-fault: injection on");
+	faults_self(1);
+	ret = setsockopt(fd, SOL_TLS, opt, v, len);
+	e = errno;
+	faults_self(0);
+	kmsg("ktls-fault: injection off");
+	return ret ? e : 0;
+}
+
+TEST_F_TIMEOUT(rekey, old_key_stays_on_failure, 120)
+{
+	unsigned long rounds = env_ul("KTLS_REKEY_ROUNDS", 300), r;
+	long tx_ok = 0, tx_fail = 0, rx_fail = 0;
+	uint8_t ci[64], msg[64], got[64];
+	int err;
+
+	for (r = 0; r < rounds; r++) {
+		crypto_info(&variant->c, 1000 + r, ci);
+		err = setsockopt_hit(self->fd[0], TLS_TX, ci, variant->c.len);
+		ASSERT_TRUE(!err || err == ENOMEM)
+			TH_LOG("round %lu: TLS_TX KeyUpdate: %s", r, strerror(err));
+		err ? tx_fail++ : tx_ok++;
+		/* the record after it: old key if it failed, else the new */
+		stream_fill(r, 0, msg, sizeof(msg));
+		ASSERT_EQ(send(self->fd[0], msg, sizeof(msg), 0), (ssize_t)sizeof(msg))
+			TH_LOG("round %lu: send after a KeyUpdate that %s: %s", r,
+			       err ? "failed" : "was done", strerror(errno));
+		while (!err) {
+			int e = setsockopt_hit(self->fd[1], TLS_RX, ci,
+					       variant->c.len);
+
+			if (!e)
+				break;
+			ASSERT_EQ(e, ENOMEM)
+				TH_LOG("round %lu: TLS_RX KeyUpdate: %s", r, strerror(e));
+			rx_fail++;
+		}
+		ASSERT_EQ(recv(self->fd[1], got, sizeof(got), MSG_WAITALL),
+			  (ssize_t)sizeof(got))
+			TH_LOG("round %lu: the record after a TLS_TX KeyUpdate that %s: %s",
+			       r, err ? "failed" : "was done", strerror(errno));
+		ASSERT_EQ(memcmp(got, msg, sizeof(msg)), 0);
+	}
+	memset(ci, 0, sizeof(ci));
+	printf("# %lu rounds: TLS_TX KeyUpdates %ld done, %ld failed (old key kept); TLS_RX ones failed %ld times before done; faults injected: failslab %ld, fail_page_alloc %ld\n",
+	       rounds, tx_ok, tx_fail, rx_fail, faults_injected(0),
+	       faults_injected(1));
+	EXPECT_GT(tx_ok, 0);
 }
 
 /* ------------------------------------- a failed allocation in softirq */

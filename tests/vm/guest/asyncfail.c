@@ -15,7 +15,14 @@
  *   - the first failing: nothing on the wire, EBADMSG;
  *   - no failure: a long send (more records than may fly at once, the
  *     send buffer full) and non-blocking sends TCP takes part of, all in
- *     order, with several records in flight (TlsTxAsyncMaxInFlight).
+ *     order, with several records in flight (TlsTxAsyncMaxInFlight);
+ *   - a TLS 1.3 KeyUpdate (TLS_TX set again) whose setkey fails, as a
+ *     template's may for lack of memory (ktls_flakyaead's setkey_fail):
+ *     ENOMEM, and the old key and sequence go on - once (ktls.ko sets
+ *     the old key again in the transform), four times (setting it again
+ *     fails three times: a new transform), five times (that one fails
+ *     too: the direction has no key, its next record fails with EBADMSG
+ *     and nothing reaches the wire); TLS 1.2: EBUSY, no setkey.
  * RX (fixture ar): records the reference sealed, several queued before
  * one recv, decrypted at once (ktls.ko: TLS 1.2, TLS 1.3 with
  * TLS_RX_EXPECT_NO_PAD): exact data and order; a bad tag amid them (the
@@ -186,6 +193,7 @@ FIXTURE_SETUP(af)
 FIXTURE_TEARDOWN(af)
 {
 	param_write("fail_after", "-1");
+	param_write("setkey_fail", "0");
 	close(self->a);
 	close(self->b);
 }
@@ -326,6 +334,85 @@ TEST_F(af, long_send_in_order)
 TEST_F(af, dontwait_partial_in_order)
 {
 	long_send(_metadata, self, 1);
+}
+
+/*
+ * TLS_TX set again (a TLS 1.3 KeyUpdate) while the flaky AEAD fails its
+ * next @fails setkeys with ENOMEM; @unkeyed: the failures leave the
+ * direction without a key (see the top of this file).
+ */
+static void key_update_fails(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(af) *self,
+			     const FIXTURE_VARIANT(af) *variant, int fails,
+			     int unkeyed)
+{
+	struct srng r = { .s = 0x6b6579 };
+	struct ref_dir next = self->rx;
+	uint8_t ci[64];
+	char v[16];
+	size_t len;
+	int rc, e;
+
+	ASSERT_EQ(expect_stream(self, self->data, 1), 0);
+	srng_fill(&r, next.key, next.c->key_len);
+	srng_fill(&r, next.iv, next.c->iv_len);
+	next.seq = 0;
+	len = ref_dir_crypto_info(&next, ci);
+	snprintf(v, sizeof(v), "%d", fails);
+	ASSERT_EQ(param_write("setkey_fail", v), 0);
+	rc = setsockopt(self->a, SOL_TLS, TLS_TX, ci, len);
+	e = errno;
+	if (variant->version == REF_V12) {
+		/* no KeyUpdate in TLS 1.2: refused before any setkey */
+		EXPECT_EQ(rc, -1);
+		EXPECT_EQ(e, EBUSY);
+		EXPECT_EQ(param_read("setkey_fail"), fails);
+		unkeyed = 0;
+	} else {
+		EXPECT_EQ(rc, -1);
+		EXPECT_EQ(e, ENOMEM) TH_LOG("TLS_TX again: %s", strerror(e));
+		EXPECT_EQ(param_read("setkey_fail"), 0)
+			TH_LOG("fewer setkeys than planned failures");
+	}
+	ASSERT_EQ(param_write("setkey_fail", "0"), 0);
+	if (unkeyed) {
+		EXPECT_EQ(send(self->a, self->data, 100, 0), -1);
+		EXPECT_EQ(errno, EBADMSG);
+		EXPECT_FALSE(more_within(self->b, 300));
+		explicit_bzero(ci, sizeof(ci));
+		return;
+	}
+	/* the old key and sequence go on */
+	EXPECT_EQ(send(self->a, self->data, 100, 0), 100)
+		TH_LOG("send after the failed KeyUpdate: %s", strerror(errno));
+	EXPECT_EQ(expect_stream(self, self->data, 100), 0)
+		TH_LOG("the record after the failed KeyUpdate is not the old key's next");
+	if (variant->version == REF_V13) {
+		/* and the KeyUpdate goes through when tried again */
+		EXPECT_EQ(setsockopt(self->a, SOL_TLS, TLS_TX, ci, len), 0)
+			TH_LOG("TLS_TX again, no failure: %s", strerror(errno));
+		self->rx = next;
+		EXPECT_EQ(send(self->a, self->data, 100, 0), 100);
+		EXPECT_EQ(expect_stream(self, self->data, 100), 0)
+			TH_LOG("the record after the KeyUpdate is not the new key's first");
+	}
+	explicit_bzero(ci, sizeof(ci));
+	explicit_bzero(&next, sizeof(next));
+}
+
+TEST_F(af, key_update_setkey_fails)
+{
+	key_update_fails(_metadata, self, variant, 1, 0);
+}
+
+TEST_F(af, key_update_setkey_fails_4)
+{
+	key_update_fails(_metadata, self, variant, 4, 0);
+}
+
+TEST_F(af, key_update_setkey_fails_5)
+{
+	key_update_fails(_metadata, self, variant, 5, 1);
 }
 
 /* ------------------------------------------------------------ RX side */

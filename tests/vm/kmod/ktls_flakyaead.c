@@ -17,6 +17,10 @@
  *                fail_after does.
  *   dec_fail_err the errno that decryption fails with (default 5, EIO;
  *                74, EBADMSG, passes for a bad tag).
+ *   setkey_fail  setkeys that fail with -ENOMEM from now on, each after
+ *                keying the inner AEAD with what it was given (as gcm's
+ *                template, which sets its CTR key before it allocates);
+ *                counts down to 0 (default).
  *   requests     encryptions and decryptions seen (read only).
  * The guest program tests/vm/guest/asyncfail.c loads it.
  */
@@ -39,6 +43,9 @@ MODULE_PARM_DESC(dec_fail_after, "decryptions before one fails (-1: never)");
 static int dec_fail_err = EIO;
 module_param(dec_fail_err, int, 0644);
 MODULE_PARM_DESC(dec_fail_err, "errno a failing decryption returns");
+static atomic_t setkey_fail = ATOMIC_INIT(0);
+module_param_named(setkey_fail, setkey_fail.counter, int, 0644);
+MODULE_PARM_DESC(setkey_fail, "setkeys that fail with -ENOMEM from now on");
 static atomic_t requests = ATOMIC_INIT(0);
 module_param_named(requests, requests.counter, int, 0444);
 MODULE_PARM_DESC(requests, "requests seen");
@@ -80,8 +87,11 @@ static int flaky_setkey(struct crypto_aead *tfm, const u8 *key,
 			unsigned int len)
 {
 	struct flaky_ctx *ctx = crypto_aead_ctx(tfm);
+	int err = crypto_aead_setkey(ctx->inner, key, len);
 
-	return crypto_aead_setkey(ctx->inner, key, len);
+	if (!err && atomic_add_unless(&setkey_fail, -1, 0))
+		err = -ENOMEM;
+	return err;
 }
 
 static int flaky_setauthsize(struct crypto_aead *tfm, unsigned int size)
