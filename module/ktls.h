@@ -596,6 +596,7 @@ int ktls_rx_read_zc(struct sock *sk, struct ktls_rx *rx, struct msghdr *msg,
 int ktls_rx_read_async(struct sock *sk, struct ktls_rx *rx,
 		       struct msghdr *msg, size_t room, u8 *type,
 		       size_t *copied);
+int ktls_rx_fetch_async(struct sock *sk, struct ktls_rx *rx);
 
 /*
  * rx.c - the read loop, for splice.c: called with lock_sock held unless
@@ -610,6 +611,9 @@ void ktls_rx_reader_done(struct sock *sk, struct ktls_rx *rx);
 void ktls_rx_reader_unlock(struct sock *sk, struct ktls_rx *rx);
 struct ktls_rx_rec *ktls_rx_next(struct ktls_rx *rx, struct ktls_rx_rec *prev);
 void ktls_rx_consume(struct ktls_rx *rx, struct ktls_rx_rec *rec, u32 n);
+/* for rxasync.c: a queued record is a KeyUpdate: decryption pauses */
+bool ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
+			      const struct ktls_rx_rec *rec);
 
 /* rx.c - the socket's RX: called with lock_sock held unless said otherwise */
 struct ktls_crypto *ktls_rx_crypto(struct ktls_ctx *ctx);

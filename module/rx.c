@@ -72,25 +72,28 @@ static int ktls_rx_decrypt(struct sock *sk, struct ktls_rx *rx,
  * TLS 1.3 KeyUpdate (a handshake record starting with message type 24):
  * later records use a key userspace has yet to give, so decryption pauses
  * until TLS_RX is set again; reads that need a new record get EKEYEXPIRED
- * meanwhile, and poll says nothing is readable.
+ * meanwhile, and poll says nothing is readable. Return: whether @rec is
+ * one.
  */
-static void ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
-				     const struct ktls_rx_rec *rec)
+bool ktls_rx_check_key_update(struct sock *sk, struct ktls_rx *rx,
+			      const struct ktls_rx_rec *rec)
 {
 	u32 n;
 
 	if (rx->c.prot.version != KTLS_VER_1_3 ||
 	    rec->type != KTLS_CT_HANDSHAKE || !rec->len ||
 	    *ktls_recbuf_at(rec, rec->start, &n) != KTLS_HS_KEY_UPDATE)
-		return;
+		return false;
 	rx->key_pending = true;
 	ktls_stat_inc(sk, KTLS_STAT_RX_REKEY_RECEIVED);
+	return true;
 }
 
 /*
  * Take the whole record at copied_seq (rx->rec_len bytes, checked by
- * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs.
- * Called with lock_sock held. Return: 0 or a negative errno.
+ * ktls_rx_parse()) out of TCP, decrypt it and queue it on rx->recs; with
+ * an asynchronous AEAD the whole ones behind it too, several at once
+ * (rxasync.c). Called with lock_sock held. Return: 0 or a negative errno.
  */
 static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 {
@@ -101,6 +104,9 @@ static int ktls_rx_fetch(struct sock *sk, struct ktls_rx *rx)
 	int err;
 
 	sock_owned_by_me(sk);
+	err = ktls_rx_fetch_async(sk, rx);
+	if (err)
+		return err < 0 ? err : 0;
 	if (!rx->scr && ktls_rx_scratch_get(sk, rx))
 		return -ENOMEM;
 	if (rx->part) {

@@ -28,9 +28,16 @@
  * and completion live on the recvmsg's stack. Nothing is in flight
  * outside ktls_rx_read_async(), so close, shutdown, a rekey (TLS_RX
  * swapping the key), splice_read, read_sock and sockmap never meet a
- * running AEAD. MSG_PEEK, splice_read, read_sock and the record-buffer
- * path take one record at a time and wait for each; so does a
- * synchronous transform, on exactly the path it took before.
+ * running AEAD. A synchronous transform takes exactly the path it took
+ * before.
+ *
+ * The record-buffer path (ktls_rx_fetch(): MSG_PEEK, splice_read,
+ * read_sock, and a recvmsg zero-copy does not serve, TLS 1.3 without
+ * TLS_RX_EXPECT_NO_PAD among them) does the same with record buffers for
+ * destinations: ktls_rx_fetch_async() opens the whole records behind the
+ * one at copied_seq at once, each into its own buffer, and queues them on
+ * rx->recs in order, where the one-record path would have put them one
+ * by one; those readers then take them from there.
  */
 
 #include <linux/completion.h>
@@ -269,5 +276,179 @@ int ktls_rx_read_async(struct sock *sk, struct ktls_rx *rx,
 	ktls_rx_type(msg, KTLS_CT_APPLICATION_DATA, type);
 	*copied += got;
 	msg->msg_flags |= MSG_EOR;
+	return 1;
+}
+
+/*
+ * Record buffers (ktls_rx_fetch()'s path: MSG_PEEK, splice_read,
+ * read_sock, and recvmsg where zero-copy does not apply): the records
+ * behind the one at copied_seq, whole in TCP, are opened at once too,
+ * each into a record buffer of its own, and queued on rx->recs in order.
+ */
+
+/* Whether the record at @off bytes from copied_seq is whole, its header good. */
+static bool ktls_rx_batch_next(struct sock *sk, struct ktls_rx *rx, u32 off,
+			       u32 *len)
+{
+	u8 type;
+
+	return !ktls_rx_hdr_at(sk, rx, off, &type, len) &&
+	       (u64)off + *len <= (u64)tcp_inq(sk);
+}
+
+/*
+ * Start the @len byte record at @off bytes from copied_seq, sequence
+ * number @seq, into @rec. Return: 0 when it is in flight or done
+ * (scr->err), or a negative errno when it was not started.
+ */
+static int ktls_rx_batch_start(struct sock *sk, struct ktls_rx *rx,
+			       struct ktls_rx_async *a,
+			       struct ktls_rx_scratch *scr,
+			       struct ktls_rx_rec *rec, u32 off, u32 len,
+			       const u8 *seq)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
+	u32 clen = len - start;
+	int err;
+
+	BUILD_BUG_ON(ARRAY_SIZE(scr->zc_sg) < 1 + KTLS_REC_SG);
+	scr->async = a;
+	scr->err = 0;
+	scr->len = len;
+	scr->npages = 0;
+	if (ktls_rx_copy_bits(sk, off, scr->hdr, start))
+		return -EAGAIN;
+	sg_init_table(scr->sg, 1);
+	sg_unmark_end(scr->sg);
+	if (!ktls_rx_map_queue(sk, scr->sg, off + start, clen))
+		return -E2BIG;
+	sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
+	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
+	sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
+	sg_mark_end(&scr->zc_sg[ktls_recbuf_sg(rec, start, clen,
+					       scr->zc_sg + 1)]);
+	ktls_rx_prepare_seq(&rx->c, scr, seq, scr->hdr);
+
+	atomic_inc(&a->pending);
+	err = ktls_crypto_open_start(&rx->c, &scr->req, scr->sg, scr->zc_sg,
+				     clen, scr->iv, ktls_rx_async_done, scr);
+	if (err == -EINPROGRESS || err == -EBUSY) {
+		ktls_stat_inc(sk, KTLS_STAT_RX_ASYNC);
+		return 0;
+	}
+	/* done or refused here: no completion comes; never the last count */
+	atomic_dec(&a->pending);
+	scr->err = err;
+	return 0;
+}
+
+/* @rec was opened: its type and content, as ktls_rx_decrypt() finds them */
+static int ktls_rx_batch_opened(const struct ktls_rx *rx,
+				struct ktls_rx_rec *rec,
+				const struct ktls_rx_scratch *scr)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+
+	rec->start = KTLS_REC_HDR_LEN + p->explicit_len;
+	rec->type = scr->hdr[0];
+	rec->len = scr->len - rec->start - p->tag_len;
+	if (p->tail_len)
+		return ktls_recbuf_inner_parse(rec, rec->start, rec->len,
+					       &rec->type, &rec->len);
+	return 0;
+}
+
+/**
+ * ktls_rx_fetch_async() - open the records whole in TCP several at once
+ * @sk: socket, lock_sock held (kept throughout), as the reader
+ * @rx: its RX state; rx->rec_len is the first record's length
+ *
+ * Only once a request of the transform completed later
+ * (ktls_crypto_later()), when the record at copied_seq is not in rx->part
+ * and another one is whole behind it. Each record gets its own record
+ * buffer and scratch, up to KTLS_RX_FLIGHT_MAX; the call waits for all,
+ * then queues them on rx->recs in order up to the first that failed or
+ * is a KeyUpdate (decryption pauses after it: those behind it may have
+ * been opened with the retired key). TCP drops the records queued (and
+ * a bad one after them: the socket fails there); every other one stays
+ * in TCP for the one-record path, as in ktls_rx_read_async().
+ *
+ * Return: 1 when records were queued, 0 when none was (ktls_rx_fetch()
+ * takes the first), or -EBADMSG when the first failed authentication
+ * (the socket fails).
+ */
+int ktls_rx_fetch_async(struct sock *sk, struct ktls_rx *rx)
+{
+	struct ktls_rx_scratch *fl[KTLS_RX_FLIGHT_MAX], *scr;
+	struct ktls_rx_rec *rb[KTLS_RX_FLIGHT_MAX], *rec;
+	u32 off = 0, len, taken = 0, bad = 0;
+	u8 seq[KTLS_REC_SEQ_LEN];
+	struct ktls_rx_async a;
+	bool stop = false;
+	int n = 0, ok = 0, i;
+
+	sock_owned_by_me(sk);
+	if (!ktls_crypto_later(&rx->c) || rx->part || !rx->rec_len ||
+	    !ktls_rx_batch_next(sk, rx, rx->rec_len, &len))
+		return 0;
+	atomic_set(&a.pending, 1);
+	init_completion(&a.done);
+	memcpy(seq, rx->c.seq, sizeof(seq));
+
+	while (n < KTLS_RX_FLIGHT_MAX && ktls_rx_batch_next(sk, rx, off, &len)) {
+		scr = ktls_crypto_scratch_get(&rx->c, KTLS_SCRATCH_RX,
+					      sizeof(*scr), sk->sk_allocation);
+		if (!scr)
+			break;
+		rec = ktls_rx_rec_get(rx, len, sk->sk_allocation);
+		if (!rec || ktls_rx_batch_start(sk, rx, &a, scr, rec, off, len,
+						seq)) {
+			if (rec)
+				ktls_rx_rec_put(rx, rec);
+			ktls_crypto_scratch_put(&rx->c, KTLS_SCRATCH_RX, scr,
+						scr->iv, &scr->req);
+			break;
+		}
+		fl[n] = scr;
+		rb[n++] = rec;
+		off += len;
+		/* refused at once; or the next would reuse a nonce */
+		if (scr->err || ktls_seq_inc(seq))
+			break;
+	}
+	if (!n)
+		return 0;
+	ktls_stat_max(sk, KTLS_STAT_RX_ASYNC_MAX, n);
+	ktls_rx_async_wait(&a);
+
+	/* in order, up to the first that is not queued now */
+	for (i = 0; i < n; i++) {
+		scr = fl[i];
+		rec = rb[i];
+		if (!stop && !scr->err)
+			scr->err = ktls_rx_batch_opened(rx, rec, scr);
+		if (!stop && scr->err) {
+			stop = true;
+			if (scr->err == -EBADMSG)
+				bad = scr->len;
+			else
+				net_dbg_ratelimited("async open failed: %d\n",
+						    scr->err);
+		} else if (!stop) {
+			list_add_tail(&rec->list, &rx->recs);
+			ok++;
+			taken += scr->len;
+			stop = ktls_rx_check_key_update(sk, rx, rec);
+			rec = NULL;
+		}
+		if (rec)
+			ktls_rx_rec_put(rx, rec);
+		ktls_crypto_scratch_put(&rx->c, KTLS_SCRATCH_RX, scr, scr->iv,
+					&scr->req);
+	}
+	ktls_rx_async_consume(sk, rx, taken, ok, bad);
+	if (!ok)
+		return bad ? rx->err : 0;
 	return 1;
 }
