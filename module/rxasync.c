@@ -70,20 +70,17 @@ static void ktls_rx_async_done(KTLS_CRYPTO_DONE_ARG arg, int err)
 }
 
 /*
- * Start the @len byte record at @off bytes from copied_seq, sequence
- * number @seq, into the next pages of @msg. Return: 0 when it is in
- * flight or done (scr->err), or a negative errno when it was not
- * started: then no page is held and @msg's iterator is as it was.
+ * A flight's record @len bytes long at @off bytes from copied_seq: @scr
+ * set up for it, its header and nonce copied, its ciphertext mapped where
+ * it lies in the TCP queue (scr->sg, after the AAD), scr->zc_sg cleared
+ * for its destination. Return: 0, or a negative errno (not started).
  */
-static int ktls_rx_async_start(struct sock *sk, struct ktls_rx *rx,
-			       struct ktls_rx_async *a,
-			       struct ktls_rx_scratch *scr, struct msghdr *msg,
-			       u32 off, u32 len, const u8 *seq)
+static int ktls_rx_flight_source(struct sock *sk, struct ktls_rx *rx,
+				 struct ktls_rx_async *a,
+				 struct ktls_rx_scratch *scr, u32 off, u32 len)
 {
 	const struct ktls_prot *p = &rx->c.prot;
 	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
-	size_t before = iov_iter_count(&msg->msg_iter);
-	int err;
 
 	scr->async = a;
 	scr->err = 0;
@@ -96,7 +93,57 @@ static int ktls_rx_async_start(struct sock *sk, struct ktls_rx *rx,
 	sg_unmark_end(scr->sg);
 	if (!ktls_rx_map_queue(sk, scr->sg, off + start, len - start))
 		return -E2BIG;
+	sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
 	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
+	return 0;
+}
+
+/*
+ * Start @scr's AEAD, sequence number @seq, into scr->zc_sg (its entries
+ * after the AAD filled and the end marked by the caller). It is then in
+ * flight or done (scr->err).
+ */
+static void ktls_rx_flight_submit(struct sock *sk, struct ktls_rx *rx,
+				  struct ktls_rx_async *a,
+				  struct ktls_rx_scratch *scr, const u8 *seq)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
+	int err;
+
+	sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
+	ktls_rx_prepare_seq(&rx->c, scr, seq, scr->hdr);
+	atomic_inc(&a->pending);
+	err = ktls_crypto_open_start(&rx->c, &scr->req, scr->sg, scr->zc_sg,
+				     scr->len - start, scr->iv,
+				     ktls_rx_async_done, scr);
+	if (err == -EINPROGRESS || err == -EBUSY) {
+		ktls_stat_inc(sk, KTLS_STAT_RX_ASYNC);
+		return;
+	}
+	/* done or refused here: no completion comes; never the last count */
+	atomic_dec(&a->pending);
+	scr->err = err;
+}
+
+/*
+ * Start the @len byte record at @off bytes from copied_seq, sequence
+ * number @seq, into the next pages of @msg. Return: 0 when it is in
+ * flight or done (scr->err), or a negative errno when it was not
+ * started: then no page is held and @msg's iterator is as it was.
+ */
+static int ktls_rx_async_start(struct sock *sk, struct ktls_rx *rx,
+			       struct ktls_rx_async *a,
+			       struct ktls_rx_scratch *scr, struct msghdr *msg,
+			       u32 off, u32 len, const u8 *seq)
+{
+	const struct ktls_prot *p = &rx->c.prot;
+	size_t before = iov_iter_count(&msg->msg_iter);
+	int err;
+
+	err = ktls_rx_flight_source(sk, rx, a, scr, off, len);
+	if (err)
+		return err;
 	err = ktls_rx_map_user(scr, &msg->msg_iter, scr->plain, &scr->npages);
 	if (err) {
 		ktls_compat_pages_put(&msg->msg_iter, scr->pages, scr->npages);
@@ -105,24 +152,10 @@ static int ktls_rx_async_start(struct sock *sk, struct ktls_rx *rx,
 				before - iov_iter_count(&msg->msg_iter));
 		return err;
 	}
-	sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
 	sg_set_buf(&scr->zc_sg[scr->npages + 1], scr->tail,
 		   p->tail_len + p->tag_len);
 	sg_mark_end(&scr->zc_sg[scr->npages + 1]);
-	sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
-	ktls_rx_prepare_seq(&rx->c, scr, seq, scr->hdr);
-
-	atomic_inc(&a->pending);
-	err = ktls_crypto_open_start(&rx->c, &scr->req, scr->sg, scr->zc_sg,
-				     len - start, scr->iv, ktls_rx_async_done,
-				     scr);
-	if (err == -EINPROGRESS || err == -EBUSY) {
-		ktls_stat_inc(sk, KTLS_STAT_RX_ASYNC);
-		return 0;
-	}
-	/* done or refused here: no completion comes; never the last count */
-	atomic_dec(&a->pending);
-	scr->err = err;
+	ktls_rx_flight_submit(sk, rx, a, scr, seq);
 	return 0;
 }
 
@@ -307,39 +340,16 @@ static int ktls_rx_batch_start(struct sock *sk, struct ktls_rx *rx,
 			       struct ktls_rx_rec *rec, u32 off, u32 len,
 			       const u8 *seq)
 {
-	const struct ktls_prot *p = &rx->c.prot;
-	u32 start = KTLS_REC_HDR_LEN + p->explicit_len;
-	u32 clen = len - start;
+	u32 start = KTLS_REC_HDR_LEN + rx->c.prot.explicit_len;
 	int err;
 
 	BUILD_BUG_ON(ARRAY_SIZE(scr->zc_sg) < 1 + KTLS_REC_SG);
-	scr->async = a;
-	scr->err = 0;
-	scr->len = len;
-	scr->npages = 0;
-	if (ktls_rx_copy_bits(sk, off, scr->hdr, start))
-		return -EAGAIN;
-	sg_init_table(scr->sg, 1);
-	sg_unmark_end(scr->sg);
-	if (!ktls_rx_map_queue(sk, scr->sg, off + start, clen))
-		return -E2BIG;
-	sg_set_buf(&scr->sg[0], scr->aad, p->aad_len);
-	sg_init_table(scr->zc_sg, ARRAY_SIZE(scr->zc_sg));
-	sg_set_buf(&scr->zc_sg[0], scr->aad, p->aad_len);
-	sg_mark_end(&scr->zc_sg[ktls_recbuf_sg(rec, start, clen,
+	err = ktls_rx_flight_source(sk, rx, a, scr, off, len);
+	if (err)
+		return err;
+	sg_mark_end(&scr->zc_sg[ktls_recbuf_sg(rec, start, len - start,
 					       scr->zc_sg + 1)]);
-	ktls_rx_prepare_seq(&rx->c, scr, seq, scr->hdr);
-
-	atomic_inc(&a->pending);
-	err = ktls_crypto_open_start(&rx->c, &scr->req, scr->sg, scr->zc_sg,
-				     clen, scr->iv, ktls_rx_async_done, scr);
-	if (err == -EINPROGRESS || err == -EBUSY) {
-		ktls_stat_inc(sk, KTLS_STAT_RX_ASYNC);
-		return 0;
-	}
-	/* done or refused here: no completion comes; never the last count */
-	atomic_dec(&a->pending);
-	scr->err = err;
+	ktls_rx_flight_submit(sk, rx, a, scr, seq);
 	return 0;
 }
 
