@@ -214,6 +214,19 @@ static void faults_self(int on)
 	write_file("/proc/thread-self/make-it-fail", on ? "1" : "0");
 }
 
+/*
+ * faults_self() between the kernel-log markers the runner reads: the
+ * allocation-failure reports of the calling thread's faults fall inside.
+ */
+static void faults_self_marked(int on)
+{
+	if (on)
+		kmsg("ktls-fault: injection on");
+	faults_self(on);
+	if (!on)
+		kmsg("ktls-fault: injection off");
+}
+
 /* ------------------------------------------------------------ sockets */
 
 struct cipher {
@@ -466,16 +479,25 @@ FIXTURE_VARIANT_ADD(fault, 12_aes_ccm)
 		    struct tls12_crypto_info_aes_ccm_128),
 };
 
+/*
+ * What the fault and rekey fixtures set up first: no SIGPIPE, memory
+ * locked, the injectors configured, a loopback pair in @fd.
+ */
+static void faults_pair_setup(struct __test_metadata *_metadata, int fd[2])
+{
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	ASSERT_EQ(faults_configure(env_ul("KTLS_FAULT_PROBABILITY", 5)), 0)
+		TH_LOG("no fault injection in debugfs: not a debug kernel?");
+	ASSERT_EQ(tcp_pair(fd), 0);
+}
+
 FIXTURE_SETUP(fault)
 {
 	self->seed = env_ul("KTLS_FAULT_SEED", 0x6b746c73) ^
 		     (uint64_t)variant->c.type << 32 ^ variant->c.version;
 	self->secs = env_ul("KTLS_FAULT_SECONDS", 3);
-	signal(SIGPIPE, SIG_IGN);
-	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
-	ASSERT_EQ(faults_configure(env_ul("KTLS_FAULT_PROBABILITY", 5)), 0)
-		TH_LOG("no fault injection in debugfs: not a debug kernel?");
-	ASSERT_EQ(tcp_pair(self->fd), 0);
+	faults_pair_setup(_metadata, self->fd);
 }
 
 FIXTURE_TEARDOWN(fault)
@@ -539,15 +561,12 @@ static void setup_ktls(struct __test_metadata *_metadata,
 {
 	long enomem = 0;
 
-	if (faulty) {
-		kmsg("ktls-fault: injection on");
-		faults_self(1);
-	}
+	if (faulty)
+		faults_self_marked(1);
 	ASSERT_EQ(ktls_setup(self->fd[0], &variant->c, self->seed, 0, &enomem), 0);
 	ASSERT_EQ(ktls_setup(self->fd[1], &variant->c, self->seed, 1, &enomem), 0);
 	if (faulty) {
-		faults_self(0);
-		kmsg("ktls-fault: injection off");
+		faults_self_marked(0);
 		printf("# setup: %ld ENOMEM retried, faults injected: failslab %ld, fail_page_alloc %ld\n",
 		       enomem, faults_injected(0), faults_injected(1));
 	}
@@ -607,11 +626,7 @@ FIXTURE_SETUP(rekey)
 {
 	long enomem = 0;
 
-	signal(SIGPIPE, SIG_IGN);
-	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
-	ASSERT_EQ(faults_configure(env_ul("KTLS_FAULT_PROBABILITY", 5)), 0)
-		TH_LOG("no fault injection in debugfs: not a debug kernel?");
-	ASSERT_EQ(tcp_pair(self->fd), 0);
+	faults_pair_setup(_metadata, self->fd);
 	ASSERT_EQ(ktls_setup(self->fd[0], &variant->c, 1, 0, &enomem), 0);
 	ASSERT_EQ(ktls_setup(self->fd[1], &variant->c, 1, 1, &enomem), 0);
 }
@@ -627,12 +642,10 @@ static int setsockopt_hit(int fd, int opt, const void *v, socklen_t len)
 {
 	int ret, e;
 
-	kmsg("ktls-fault: injection on");
-	faults_self(1);
+	faults_self_marked(1);
 	ret = setsockopt(fd, SOL_TLS, opt, v, len);
 	e = errno;
-	faults_self(0);
-	kmsg("ktls-fault: injection off");
+	faults_self_marked(0);
 	return ret ? e : 0;
 }
 
